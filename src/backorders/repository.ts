@@ -1,0 +1,113 @@
+/** SQL for backorders and their event history. */
+import { sql, type Selectable } from 'kysely';
+import type { Tx } from '../db/connect.js';
+import type { BackorderEventTable, BackorderTable } from '../db/schema.js';
+import type { BackorderStatus } from './domain.js';
+
+export type BackorderRow = Selectable<BackorderTable>;
+export type BackorderEventRow = Selectable<BackorderEventTable>;
+
+const waitingStatuses: BackorderStatus[] = ['open', 'partially_allocated'];
+
+export async function insertBackorders(tx: Tx, rows: BackorderRow[]): Promise<void> {
+  if (rows.length > 0) await tx.insertInto('backorder').values(rows).execute();
+}
+
+export async function insertEvents(tx: Tx, rows: BackorderEventRow[]): Promise<void> {
+  if (rows.length > 0) await tx.insertInto('backorder_event').values(rows).execute();
+}
+
+export async function findBackorder(tx: Tx, id: string): Promise<BackorderRow | undefined> {
+  return tx.selectFrom('backorder').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function backordersOfLines(tx: Tx, lineIds: readonly string[]): Promise<BackorderRow[]> {
+  if (lineIds.length === 0) return [];
+  return tx.selectFrom('backorder').selectAll().where('order_line_id', 'in', lineIds).execute();
+}
+
+export async function eventsOf(tx: Tx, backorderId: string): Promise<BackorderEventRow[]> {
+  return tx.selectFrom('backorder_event').selectAll().where('backorder_id', '=', backorderId).orderBy('id').execute();
+}
+
+export interface WaitingRow extends BackorderRow {
+  customer_tier: number;
+}
+
+/** Backorders of a SKU still waiting for units that a given warehouse may fill. */
+export async function waitingFor(tx: Tx, skuId: string, warehouseId: string): Promise<WaitingRow[]> {
+  return tx
+    .selectFrom('backorder as b')
+    .innerJoin('customer as c', 'c.id', 'b.customer_id')
+    .selectAll('b')
+    .select('c.tier as customer_tier')
+    .where('b.sku_id', '=', skuId)
+    .where('b.status', 'in', waitingStatuses)
+    .where((eb) => eb.or([eb('b.flexible', '=', 1), eb('b.warehouse_id', '=', warehouseId)]))
+    .execute();
+}
+
+/** Units waiting on backorder per SKU (for capped policies). */
+export async function waitingTotals(tx: Tx, skuIds: readonly string[]): Promise<Map<string, number>> {
+  if (skuIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('backorder')
+    .select('sku_id')
+    .select(sql<number>`sum(quantity - allocated - fulfilled - cancelled)`.as('waiting'))
+    .where('sku_id', 'in', [...new Set(skuIds)])
+    .where('status', 'in', waitingStatuses)
+    .groupBy('sku_id')
+    .execute();
+  return new Map(rows.map((r) => [r.sku_id, Number(r.waiting)]));
+}
+
+export interface QuantityChange {
+  allocated: number;
+  fulfilled: number;
+  cancelled: number;
+}
+
+/**
+ * Writes new quantities and status, guarded by the status read earlier: if another writer moved the backorder in
+ * between, nothing is written and false is returned.
+ */
+export async function updateQuantities(
+  tx: Tx,
+  id: string,
+  fromStatus: BackorderStatus,
+  q: QuantityChange & { status: BackorderStatus },
+  now: string,
+): Promise<boolean> {
+  const r = await tx
+    .updateTable('backorder')
+    .set({ allocated: q.allocated, fulfilled: q.fulfilled, cancelled: q.cancelled, status: q.status, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', fromStatus)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export interface BackorderFilter {
+  skuId?: string | undefined;
+  warehouseId?: string | undefined;
+  customerId?: string | undefined;
+  orderId?: string | undefined;
+  statuses?: readonly BackorderStatus[] | undefined;
+  /** Created at or before this instant (i.e. at least this old). */
+  createdAtOrBefore?: string | undefined;
+  /** Created at or after this instant (i.e. at most this old). */
+  createdAtOrAfter?: string | undefined;
+}
+
+export async function listBackorders(tx: Tx, f: BackorderFilter, after: string | null, limit: number): Promise<BackorderRow[]> {
+  let q = tx.selectFrom('backorder').selectAll();
+  if (f.skuId) q = q.where('sku_id', '=', f.skuId);
+  if (f.warehouseId) q = q.where('warehouse_id', '=', f.warehouseId);
+  if (f.customerId) q = q.where('customer_id', '=', f.customerId);
+  if (f.orderId) q = q.where('order_id', '=', f.orderId);
+  if (f.statuses && f.statuses.length > 0) q = q.where('status', 'in', [...f.statuses]);
+  if (f.createdAtOrBefore) q = q.where('created_at', '<=', f.createdAtOrBefore);
+  if (f.createdAtOrAfter) q = q.where('created_at', '>=', f.createdAtOrAfter);
+  if (after !== null) q = q.where('id', '>', after);
+  return q.orderBy('id').limit(limit + 1).execute();
+}

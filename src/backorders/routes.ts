@@ -1,0 +1,81 @@
+/** HTTP routes for backorders: filtered list, one with its history, cancellation. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../main/context.js';
+import { idempotencyHeaders, idempotencyOf, pageOf, pageQuery, problemResponses } from '../main/http-schemas.js';
+import { sendResult } from '../main/problem.js';
+import { cancelBody, cancelResultSchema } from '../orders/routes.js';
+import { cancelBackorder } from '../orders/fulfilment.js';
+import { backorderStatuses } from './domain.js';
+import * as service from './service.js';
+
+const backorderSchema = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    orderLineId: z.string(),
+    skuId: z.string(),
+    customerId: z.string(),
+    warehouseId: z.string(),
+    flexible: z.boolean().describe('Any warehouse may fill it (else only warehouseId)'),
+    quantity: z.number().int(),
+    waiting: z.number().int(),
+    allocated: z.number().int(),
+    fulfilled: z.number().int(),
+    cancelled: z.number().int(),
+    status: z.enum(backorderStatuses),
+    placedAt: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    ageDays: z.number().int(),
+  })
+  .meta({ id: 'Backorder' });
+
+const historySchema = z.array(z.object({ id: z.string(), type: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()) }));
+
+const statusList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+  .pipe(z.array(z.enum(backorderStatuses)))
+  .describe('Comma-separated statuses');
+
+const listQuery = pageQuery.extend({
+  skuId: z.string().optional(),
+  warehouseId: z.string().optional(),
+  customerId: z.string().optional(),
+  orderId: z.string().optional(),
+  status: statusList.optional(),
+  minAgeDays: z.coerce.number().int().min(0).max(36500).optional(),
+  maxAgeDays: z.coerce.number().int().min(0).max(36500).optional(),
+});
+
+export function backorderRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/backorders', {
+      schema: { tags: ['backorders'], querystring: listQuery, response: { 200: pageOf(backorderSchema), ...problemResponses } },
+      handler: async (req, reply) => {
+        const { status, ...rest } = req.query;
+        return sendResult(reply, await service.listBackorders(ctx, { ...rest, statuses: status }));
+      },
+    });
+    app.get('/backorders/:id', {
+      schema: {
+        tags: ['backorders'],
+        params: z.object({ id: z.string() }),
+        response: { 200: backorderSchema.extend({ history: historySchema }).meta({ id: 'BackorderWithHistory' }), ...problemResponses },
+      },
+      handler: async (req, reply) => sendResult(reply, await service.getBackorder(ctx, req.params.id)),
+    });
+    app.post('/backorders/:id/cancel', {
+      schema: {
+        tags: ['backorders'],
+        summary: 'Cancel a backorder (waiting units and units already allocated to it)',
+        headers: idempotencyHeaders,
+        params: z.object({ id: z.string() }),
+        body: cancelBody,
+        response: { 200: cancelResultSchema, ...problemResponses },
+      },
+      handler: async (req, reply) => sendResult(reply, await cancelBackorder(ctx, req.params.id, req.body, idempotencyOf(req, req.body))),
+    });
+  };
+}

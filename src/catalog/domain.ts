@@ -1,0 +1,51 @@
+/** Catalog entities as the rest of the system sees them (never raw rows). */
+export type BackorderPolicyKind = 'allow' | 'deny' | 'discontinued';
+
+export interface Sku {
+  id: string;
+  name: string;
+  /** Unit cost in minor currency units (cents). */
+  unitCostMinor: number;
+  backorderPolicy: BackorderPolicyKind;
+  /** Max outstanding backordered units when the policy is `allow`; null = no cap. */
+  backorderCap: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Warehouse {
+  id: string;
+  name: string;
+  /** Regions or country codes served first by this warehouse. */
+  regions: string[];
+  /** Lower is preferred. */
+  priority: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  email: string;
+  region: string;
+  /** 1 is the most important tier. */
+  tier: number;
+  acceptsPartial: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The order in which warehouses source a customer's demand: warehouses serving the customer's region first, then
+ * by priority (lower first), then by id so that the order is total and repeatable.
+ */
+export function sourcingOrder<W extends Pick<Warehouse, 'id' | 'regions' | 'priority'>>(
+  warehouses: readonly W[],
+  region: string,
+): W[] {
+  const serves = (w: W) => (w.regions.includes(region) ? 0 : 1);
+  return [...warehouses].sort(
+    (a, b) => serves(a) - serves(b) || a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}

@@ -1,0 +1,65 @@
+/** Catalog use cases: create, update, get, list for SKUs, warehouses and customers. One transaction each. */
+import { iso } from '../shared/clock.js';
+import { decodeCursor, toPage, type Page } from '../shared/pagination.js';
+import { fail, ok, type Result } from '../shared/result.js';
+import type { AppContext } from '../main/context.js';
+import type { CatalogTable } from './repository.js';
+import * as repo from './repository.js';
+import type { EntityDef } from './entities.js';
+import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
+
+export interface ListQuery {
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/** The four use cases of one catalog entity, built from its definition so all three behave alike. */
+export function catalogService<T extends CatalogTable, E extends { id: string }, I extends { id: string }>(
+  def: EntityDef<T, E, I>,
+) {
+  const notFound = (id: string) => fail<E>('not_found', `${def.noun} '${id}' not found`, { field: 'id' });
+
+  return {
+    create(ctx: AppContext, input: I, idem?: IdempotencyKey): Promise<Result<E>> {
+      const invalid = def.check(input);
+      if (invalid) return Promise.resolve({ ok: false, error: invalid });
+      return runCommand(ctx, idem, async (tx) => {
+        const now = iso(ctx.clock.now());
+        const row = def.toRow(input, now, now);
+        if (!(await repo.insertIfAbsent(tx, def.table, row))) {
+          return fail('already_exists', `${def.noun} '${input.id}' already exists`, { field: 'id' });
+        }
+        return ok(def.fromRow(row));
+      });
+    },
+
+    /** Applies the given fields; fields left out keep their value. */
+    update(ctx: AppContext, id: string, patch: Partial<Omit<I, 'id'>>): Promise<Result<E>> {
+      return ctx.store.transaction(async (tx) => {
+        const current = await repo.findById(tx, def.table, id);
+        if (!current) return notFound(id);
+        const existing = def.fromRow(current) as unknown as I & { createdAt: string };
+        const merged = { ...existing, ...patch, id } as I;
+        const invalid = def.check(merged);
+        if (invalid) return { ok: false, error: invalid };
+        const row = def.toRow(merged, existing.createdAt, iso(ctx.clock.now()));
+        await repo.updateById(tx, def.table, id, row);
+        return ok(def.fromRow(row));
+      });
+    },
+
+    async get(ctx: AppContext, id: string): Promise<Result<E>> {
+      const row = await repo.findById(ctx.store.db, def.table, id);
+      return row ? ok(def.fromRow(row)) : notFound(id);
+    },
+
+    async list(ctx: AppContext, query: ListQuery): Promise<Result<Page<E>>> {
+      const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+      if (query.cursor !== undefined && after === null) {
+        return fail('validation_failed', 'cursor is not one this API issued', { field: 'cursor' });
+      }
+      const rows = await repo.listAfter(ctx.store.db, def.table, after, query.limit);
+      return ok(toPage(rows, query.limit, (r) => r.id, (r) => def.fromRow(r)));
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * The ONLY place that knows which engine is underneath. Everything else talks Kysely against `Database` and uses
+ * the few capabilities exposed here (transactions with retry, row locks) so that SQLite and PostgreSQL behave alike.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, SqliteDriver, CompiledQuery, type DatabaseConnection } from 'kysely';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Database } from './schema.js';
+import type { Result } from '../shared/result.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Tx = Kysely<Database>;
+
+export interface Store {
+  readonly dialect: Dialect;
+  readonly db: Kysely<Database>;
+  /** Runs `fn` in one transaction: commits an ok result, rolls back a failed one, retries transient conflicts. */
+  transaction<T>(fn: (tx: Tx) => Promise<Result<T>>): Promise<Result<T>>;
+  /**
+   * Serialises writers of the given SKUs until the transaction ends (row locks in id order on PostgreSQL, so two
+   * transactions can never deadlock on them; SQLite's write transaction already excludes every other writer).
+   */
+  lockSkus(tx: Tx, skuIds: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** `postgres://...` for PostgreSQL; otherwise a SQLite file path, or `:memory:`. */
+  url: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+/** Raised by code that detects a lost race it can safely retry (e.g. a conditional update matched no row). */
+export class RetryableConflict extends Error {}
+
+class Rollback<T> extends Error {
+  constructor(readonly result: Result<T>) {
+    super('rollback');
+  }
+}
+
+const maxAttempts = 8;
+
+export function connect(options: ConnectOptions): Store {
+  return /^postgres(ql)?:\/\//.test(options.url) ? connectPostgres(options) : connectSqlite(options.url);
+}
+
+function makeTransaction(db: Kysely<Database>, isTransient: (e: unknown) => boolean) {
+  return async function transaction<T>(fn: (tx: Tx) => Promise<Result<T>>): Promise<Result<T>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute(async (tx) => {
+          const result = await fn(tx);
+          if (!result.ok) throw new Rollback(result);
+          return result;
+        });
+      } catch (e) {
+        if (e instanceof Rollback) return e.result as Result<T>;
+        const transient = e instanceof RetryableConflict || isTransient(e);
+        if (!transient || attempt >= maxAttempts) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      }
+    }
+  };
+}
+
+// --- SQLite -------------------------------------------------------------------------------------------------
+
+/** better-sqlite3 begins DEFERRED by default; IMMEDIATE takes the write lock up front, so no two writers interleave. */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqliteConfig: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(sqliteConfig);
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.sqliteConfig);
+  }
+}
+
+/** Kysely prepares every statement anew; caching prepared statements by SQL text halves the cost of a query. */
+function withStatementCache(raw: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = raw.prepare.bind(raw);
+  return new Proxy(raw, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') {
+        return (source: string) => {
+          let stmt = cache.get(source);
+          if (!stmt) {
+            stmt = prepare(source);
+            if (cache.size > 2000) cache.clear();
+            cache.set(source, stmt);
+          }
+          return stmt;
+        };
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+function connectSqlite(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const raw = new BetterSqlite3(path);
+  raw.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives any process crash; only a power loss may drop the last commits.
+  // RAINCHECK_SQLITE_SYNC=full trades speed for surviving that too.
+  raw.pragma(`synchronous = ${process.env.RAINCHECK_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL'}`);
+  raw.pragma('busy_timeout = 10000');
+  raw.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }) });
+  const isBusy = (e: unknown) => (e as { code?: string }).code === 'SQLITE_BUSY';
+  return {
+    dialect: 'sqlite',
+    db,
+    transaction: makeTransaction(db, isBusy),
+    lockSkus: async () => {},
+    close: () => db.destroy(),
+  };
+}
+
+// --- PostgreSQL ---------------------------------------------------------------------------------------------
+
+// pg returns int8 and numeric (count, sum) as strings; every quantity here fits in a double exactly.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+function connectPostgres(options: ConnectOptions): Store {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // An idle client that loses its server (restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // serialization_failure, deadlock_detected: both mean "run the whole transaction again".
+  const isTransient = (e: unknown) => ['40001', '40P01'].includes((e as { code?: string }).code ?? '');
+  return {
+    dialect: 'postgres',
+    db,
+    transaction: makeTransaction(db, isTransient),
+    lockSkus: async (tx, skuIds) => {
+      if (skuIds.length === 0) return;
+      const sorted = [...new Set(skuIds)].sort();
+      await tx.selectFrom('sku').select('id').where('id', 'in', sorted).orderBy('id').forUpdate().execute();
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Table types for Kysely: one schema for SQLite and PostgreSQL. Timestamps are ISO-8601 UTC text, quantities and
+ * money (minor units) are integers, flags are 0/1, lists are JSON text (see GUIDE conventions: portable SQL).
+ */
+export interface SkuTable {
+  id: string;
+  name: string;
+  unit_cost_minor: number;
+  backorder_policy: 'allow' | 'deny' | 'discontinued';
+  /** Max outstanding backordered units under `allow`; null = no cap. */
+  backorder_cap: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WarehouseTable {
+  id: string;
+  name: string;
+  /** JSON array of region or country codes this warehouse serves first. */
+  regions: string;
+  /** Lower is preferred when several warehouses could source a line. */
+  priority: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomerTable {
+  id: string;
+  name: string;
+  email: string;
+  region: string;
+  /** 1 is the most important tier. */
+  tier: number;
+  accepts_partial: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StockLevelTable {
+  sku_id: string;
+  warehouse_id: string;
+  on_hand: number;
+  allocated: number;
+  updated_at: string;
+}
+
+export type MovementKind = 'receipt' | 'shipment' | 'adjustment' | 'transfer_out' | 'transfer_in';
+
+export interface MovementTable {
+  id: string;
+  sku_id: string;
+  warehouse_id: string;
+  kind: MovementKind;
+  /** Signed change of on-hand; the sum over a SKU x warehouse equals its on_hand. */
+  quantity: number;
+  reason: string | null;
+  source_type: string | null;
+  source_id: string | null;
+  created_at: string;
+}
+
+export interface SalesOrderTable {
+  id: string;
+  customer_id: string;
+  reference: string | null;
+  ship_complete: number;
+  status: 'open' | 'closed';
+  placed_at: string;
+  updated_at: string;
+}
+
+export interface OrderLineTable {
+  id: string;
+  order_id: string;
+  line_no: number;
+  sku_id: string;
+  quantity: number;
+  /** Allocated and not yet shipped. */
+  allocated: number;
+  shipped: number;
+  /** Units backordered at intake (history; what still waits lives on the backorder). */
+  backordered: number;
+  rejected: number;
+  reject_reason: string | null;
+  cancelled: number;
+}
+
+export interface AllocationTable {
+  id: string;
+  order_id: string;
+  order_line_id: string;
+  backorder_id: string | null;
+  sku_id: string;
+  warehouse_id: string;
+  /** Open (unshipped, unreleased) units. */
+  quantity: number;
+  shipped: number;
+  released: number;
+  created_at: string;
+}
+
+export interface BackorderTable {
+  id: string;
+  order_id: string;
+  order_line_id: string;
+  sku_id: string;
+  customer_id: string;
+  /** The warehouse expected to fill it; the only one allowed when `flexible` is 0. */
+  warehouse_id: string;
+  flexible: number;
+  quantity: number;
+  allocated: number;
+  fulfilled: number;
+  cancelled: number;
+  status: 'open' | 'partially_allocated' | 'allocated' | 'fulfilled' | 'cancelled';
+  placed_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BackorderEventTable {
+  id: string;
+  backorder_id: string;
+  type: string;
+  data: string;
+  created_at: string;
+}
+
+export interface ShipmentTable {
+  id: string;
+  order_id: string;
+  warehouse_id: string;
+  /** JSON array of { lineId, skuId, quantity }. */
+  lines: string;
+  created_at: string;
+}
+
+export interface IdempotencyKeyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  response_body: string;
+  created_at: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface Database {
+  sku: SkuTable;
+  warehouse: WarehouseTable;
+  customer: CustomerTable;
+  stock_level: StockLevelTable;
+  movement: MovementTable;
+  sales_order: SalesOrderTable;
+  order_line: OrderLineTable;
+  allocation: AllocationTable;
+  backorder: BackorderTable;
+  backorder_event: BackorderEventTable;
+  shipment: ShipmentTable;
+  idempotency_key: IdempotencyKeyTable;
+  setting: SettingTable;
+}

@@ -1,0 +1,127 @@
+/**
+ * A realistic demo: three warehouses, a gift-ware catalog with every backorder policy, customers in several
+ * regions and tiers, stock, and a day of orders placed through the real intake (so some lines are allocated, some
+ * backordered, some refused), then a delivery that fills waiting backorders and a few shipments.
+ */
+import type { AppContext } from '../main/context.js';
+import { catalogService } from '../catalog/service.js';
+import { customerDef, skuDef, warehouseDef, type CustomerInput, type SkuInput, type WarehouseInput } from '../catalog/entities.js';
+import { receiveStock } from '../inventory/service.js';
+import { placeOrder } from '../orders/service.js';
+import { shipOrder } from '../orders/fulfilment.js';
+import type { Result } from '../shared/result.js';
+
+/** mulberry32: a small seeded generator, so the demo is the same on every machine. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const warehouses: WarehouseInput[] = [
+  { id: 'UK-MAN', name: 'Manchester DC', regions: ['GB', 'IE'], priority: 1 },
+  { id: 'EU-RTM', name: 'Rotterdam DC', regions: ['NL', 'BE', 'DE', 'FR', 'ES', 'IT'], priority: 2 },
+  { id: 'US-NJ', name: 'New Jersey DC', regions: ['US', 'CA'], priority: 3 },
+];
+
+const products = [
+  'Ceramic mug, sage', 'Ceramic mug, ochre', 'Tealight holder, zinc', 'Hanging heart lantern', 'Linen tea towel',
+  'Enamel jug, 1 l', 'Glass storage jar', 'Wooden spoon set', 'Paper party bunting', 'Kraft gift bags (10)',
+  'Scented candle, fig', 'Scented candle, cedar', 'Cotton tote bag', 'Bamboo lunch box', 'Vintage alarm clock',
+  'Doormat, coir', 'Picnic blanket', 'Cake stand, 3 tier', 'Children’s apron', 'Biscuit tin, retro',
+  'Photo frame, oak', 'Wall clock, station', 'Glass baubles (6)', 'Advent calendar, wood', 'Herb planter set',
+];
+
+function skus(rand: () => number): SkuInput[] {
+  return products.map((name, i) => {
+    const policy: SkuInput['backorderPolicy'] = i % 11 === 10 ? 'discontinued' : i % 7 === 6 ? 'deny' : 'allow';
+    return {
+      id: `RC-${String(1001 + i)}`,
+      name,
+      unitCostMinor: 150 + Math.floor(rand() * 2500),
+      backorderPolicy: policy,
+      backorderCap: policy === 'allow' && i % 5 === 4 ? 20 : null,
+    };
+  });
+}
+
+const customerNames = [
+  ['Hartley & Sons', 'GB'], ['Bloom Interiors', 'GB'], ['The Gift Loft', 'IE'], ['Maison Clair', 'FR'],
+  ['Kado Huis', 'NL'], ['Geschenkhaus Lenz', 'DE'], ['Casa Dorada', 'ES'], ['Bottega Verde', 'IT'],
+  ['Maple & Pine', 'CA'], ['Hudson Home Goods', 'US'], ['Rosewood Retail', 'GB'], ['Cadeaux Belges', 'BE'],
+] as const;
+
+function customers(): CustomerInput[] {
+  return customerNames.map(([name, region], i) => ({
+    id: `CUST-${String(101 + i)}`,
+    name,
+    email: `orders+${101 + i}@example.com`,
+    region,
+    tier: 1 + (i % 3),
+    acceptsPartial: i % 4 !== 3,
+  }));
+}
+
+function must<T>(r: Result<T>, what: string): T {
+  if (!r.ok) throw new Error(`demo seed: ${what}: ${r.error.message}`);
+  return r.value;
+}
+
+/** True when the store already holds a catalog (the demo never writes over real data). */
+export async function storeIsEmpty(ctx: AppContext): Promise<boolean> {
+  const row = await ctx.store.db.selectFrom('warehouse').select('id').limit(1).executeTakeFirst();
+  return row === undefined;
+}
+
+export interface DemoSummary {
+  warehouses: number;
+  skus: number;
+  customers: number;
+  orders: number;
+  backorders: number;
+}
+
+export async function seedDemo(ctx: AppContext, seed = 20261125): Promise<DemoSummary> {
+  const rand = seeded(seed);
+  for (const w of warehouses) must(await catalogService(warehouseDef).create(ctx, w), `warehouse ${w.id}`);
+  const catalog = skus(rand);
+  for (const s of catalog) must(await catalogService(skuDef).create(ctx, s), `SKU ${s.id}`);
+  const people = customers();
+  for (const c of people) must(await catalogService(customerDef).create(ctx, c), `customer ${c.id}`);
+
+  // Opening stock: plenty of some items, little or none of others, so intake meets every case.
+  for (const [i, s] of catalog.entries()) {
+    for (const w of warehouses) {
+      const qty = i % 4 === 0 ? 0 : Math.floor(rand() * (i % 3 === 0 ? 8 : 60));
+      if (qty > 0) must(await receiveStock(ctx, { skuId: s.id, warehouseId: w.id, quantity: qty, reference: 'opening stock' }), 'opening stock');
+    }
+  }
+
+  let backorders = 0;
+  const orderIds: string[] = [];
+  for (let n = 0; n < 40; n++) {
+    const customer = people[Math.floor(rand() * people.length)]!;
+    const lineCount = 1 + Math.floor(rand() * 4);
+    const lines = Array.from({ length: lineCount }, () => ({
+      skuId: catalog[Math.floor(rand() * catalog.length)]!.id,
+      quantity: 1 + Math.floor(rand() * 12),
+    }));
+    const placed = must(await placeOrder(ctx, { customerId: customer.id, lines, reference: `PO-${7000 + n}` }), 'order');
+    backorders += placed.intake.filter((l) => l.backordered !== null).length;
+    orderIds.push(placed.order.id);
+  }
+
+  // A delivery arrives for two items that many customers wait for: their backorders are filled in FIFO order.
+  for (const skuId of [catalog[0]!.id, catalog[4]!.id]) {
+    must(await receiveStock(ctx, { skuId, warehouseId: 'UK-MAN', quantity: 25, reference: 'ASN-4411' }), 'delivery');
+  }
+  // Ship what is ready for the first few orders from the UK warehouse.
+  for (const orderId of orderIds.slice(0, 8)) await shipOrder(ctx, orderId, { warehouseId: 'UK-MAN' });
+
+  return { warehouses: warehouses.length, skus: catalog.length, customers: people.length, orders: orderIds.length, backorders };
+}

@@ -1,0 +1,164 @@
+/**
+ * SQL for stock levels and the movement ledger. Every change of a level is ONE conditional statement whose WHERE
+ * clause states the invariant it must keep; a statement that matches no row changed nothing and says so.
+ */
+import { sql, type Selectable } from 'kysely';
+import type { Tx } from '../db/connect.js';
+import type { MovementTable, StockLevelTable } from '../db/schema.js';
+
+export type LevelRow = Selectable<StockLevelTable>;
+export type MovementRow = Selectable<MovementTable>;
+
+const changed = (r: { numUpdatedRows?: bigint } | undefined) => Number(r?.numUpdatedRows ?? 0) === 1;
+
+/** Raises on-hand (creating the level on first receipt). */
+export async function addOnHand(tx: Tx, skuId: string, warehouseId: string, quantity: number, now: string): Promise<void> {
+  await tx
+    .insertInto('stock_level')
+    .values({ sku_id: skuId, warehouse_id: warehouseId, on_hand: quantity, allocated: 0, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['sku_id', 'warehouse_id']).doUpdateSet({
+        on_hand: sql`stock_level.on_hand + ${quantity}`,
+        updated_at: now,
+      }),
+    )
+    .execute();
+}
+
+/** Lowers on-hand by units nobody is promised; false when fewer are available. */
+export async function removeAvailable(tx: Tx, skuId: string, warehouseId: string, quantity: number, now: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('stock_level')
+    .set({ on_hand: sql`on_hand - ${quantity}`, updated_at: now })
+    .where('sku_id', '=', skuId)
+    .where('warehouse_id', '=', warehouseId)
+    .where(sql<boolean>`on_hand - allocated >= ${quantity}`)
+    .executeTakeFirst();
+  return changed(r);
+}
+
+/** Promises available units to an order; false when fewer are available (nothing changes then). */
+export async function reserve(tx: Tx, skuId: string, warehouseId: string, quantity: number, now: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('stock_level')
+    .set({ allocated: sql`allocated + ${quantity}`, updated_at: now })
+    .where('sku_id', '=', skuId)
+    .where('warehouse_id', '=', warehouseId)
+    .where(sql<boolean>`on_hand - allocated >= ${quantity}`)
+    .executeTakeFirst();
+  return changed(r);
+}
+
+/** Takes back a promise of units (a cancellation); they become available again. */
+export async function release(tx: Tx, skuId: string, warehouseId: string, quantity: number, now: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('stock_level')
+    .set({ allocated: sql`allocated - ${quantity}`, updated_at: now })
+    .where('sku_id', '=', skuId)
+    .where('warehouse_id', '=', warehouseId)
+    .where('allocated', '>=', quantity)
+    .executeTakeFirst();
+  return changed(r);
+}
+
+/** Ships promised units: they leave on-hand and the promise is kept. */
+export async function shipAllocated(tx: Tx, skuId: string, warehouseId: string, quantity: number, now: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('stock_level')
+    .set({ on_hand: sql`on_hand - ${quantity}`, allocated: sql`allocated - ${quantity}`, updated_at: now })
+    .where('sku_id', '=', skuId)
+    .where('warehouse_id', '=', warehouseId)
+    .where('allocated', '>=', quantity)
+    .executeTakeFirst();
+  return changed(r);
+}
+
+export async function insertMovements(tx: Tx, rows: MovementRow[]): Promise<void> {
+  if (rows.length > 0) await tx.insertInto('movement').values(rows).execute();
+}
+
+export async function findLevel(tx: Tx, skuId: string, warehouseId: string): Promise<LevelRow | undefined> {
+  return tx
+    .selectFrom('stock_level')
+    .selectAll()
+    .where('sku_id', '=', skuId)
+    .where('warehouse_id', '=', warehouseId)
+    .executeTakeFirst();
+}
+
+export async function levelsForSkus(tx: Tx, skuIds: readonly string[]): Promise<LevelRow[]> {
+  if (skuIds.length === 0) return [];
+  return tx.selectFrom('stock_level').selectAll().where('sku_id', 'in', [...new Set(skuIds)]).execute();
+}
+
+export interface LevelFilter {
+  skuId?: string | undefined;
+  warehouseId?: string | undefined;
+}
+
+export async function listLevels(tx: Tx, filter: LevelFilter, after: string | null, limit: number): Promise<LevelRow[]> {
+  let q = tx.selectFrom('stock_level').selectAll();
+  if (filter.skuId) q = q.where('sku_id', '=', filter.skuId);
+  if (filter.warehouseId) q = q.where('warehouse_id', '=', filter.warehouseId);
+  if (after !== null) {
+    // Catalog ids cannot contain '|', so the cursor splits back into the (sku, warehouse) pair it came from.
+    const [sku = '', wh = ''] = after.split('|');
+    q = q.where(sql<boolean>`(sku_id, warehouse_id) > (${sku}, ${wh})`);
+  }
+  return q.orderBy('sku_id').orderBy('warehouse_id').limit(limit + 1).execute();
+}
+
+export interface SkuTotalRow {
+  sku_id: string;
+  on_hand: number;
+  allocated: number;
+}
+
+/** Totals per SKU over all warehouses. */
+export async function totalsBySku(tx: Tx, skuId: string | undefined, after: string | null, limit: number): Promise<SkuTotalRow[]> {
+  let q = tx
+    .selectFrom('stock_level')
+    .select(['sku_id'])
+    .select((eb) => [eb.fn.sum<number>('on_hand').as('on_hand'), eb.fn.sum<number>('allocated').as('allocated')])
+    .groupBy('sku_id');
+  if (skuId) q = q.where('sku_id', '=', skuId);
+  if (after !== null) q = q.where('sku_id', '>', after);
+  const rows = await q.orderBy('sku_id').limit(limit + 1).execute();
+  return rows.map((r) => ({ sku_id: r.sku_id, on_hand: Number(r.on_hand), allocated: Number(r.allocated) }));
+}
+
+export async function listMovements(tx: Tx, filter: LevelFilter, after: string | null, limit: number): Promise<MovementRow[]> {
+  let q = tx.selectFrom('movement').selectAll();
+  if (filter.skuId) q = q.where('sku_id', '=', filter.skuId);
+  if (filter.warehouseId) q = q.where('warehouse_id', '=', filter.warehouseId);
+  if (after !== null) q = q.where('id', '>', after);
+  return q.orderBy('id').limit(limit + 1).execute();
+}
+
+export interface LedgerMismatch {
+  sku_id: string;
+  warehouse_id: string;
+  on_hand: number;
+  ledger: number;
+}
+
+/** Levels whose on-hand differs from the sum of their ledger: must always be empty. */
+export async function ledgerMismatches(tx: Tx): Promise<LedgerMismatch[]> {
+  const rows = await tx
+    .selectFrom('stock_level as l')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('movement')
+          .select(['sku_id', 'warehouse_id'])
+          .select((e) => e.fn.sum<number>('quantity').as('total'))
+          .groupBy(['sku_id', 'warehouse_id'])
+          .as('m'),
+      (join) => join.onRef('m.sku_id', '=', 'l.sku_id').onRef('m.warehouse_id', '=', 'l.warehouse_id'),
+    )
+    .select(['l.sku_id', 'l.warehouse_id', 'l.on_hand', 'm.total'])
+    .execute();
+  return rows
+    .map((r) => ({ sku_id: r.sku_id, warehouse_id: r.warehouse_id, on_hand: Number(r.on_hand), ledger: Number(r.total ?? 0) }))
+    .filter((r) => r.on_hand !== r.ledger);
+}

@@ -1,0 +1,70 @@
+/** The `raincheck` command: serve, migrate, seed. Data goes to stdout, logs to stderr. */
+import { Command, InvalidArgumentError } from 'commander';
+import pino from 'pino';
+import { createContext, defaultDatabaseUrl } from './context.js';
+import { serve } from './server.js';
+import { seedDemo, storeIsEmpty } from '../demo/seed.js';
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
+  return n;
+}
+
+const program = new Command()
+  .name('raincheck')
+  .description('Backorder management across warehouses')
+  .option('--database <url>', 'postgres://... or a SQLite file path (default: $DATABASE_URL or data/raincheck.sqlite)');
+
+const databaseUrl = () => (program.opts().database as string | undefined) ?? defaultDatabaseUrl();
+
+program
+  .command('serve')
+  .description('Start the HTTP API (and its docs) on the store')
+  .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 3000))
+  .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
+  .option('--demo', 'load the demo catalog and orders if the store is empty')
+  .action(async (opts: { port: number; host: string; demo?: boolean }) => {
+    const ctx = await createContext({ databaseUrl: databaseUrl(), log });
+    if (opts.demo && (await storeIsEmpty(ctx))) {
+      const summary = await seedDemo(ctx);
+      log.info(summary, 'demo data loaded');
+    }
+    const server = await serve(ctx, { port: opts.port, host: opts.host });
+    process.stdout.write(
+      `Raincheck is running on ${ctx.store.dialect === 'sqlite' ? `SQLite (${databaseUrl()})` : 'PostgreSQL'}\n` +
+        `  API:          ${server.url}/\n` +
+        `  API docs:     ${server.url}/docs\n` +
+        `  OpenAPI:      ${server.url}/openapi.json\n` +
+        `  Backorders:   ${server.url}/backorders?status=open\n`,
+    );
+  });
+
+program
+  .command('migrate')
+  .description('Bring the store schema up to date')
+  .action(async () => {
+    const ctx = await createContext({ databaseUrl: databaseUrl(), log });
+    process.stdout.write(`schema up to date on ${ctx.store.dialect}\n`);
+    await ctx.store.close();
+  });
+
+program
+  .command('seed')
+  .description('Load data into the store')
+  .requiredOption('--demo', 'the demo catalog, stock and orders')
+  .action(async () => {
+    const ctx = await createContext({ databaseUrl: databaseUrl(), log });
+    if (!(await storeIsEmpty(ctx))) {
+      process.stderr.write('the store already holds a catalog; the demo only loads into an empty store\n');
+      await ctx.store.close();
+      process.exitCode = 73;
+      return;
+    }
+    process.stdout.write(`${JSON.stringify(await seedDemo(ctx))}\n`);
+    await ctx.store.close();
+  });
+
+await program.parseAsync(process.argv);

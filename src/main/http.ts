@@ -1,0 +1,100 @@
+/** buildApp: the one Fastify app used by the server, the CLI and the tests (they call inject() or listen()). */
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from './context.js';
+import { problemOf, sendProblem } from './problem.js';
+import type { ErrorCode } from '../shared/errors.js';
+import { catalogRoutes } from '../catalog/routes.js';
+import { inventoryRoutes } from '../inventory/routes.js';
+import { orderRoutes } from '../orders/routes.js';
+import { backorderRoutes } from '../backorders/routes.js';
+import { allocationRoutes } from '../allocation/routes.js';
+
+export const bodyLimitBytes = 1024 * 1024;
+
+export interface BuildOptions {
+  /** Log each request (off in tests and benchmarks). */
+  logRequests?: boolean;
+}
+
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    disableRequestLogging: !options.logRequests,
+    bodyLimit: bodyLimitBytes,
+    // Keep-alive clients (load balancers, benchmarks) reuse connections; be explicit so they are not cut early.
+    keepAliveTimeout: 65_000,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext;
+      const errors = error.validation.map((v) => ({
+        field: where === 'headers' ? v.instancePath.replace(/^\//, '') : v.instancePath.replace(/^\//, '') || (where ?? ''),
+        message: v.message ?? 'is invalid',
+      }));
+      const first = errors[0]!;
+      const detail = `${where ?? 'request'} ${first.field ? `field '${first.field}' ` : ''}${first.message}`;
+      return sendProblem(reply, problemOf({ code: 'validation_failed', message: detail, field: first.field }, errors));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err: error }, 'request failed');
+      return sendProblem(reply, problemOf({ code: 'internal', message: 'The server could not complete the request; nothing was changed.' }));
+    }
+    const byStatus: Record<number, ErrorCode> = { 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
+    const code = byStatus[status] ?? 'malformed_request';
+    const message = code === 'payload_too_large' ? `request body exceeds ${bodyLimitBytes} bytes` : error.message;
+    return sendProblem(reply, problemOf({ code, message, field: 'body' }));
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, problemOf({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` })),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Raincheck API',
+        version: '0.1.0',
+        description:
+          'Backorder management across warehouses. Errors are RFC 9457 problem+json naming the field at fault. ' +
+          'POSTs that create something accept an Idempotency-Key header.',
+      },
+      tags: [
+        { name: 'catalog', description: 'SKUs, warehouses, customers' },
+        { name: 'stock', description: 'Receipts, adjustments, transfers, levels and the movement ledger' },
+        { name: 'orders', description: 'Order intake, shipments, cancellations' },
+        { name: 'backorders', description: 'Backorders and their history' },
+        { name: 'allocation', description: 'How incoming stock is shared among waiting backorders' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/health', {
+    schema: { tags: ['allocation'], hide: true, response: { 200: z.object({ status: z.literal('ok'), store: z.string() }) } },
+    handler: async () => ({ status: 'ok' as const, store: ctx.store.dialect }),
+  });
+  await app.register(catalogRoutes(ctx));
+  await app.register(inventoryRoutes(ctx));
+  await app.register(orderRoutes(ctx));
+  await app.register(backorderRoutes(ctx));
+  await app.register(allocationRoutes(ctx));
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,256 @@
+/**
+ * Shipping and cancelling. Both lock the order's SKUs, move units between the line's counters, the allocations, the
+ * stock level and the backorder in one transaction, and cancelled units flow straight to the next waiting order.
+ */
+import { RetryableConflict, type Tx } from '../db/connect.js';
+import { fail, ok, type Result } from '../shared/result.js';
+import type { AppContext } from '../main/context.js';
+import { requireRef } from '../catalog/references.js';
+import { changeBackorder } from '../backorders/changes.js';
+import { waitingOf } from '../backorders/domain.js';
+import * as backorders from '../backorders/repository.js';
+import * as stock from '../inventory/repository.js';
+import { fillWaiting, type AllocationMade } from '../allocation/service.js';
+import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
+import * as repo from './repository.js';
+import { lineWaiting, orderStatusOf, type OrderView } from './views.js';
+import { loadOrderView } from './service.js';
+
+export interface ShipInput {
+  warehouseId: string;
+  /** Lines and quantities to ship; all that is allocated at the warehouse when left out. */
+  lines?: { lineId: string; quantity: number }[] | undefined;
+}
+
+export interface Shipment {
+  id: string;
+  orderId: string;
+  warehouseId: string;
+  lines: { lineId: string; skuId: string; quantity: number }[];
+  createdAt: string;
+}
+
+const notFound = (orderId: string) => fail<never>('not_found', `order '${orderId}' not found`, { field: 'orderId' });
+
+/** Locks the order's SKUs, then reads its lines and allocations as they are under the lock. */
+async function lockOrder(ctx: AppContext, tx: Tx, orderId: string) {
+  const order = await repo.findOrder(tx, orderId);
+  if (!order) return null;
+  await ctx.store.lockSkus(tx, (await repo.linesOf(tx, orderId)).map((l) => l.sku_id));
+  return { order, lines: await repo.linesOf(tx, orderId), allocations: await repo.allocationsOf(tx, orderId) };
+}
+
+/** Ships allocated units from one warehouse: on-hand and allocated fall, lines and backorders advance. */
+export function shipOrder(
+  ctx: AppContext,
+  orderId: string,
+  input: ShipInput,
+  idem?: IdempotencyKey,
+): Promise<Result<{ shipment: Shipment; order: OrderView }>> {
+  return runCommand(ctx, idem, async (tx) => {
+    const wh = await requireRef(tx, 'warehouse', input.warehouseId, 'warehouseId');
+    if (!wh.ok) return wh;
+    const locked = await lockOrder(ctx, tx, orderId);
+    if (!locked) return notFound(orderId);
+    const { order, lines, allocations } = locked;
+    const atWarehouse = allocations.filter((a) => a.warehouse_id === input.warehouseId && a.quantity > 0);
+    const openAt = (lineId: string) => atWarehouse.filter((a) => a.order_line_id === lineId).reduce((s, a) => s + a.quantity, 0);
+    const requested = input.lines ?? lines.filter((l) => openAt(l.id) > 0).map((l) => ({ lineId: l.id, quantity: openAt(l.id) }));
+    for (const [i, r] of requested.entries()) {
+      if (!lines.some((l) => l.id === r.lineId)) {
+        return fail('unknown_reference', `line '${r.lineId}' is not a line of order ${orderId}`, { field: `lines/${i}/lineId` });
+      }
+      if (r.quantity > openAt(r.lineId)) {
+        return fail('insufficient_stock', `line ${r.lineId} has ${openAt(r.lineId)} unit(s) allocated at ${input.warehouseId}, ${r.quantity} requested`, {
+          field: `lines/${i}/quantity`,
+          details: { allocated: openAt(r.lineId), requested: r.quantity },
+        });
+      }
+    }
+    if (requested.length === 0) {
+      return fail('illegal_transition', `order ${orderId} has nothing allocated at ${input.warehouseId} to ship`, { field: 'warehouseId' });
+    }
+    const complete = await mustShipComplete(tx, order);
+    if (complete) {
+      const waiting = lines.reduce((s, l) => s + lineWaiting(l), 0);
+      const partial = requested.some((r) => r.quantity < openAt(r.lineId)) || requested.length < lines.filter((l) => openAt(l.id) > 0).length;
+      if (waiting > 0 || partial) {
+        return fail('illegal_transition', `order ${orderId} ships complete (${complete}): ${waiting > 0 ? `${waiting} unit(s) still wait on backorder` : 'every allocated unit must ship together'}`, {
+          details: { waiting },
+        });
+      }
+    }
+    const now = ctx.clock.now().toISOString();
+    const shipmentId = ctx.ids.next('shp');
+    const shipped: Shipment['lines'] = [];
+    for (const r of requested) {
+      const line = lines.find((l) => l.id === r.lineId)!;
+      await shipLine(ctx, tx, line, atWarehouse.filter((a) => a.order_line_id === line.id), r.quantity, shipmentId, now);
+      shipped.push({ lineId: line.id, skuId: line.sku_id, quantity: r.quantity });
+    }
+    const shipment: Shipment = { id: shipmentId, orderId, warehouseId: input.warehouseId, lines: shipped, createdAt: now };
+    await repo.insertShipment(tx, { id: shipmentId, order_id: orderId, warehouse_id: input.warehouseId, lines: JSON.stringify(shipped), created_at: now });
+    return ok({ shipment, order: await refreshOrder(tx, orderId, now) });
+  });
+}
+
+/** Why an order may only ship whole, or null: the order asked for it, or its customer refuses partial shipments. */
+async function mustShipComplete(tx: Tx, order: repo.OrderRow): Promise<string | null> {
+  if (order.ship_complete === 1) return 'the order asks to ship complete';
+  const customer = await tx.selectFrom('customer').select('accepts_partial').where('id', '=', order.customer_id).executeTakeFirst();
+  return customer?.accepts_partial === 0 ? 'the customer does not accept partial shipments' : null;
+}
+
+async function shipLine(
+  ctx: AppContext,
+  tx: Tx,
+  line: repo.LineRow,
+  allocations: repo.AllocationRow[],
+  quantity: number,
+  shipmentId: string,
+  now: string,
+): Promise<void> {
+  let left = quantity;
+  for (const a of allocations) {
+    const take = Math.min(left, a.quantity);
+    if (take === 0) continue;
+    left -= take;
+    const drawn = await repo.drawAllocation(tx, a.id, { shipped: take });
+    if (!drawn || !(await stock.shipAllocated(tx, a.sku_id, a.warehouse_id, take, now))) {
+      throw new RetryableConflict(`allocation ${a.id} changed while shipping`);
+    }
+    if (a.backorder_id !== null) {
+      const bo = await backorders.findBackorder(tx, a.backorder_id);
+      const changed = bo && (await changeBackorder(ctx, tx, bo, { allocated: -take, fulfilled: take }, {
+        type: 'backorder.shipped',
+        data: { quantity: take, warehouseId: a.warehouse_id, shipmentId },
+      }));
+      if (!changed || !changed.ok) throw new Error(`backorder ${a.backorder_id} could not record its shipment`);
+    }
+  }
+  await stock.insertMovements(tx, [
+    {
+      id: ctx.ids.next('mov'),
+      sku_id: line.sku_id,
+      warehouse_id: allocations[0]!.warehouse_id,
+      kind: 'shipment',
+      quantity: -quantity,
+      reason: null,
+      source_type: 'shipment',
+      source_id: shipmentId,
+      created_at: now,
+    },
+  ]);
+  await repo.adjustLine(tx, line.id, { allocated: -quantity, shipped: quantity });
+}
+
+async function refreshOrder(tx: Tx, orderId: string, now: string): Promise<OrderView> {
+  const lines = await repo.linesOf(tx, orderId);
+  await repo.setOrderStatus(tx, orderId, orderStatusOf(lines), now);
+  return (await loadOrderView(tx, orderId))!;
+}
+
+export interface CancelInput {
+  /** Units to cancel; everything not yet shipped when left out. */
+  quantity?: number | undefined;
+  reason?: string | undefined;
+}
+
+export interface CancelResult {
+  order: OrderView;
+  cancelled: number;
+  /** Units that were allocated to this line and went back to stock, per warehouse. */
+  released: { warehouseId: string; quantity: number }[];
+  /** Where the released units went next. */
+  reallocated: AllocationMade[];
+}
+
+/** Cancels the unshipped part of a line (waiting units first, then allocated ones, newest allocation first). */
+export function cancelLine(ctx: AppContext, orderId: string, lineId: string, input: CancelInput, idem?: IdempotencyKey): Promise<Result<CancelResult>> {
+  return runCommand(ctx, idem, async (tx) => {
+    const locked = await lockOrder(ctx, tx, orderId);
+    if (!locked) return notFound(orderId);
+    const line = locked.lines.find((l) => l.id === lineId);
+    if (!line) return fail('not_found', `order ${orderId} has no line '${lineId}'`, { field: 'lineId' });
+    const [bo] = await backorders.backordersOfLines(tx, [line.id]);
+    return cancelUnits(ctx, tx, { line, backorder: bo ?? null, allocations: locked.allocations, onlyBackorder: false }, input);
+  });
+}
+
+/** Cancels a backorder's waiting units and the units already allocated to it. */
+export function cancelBackorder(ctx: AppContext, backorderId: string, input: CancelInput, idem?: IdempotencyKey): Promise<Result<CancelResult>> {
+  return runCommand(ctx, idem, async (tx) => {
+    const found = await backorders.findBackorder(tx, backorderId);
+    if (!found) return fail('not_found', `backorder '${backorderId}' not found`, { field: 'id' });
+    const locked = (await lockOrder(ctx, tx, found.order_id))!;
+    const line = locked.lines.find((l) => l.id === found.order_line_id)!;
+    const bo = (await backorders.findBackorder(tx, backorderId))!;
+    return cancelUnits(ctx, tx, { line, backorder: bo, allocations: locked.allocations, onlyBackorder: true }, input);
+  });
+}
+
+interface CancelTarget {
+  line: repo.LineRow;
+  backorder: backorders.BackorderRow | null;
+  allocations: repo.AllocationRow[];
+  /** Limit the cancellation to the backorder's own units (not what intake allocated to the line). */
+  onlyBackorder: boolean;
+}
+
+async function cancelUnits(ctx: AppContext, tx: Tx, t: CancelTarget, input: CancelInput): Promise<Result<CancelResult>> {
+  const bo = t.backorder;
+  const waiting = bo ? waitingOf(bo) : 0;
+  const releasable = t.allocations
+    .filter((a) => a.order_line_id === t.line.id && a.quantity > 0 && (!t.onlyBackorder || a.backorder_id === bo?.id))
+    .sort((a, b) => (a.id < b.id ? 1 : -1));
+  const cancellable = waiting + releasable.reduce((s, a) => s + a.quantity, 0);
+  const what = t.onlyBackorder ? `backorder ${bo?.id}` : `line ${t.line.id}`;
+  if (cancellable === 0) {
+    return fail('illegal_transition', `${what} has nothing left to cancel (shipped ${t.line.shipped}, cancelled ${t.line.cancelled})`, {
+      details: { status: bo?.status ?? null },
+    });
+  }
+  const quantity = input.quantity ?? cancellable;
+  if (quantity > cancellable) {
+    return fail('illegal_transition', `${what} has only ${cancellable} unit(s) left to cancel, ${quantity} requested`, {
+      field: 'quantity',
+      details: { cancellable, requested: quantity },
+    });
+  }
+  const now = ctx.clock.now().toISOString();
+  const fromWaiting = Math.min(quantity, waiting);
+  let left = quantity - fromWaiting;
+  const released = new Map<string, number>();
+  let releasedFromBackorder = 0;
+  for (const a of releasable) {
+    if (left === 0) break;
+    const take = Math.min(left, a.quantity);
+    left -= take;
+    if (!(await repo.drawAllocation(tx, a.id, { released: take })) || !(await stock.release(tx, a.sku_id, a.warehouse_id, take, now))) {
+      throw new RetryableConflict(`allocation ${a.id} changed while cancelling`);
+    }
+    released.set(a.warehouse_id, (released.get(a.warehouse_id) ?? 0) + take);
+    if (a.backorder_id !== null) releasedFromBackorder += take;
+  }
+  const releasedTotal = quantity - fromWaiting;
+  await repo.adjustLine(tx, t.line.id, { allocated: -releasedTotal, cancelled: quantity });
+  if (bo && fromWaiting + releasedFromBackorder > 0) {
+    const changed = await changeBackorder(ctx, tx, bo, { allocated: -releasedFromBackorder, cancelled: fromWaiting + releasedFromBackorder }, {
+      type: 'backorder.cancelled',
+      data: { quantity: fromWaiting + releasedFromBackorder, released: releasedFromBackorder, reason: input.reason ?? null },
+    });
+    if (!changed.ok) return changed;
+  }
+  const reallocated: AllocationMade[] = [];
+  for (const warehouseId of released.keys()) {
+    const filled = await fillWaiting(ctx, tx, t.line.sku_id, warehouseId);
+    if (!filled.ok) return filled;
+    reallocated.push(...filled.value);
+  }
+  return ok({
+    order: await refreshOrder(tx, t.line.order_id, now),
+    cancelled: quantity,
+    released: [...released].map(([warehouseId, q]) => ({ warehouseId, quantity: q })),
+    reallocated,
+  });
+}

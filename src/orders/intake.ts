@@ -1,0 +1,111 @@
+/**
+ * Order intake as a pure function: given what is available where, each line is split into allocated-now (per
+ * warehouse), backordered and rejected (stockout). No I/O; the service applies the plan in one transaction.
+ */
+import { sourcingOrder, type BackorderPolicyKind, type Warehouse } from '../catalog/domain.js';
+
+export type RejectReason = 'discontinued' | 'backorders_denied' | 'backorder_cap_reached';
+
+export interface IntakeSku {
+  id: string;
+  backorderPolicy: BackorderPolicyKind;
+  backorderCap: number | null;
+}
+
+export interface IntakeInput {
+  customer: { region: string; acceptsPartial: boolean };
+  lines: readonly { skuId: string; quantity: number }[];
+  skus: ReadonlyMap<string, IntakeSku>;
+  warehouses: readonly Pick<Warehouse, 'id' | 'regions' | 'priority'>[];
+  /** available units per SKU, per warehouse id; absent = 0. */
+  available: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Units currently waiting on backorder per SKU, for capped policies. */
+  backorderedOutstanding: ReadonlyMap<string, number>;
+}
+
+export interface LinePlan {
+  skuId: string;
+  quantity: number;
+  allocations: { warehouseId: string; quantity: number }[];
+  backordered: number;
+  /** Where the backorder waits; with `flexible` any warehouse may fill it, otherwise only this one. */
+  backorderWarehouseId: string | null;
+  flexible: boolean;
+  rejected: number;
+  rejectReason: RejectReason | null;
+}
+
+/** Plans every line in order; earlier lines of the same SKU consume stock and cap room before later ones. */
+export function planIntake(input: IntakeInput): LinePlan[] {
+  const ordered = sourcingOrder(input.warehouses, input.customer.region);
+  const available = new Map([...input.available].map(([sku, byWh]) => [sku, new Map(byWh)]));
+  const outstanding = new Map(input.backorderedOutstanding);
+  return input.lines.map((line) => {
+    const sku = input.skus.get(line.skuId);
+    if (!sku) throw new Error(`planIntake: SKU ${line.skuId} was not loaded`);
+    const stock = available.get(line.skuId) ?? new Map<string, number>();
+    available.set(line.skuId, stock);
+    const { allocations, home } = input.customer.acceptsPartial
+      ? splitAcross(ordered, stock, line.quantity)
+      : fromOneWarehouse(ordered, stock, line.quantity);
+    for (const a of allocations) stock.set(a.warehouseId, (stock.get(a.warehouseId) ?? 0) - a.quantity);
+    const remainder = line.quantity - allocations.reduce((s, a) => s + a.quantity, 0);
+    const { backordered, rejected, rejectReason } = decideRemainder(sku, remainder, outstanding.get(sku.id) ?? 0);
+    outstanding.set(sku.id, (outstanding.get(sku.id) ?? 0) + backordered);
+    return {
+      skuId: line.skuId,
+      quantity: line.quantity,
+      allocations,
+      backordered,
+      backorderWarehouseId: backordered > 0 ? home : null,
+      flexible: input.customer.acceptsPartial,
+      rejected,
+      rejectReason,
+    };
+  });
+}
+
+type Sourced = { allocations: { warehouseId: string; quantity: number }[]; home: string | null };
+
+/** A customer who accepts partial shipments is served from as many warehouses as it takes. */
+function splitAcross(ordered: readonly { id: string }[], stock: Map<string, number>, quantity: number): Sourced {
+  const allocations: Sourced['allocations'] = [];
+  let remaining = quantity;
+  for (const w of ordered) {
+    if (remaining === 0) break;
+    const take = Math.min(remaining, Math.max(0, stock.get(w.id) ?? 0));
+    if (take > 0) allocations.push({ warehouseId: w.id, quantity: take });
+    remaining -= take;
+  }
+  return { allocations, home: ordered[0]?.id ?? null };
+}
+
+/**
+ * A customer who does not accept partial shipments gets each line from ONE warehouse: the first that can fill it
+ * whole, else the one holding the most (ties go to the earlier in sourcing order); the rest waits there.
+ */
+function fromOneWarehouse(ordered: readonly { id: string }[], stock: Map<string, number>, quantity: number): Sourced {
+  let best: { id: string; avail: number } | null = null;
+  for (const w of ordered) {
+    const avail = Math.max(0, stock.get(w.id) ?? 0);
+    if (avail >= quantity) return { allocations: [{ warehouseId: w.id, quantity }], home: w.id };
+    if (best === null || avail > best.avail) best = { id: w.id, avail };
+  }
+  if (best === null) return { allocations: [], home: null };
+  return { allocations: best.avail > 0 ? [{ warehouseId: best.id, quantity: best.avail }] : [], home: best.id };
+}
+
+/** The SKU's policy decides whether what stock cannot cover waits (backorder) or is refused (stockout). */
+function decideRemainder(
+  sku: IntakeSku,
+  remainder: number,
+  outstanding: number,
+): { backordered: number; rejected: number; rejectReason: RejectReason | null } {
+  if (remainder === 0) return { backordered: 0, rejected: 0, rejectReason: null };
+  if (sku.backorderPolicy === 'discontinued') return { backordered: 0, rejected: remainder, rejectReason: 'discontinued' };
+  if (sku.backorderPolicy === 'deny') return { backordered: 0, rejected: remainder, rejectReason: 'backorders_denied' };
+  const room = sku.backorderCap === null ? remainder : Math.max(0, sku.backorderCap - outstanding);
+  const backordered = Math.min(remainder, room);
+  const rejected = remainder - backordered;
+  return { backordered, rejected, rejectReason: rejected > 0 ? 'backorder_cap_reached' : null };
+}

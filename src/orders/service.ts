@@ -1,0 +1,224 @@
+/**
+ * Order intake and order reads. Intake runs in ONE transaction: check references, lock the SKUs, plan every line
+ * (pure, see intake.ts), then reserve with conditional updates and write the order, its allocations and backorders.
+ */
+import { RetryableConflict, type Tx } from '../db/connect.js';
+import { decodeCursor, toPage, type Page } from '../shared/pagination.js';
+import { fail, ok, type Result } from '../shared/result.js';
+import type { AppContext } from '../main/context.js';
+import { requireRef, requireRefs } from '../catalog/references.js';
+import { listAll } from '../catalog/repository.js';
+import { warehouseDef } from '../catalog/entities.js';
+import * as backorders from '../backorders/repository.js';
+import * as stock from '../inventory/repository.js';
+import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
+import { planIntake, type LinePlan, type RejectReason } from './intake.js';
+import * as repo from './repository.js';
+import { orderStatusOf, orderView, type OrderView } from './views.js';
+
+export interface PlaceOrderInput {
+  customerId: string;
+  lines: { skuId: string; quantity: number }[];
+  shipComplete?: boolean | undefined;
+  reference?: string | undefined;
+}
+
+export interface IntakeLineResult {
+  lineId: string;
+  lineNo: number;
+  skuId: string;
+  quantity: number;
+  allocated: { warehouseId: string; quantity: number }[];
+  backordered: { backorderId: string; quantity: number; warehouseId: string; flexible: boolean } | null;
+  rejected: { quantity: number; reason: RejectReason } | null;
+}
+
+export interface PlacedOrder {
+  order: OrderView;
+  intake: IntakeLineResult[];
+}
+
+/** Places an order: each line is allocated now, backordered, or refused as a stockout, per the SKU's policy. */
+export function placeOrder(ctx: AppContext, input: PlaceOrderInput, idem?: IdempotencyKey): Promise<Result<PlacedOrder>> {
+  return runCommand(ctx, idem, (tx) => placeOrderIn(ctx, tx, input));
+}
+
+async function placeOrderIn(ctx: AppContext, tx: Tx, input: PlaceOrderInput): Promise<Result<PlacedOrder>> {
+  const customer = await requireRef(tx, 'customer', input.customerId, 'customerId');
+  if (!customer.ok) return customer;
+  const skuIds = input.lines.map((l) => l.skuId);
+  const skus = await requireRefs(tx, 'sku', input.lines.map((l, i) => ({ id: l.skuId, field: `lines/${i}/skuId` })));
+  if (!skus.ok) return skus;
+  await ctx.store.lockSkus(tx, skuIds);
+  const warehouses = (await listAll(tx, 'warehouse')).map(warehouseDef.fromRow);
+  if (warehouses.length === 0) {
+    return fail('unknown_reference', 'no warehouse exists yet to source the order from', { field: 'lines' });
+  }
+  const capped = [...skus.value.values()].filter((s) => s.backorder_policy === 'allow' && s.backorder_cap !== null);
+  const plans = planIntake({
+    customer: { region: customer.value.region, acceptsPartial: customer.value.accepts_partial === 1 },
+    lines: input.lines,
+    skus: new Map(
+      [...skus.value.values()].map((s) => [s.id, { id: s.id, backorderPolicy: s.backorder_policy, backorderCap: s.backorder_cap }]),
+    ),
+    warehouses,
+    available: availabilityOf(await stock.levelsForSkus(tx, skuIds)),
+    backorderedOutstanding: await backorders.waitingTotals(tx, capped.map((s) => s.id)),
+  });
+  return ok(await writeOrder(ctx, tx, input, customer.value.id, plans));
+}
+
+function availabilityOf(levels: readonly stock.LevelRow[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const l of levels) {
+    const bySku = out.get(l.sku_id) ?? new Map<string, number>();
+    bySku.set(l.warehouse_id, l.on_hand - l.allocated);
+    out.set(l.sku_id, bySku);
+  }
+  return out;
+}
+
+async function writeOrder(
+  ctx: AppContext,
+  tx: Tx,
+  input: PlaceOrderInput,
+  customerId: string,
+  plans: LinePlan[],
+): Promise<PlacedOrder> {
+  const now = ctx.clock.now().toISOString();
+  const orderId = ctx.ids.next('ord');
+  const lines: repo.LineRow[] = plans.map((p, i) => ({
+    id: ctx.ids.next('line'),
+    order_id: orderId,
+    line_no: i + 1,
+    sku_id: p.skuId,
+    quantity: p.quantity,
+    allocated: p.allocations.reduce((s, a) => s + a.quantity, 0),
+    shipped: 0,
+    backordered: p.backordered,
+    rejected: p.rejected,
+    reject_reason: p.rejectReason,
+    cancelled: 0,
+  }));
+  const order: repo.OrderRow = {
+    id: orderId,
+    customer_id: customerId,
+    reference: input.reference ?? null,
+    ship_complete: input.shipComplete ? 1 : 0,
+    status: orderStatusOf(lines),
+    placed_at: now,
+    updated_at: now,
+  };
+  await repo.insertOrder(tx, order, lines);
+
+  const allocations: repo.AllocationRow[] = [];
+  const backorderRows: backorders.BackorderRow[] = [];
+  plans.forEach((p, i) => {
+    const line = lines[i]!;
+    for (const a of p.allocations) {
+      allocations.push({
+        id: ctx.ids.next('alc'),
+        order_id: orderId,
+        order_line_id: line.id,
+        backorder_id: null,
+        sku_id: p.skuId,
+        warehouse_id: a.warehouseId,
+        quantity: a.quantity,
+        shipped: 0,
+        released: 0,
+        created_at: now,
+      });
+    }
+    if (p.backordered > 0 && p.backorderWarehouseId !== null) {
+      backorderRows.push({
+        id: ctx.ids.next('bo'),
+        order_id: orderId,
+        order_line_id: line.id,
+        sku_id: p.skuId,
+        customer_id: customerId,
+        warehouse_id: p.backorderWarehouseId,
+        flexible: p.flexible ? 1 : 0,
+        quantity: p.backordered,
+        allocated: 0,
+        fulfilled: 0,
+        cancelled: 0,
+        status: 'open',
+        placed_at: now,
+        created_at: now,
+        updated_at: now,
+      });
+    }
+  });
+  for (const a of allocations) {
+    // The SKUs are locked and availability was read under the lock, so this cannot fail unless a writer skipped
+    // the lock; then the whole transaction runs again rather than oversell.
+    if (!(await stock.reserve(tx, a.sku_id, a.warehouse_id, a.quantity, now))) {
+      throw new RetryableConflict(`stock of ${a.sku_id} at ${a.warehouse_id} changed during intake`);
+    }
+  }
+  await repo.insertAllocations(tx, allocations);
+  await backorders.insertBackorders(tx, backorderRows);
+  await backorders.insertEvents(
+    tx,
+    backorderRows.map((b) => ({
+      id: ctx.ids.next('bev'),
+      backorder_id: b.id,
+      type: 'backorder.created',
+      data: JSON.stringify({ quantity: b.quantity, warehouseId: b.warehouse_id, flexible: b.flexible === 1, status: 'open', waiting: b.quantity }),
+      created_at: now,
+    })),
+  );
+  return {
+    order: orderView(order, lines, allocations, backorderRows),
+    intake: plans.map((p, i) => {
+      const line = lines[i]!;
+      const bo = backorderRows.find((b) => b.order_line_id === line.id);
+      return {
+        lineId: line.id,
+        lineNo: line.line_no,
+        skuId: p.skuId,
+        quantity: p.quantity,
+        allocated: p.allocations,
+        backordered: bo ? { backorderId: bo.id, quantity: bo.quantity, warehouseId: bo.warehouse_id, flexible: bo.flexible === 1 } : null,
+        rejected: p.rejected > 0 && p.rejectReason ? { quantity: p.rejected, reason: p.rejectReason } : null,
+      };
+    }),
+  };
+}
+
+/** Reads one order with its lines, allocations per warehouse and backorder ids. */
+export async function loadOrderView(tx: Tx, orderId: string): Promise<OrderView | null> {
+  const order = await repo.findOrder(tx, orderId);
+  if (!order) return null;
+  const lines = await repo.linesOf(tx, orderId);
+  const [allocations, bos] = [await repo.allocationsOf(tx, orderId), await backorders.backordersOfLines(tx, lines.map((l) => l.id))];
+  return orderView(order, lines, allocations, bos);
+}
+
+export async function getOrder(ctx: AppContext, orderId: string): Promise<Result<OrderView>> {
+  const view = await loadOrderView(ctx.store.db, orderId);
+  return view ? ok(view) : fail('not_found', `order '${orderId}' not found`, { field: 'id' });
+}
+
+export interface OrderQuery {
+  customerId?: string | undefined;
+  status?: 'open' | 'closed' | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export async function listOrders(ctx: AppContext, q: OrderQuery): Promise<Result<Page<OrderView>>> {
+  const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
+  if (q.cursor !== undefined && after === null) return fail('validation_failed', 'cursor is not one this API issued', { field: 'cursor' });
+  const db = ctx.store.db;
+  const rows = await repo.listOrders(db, q, after, q.limit);
+  const ids = rows.slice(0, q.limit).map((r) => r.id);
+  const lines = await repo.linesOfOrders(db, ids);
+  const allocations = await repo.allocationsOfOrders(db, ids);
+  const bos = await backorders.backordersOfLines(db, lines.map((l) => l.id));
+  return ok(
+    toPage(rows, q.limit, (r) => r.id, (r) =>
+      orderView(r, lines.filter((l) => l.order_id === r.id), allocations.filter((a) => a.order_id === r.id), bos),
+    ),
+  );
+}
