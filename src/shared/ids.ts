@@ -29,7 +29,8 @@ export function createIdGenerator(nowMs: () => number, randomBytes: (n: number) 
     next(prefix) {
       const ms = nowMs();
       if (ms <= lastMs) {
-        increment(lastRandom);
+        // Same (or earlier: clock stepped back) millisecond: count up; on the rare wrap, borrow the next millisecond.
+        if (!increment(lastRandom)) lastMs += 1;
       } else {
         lastMs = ms;
         lastRandom = Array.from(randomBytes(16), (b) => b % 32);
@@ -39,13 +40,15 @@ export function createIdGenerator(nowMs: () => number, randomBytes: (n: number) 
   };
 }
 
-function increment(digits: number[]): void {
+/** Adds one to the base-32 digits in place; false when they wrapped round to all zeros. */
+function increment(digits: number[]): boolean {
   for (let i = digits.length - 1; i >= 0; i--) {
     const d = (digits[i] ?? 0) + 1;
     if (d < 32) {
       digits[i] = d;
-      return;
+      return true;
     }
     digits[i] = 0;
   }
+  return false;
 }
