@@ -1,5 +1,5 @@
 /** buildApp: the one Fastify app used by the server, the CLI and the tests (they call inject() or listen()). */
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
@@ -30,7 +30,7 @@ export interface BuildOptions {
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
-    disableRequestLogging: !options.logRequests,
+    logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: bodyLimitBytes,
     // Keep-alive clients (load balancers, benchmarks) reuse connections; be explicit so they are not cut early.
     keepAliveTimeout: 65_000,

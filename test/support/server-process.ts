@@ -118,3 +118,64 @@ export async function startServers(databaseUrl: string, count: number, options: 
   }
   return ok;
 }
+
+export interface Exchange {
+  server: number;
+  method: string;
+  path: string;
+  status: number;
+  /** Parsed JSON reply (or the raw text when it was not JSON); for a network failure, the error message. */
+  body: unknown;
+  ms: number;
+}
+
+/** An HTTP client that spreads requests round-robin over server processes and records every exchange. */
+export class RecordingClient {
+  readonly exchanges: Exchange[] = [];
+  private next = 0;
+
+  constructor(readonly servers: readonly Pick<ServerProcess, 'baseUrl'>[]) {}
+
+  /** Sends to the given server index, or to the next one in turn; a network failure is recorded as status 0. */
+  async send<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { server?: number; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: T; server: number }> {
+    const server = (options.server ?? this.next++) % this.servers.length;
+    const started = performance.now();
+    let status = 0;
+    let parsed: unknown;
+    try {
+      const res = await fetch(`${this.servers[server]!.baseUrl}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      status = res.status;
+      const text = await res.text();
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    } catch (e) {
+      parsed = `network error: ${(e as Error).message}`;
+    }
+    this.exchanges.push({ server, method, path, status, body: parsed, ms: performance.now() - started });
+    return { status, body: parsed as T, server };
+  }
+}
+
+/** Runs the tasks with at most `concurrency` in flight; resolves when all are done (a task that throws rejects it). */
+export async function runPool(tasks: readonly (() => Promise<unknown>)[], concurrency: number): Promise<void> {
+  let index = 0;
+  const worker = async () => {
+    while (index < tasks.length) {
+      const task = tasks[index++]!;
+      await task();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
+}
