@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createContext, defaultDatabaseUrl } from './context.js';
 import { serve } from './server.js';
 import { seedDemo, storeIsEmpty } from '../demo/seed.js';
+import { findViolations } from '../audit/invariants.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
 
@@ -65,6 +66,19 @@ program
     }
     process.stdout.write(`${JSON.stringify(await seedDemo(ctx))}\n`);
     await ctx.store.close();
+  });
+
+program
+  .command('check')
+  .description('Audit the store: ledger = on-hand, allocations = allocated, every ordered unit accounted for')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const ctx = await createContext({ databaseUrl: databaseUrl(), log });
+    const violations = await findViolations(ctx.store.db);
+    await ctx.store.close();
+    if (opts.json) process.stdout.write(`${JSON.stringify({ violations })}\n`);
+    else process.stdout.write(violations.length === 0 ? 'all invariants hold\n' : `${violations.join('\n')}\n`);
+    if (violations.length > 0) process.exitCode = 1;
   });
 
 await program.parseAsync(process.argv);
