@@ -10,18 +10,7 @@ import { receiveStock } from '../inventory/service.js';
 import { placeOrder } from '../orders/service.js';
 import { shipOrder } from '../orders/fulfilment.js';
 import type { Result } from '../shared/result.js';
-
-/** mulberry32: a small seeded generator, so the demo is the same on every machine. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../shared/random.js';
 
 const warehouses: WarehouseInput[] = [
   { id: 'UK-MAN', name: 'Manchester DC', regions: ['GB', 'IE'], priority: 1 },
@@ -87,7 +76,7 @@ export interface DemoSummary {
 }
 
 export async function seedDemo(ctx: AppContext, seed = 20261125): Promise<DemoSummary> {
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   for (const w of warehouses) must(await catalogService(warehouseDef).create(ctx, w), `warehouse ${w.id}`);
   const catalog = skus(rand);
   for (const s of catalog) must(await catalogService(skuDef).create(ctx, s), `SKU ${s.id}`);
