@@ -34,7 +34,7 @@ export async function changeBackorder(
     });
   }
   const now = ctx.clock.now().toISOString();
-  if (!(await repo.updateQuantities(tx, row.id, row.status, { ...after, status }, now))) {
+  if (!(await repo.updateQuantities(tx, row, { ...after, status }, now))) {
     throw new RetryableConflict(`backorder ${row.id} changed concurrently`);
   }
   await repo.insertEvents(tx, [

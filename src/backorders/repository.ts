@@ -68,21 +68,23 @@ export interface QuantityChange {
 }
 
 /**
- * Writes new quantities and status, guarded by the status read earlier: if another writer moved the backorder in
- * between, nothing is written and false is returned.
+ * Writes new quantities and status, guarded by the status and quantities read earlier: if another writer changed
+ * the backorder in between, nothing is written and false is returned (no update is ever lost).
  */
 export async function updateQuantities(
   tx: Tx,
-  id: string,
-  fromStatus: BackorderStatus,
+  from: BackorderRow,
   q: QuantityChange & { status: BackorderStatus },
   now: string,
 ): Promise<boolean> {
   const r = await tx
     .updateTable('backorder')
     .set({ allocated: q.allocated, fulfilled: q.fulfilled, cancelled: q.cancelled, status: q.status, updated_at: now })
-    .where('id', '=', id)
-    .where('status', '=', fromStatus)
+    .where('id', '=', from.id)
+    .where('status', '=', from.status)
+    .where('allocated', '=', from.allocated)
+    .where('fulfilled', '=', from.fulfilled)
+    .where('cancelled', '=', from.cancelled)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
