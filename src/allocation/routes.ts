@@ -6,6 +6,7 @@ import { problemResponses } from '../main/http-schemas.js';
 import { ok } from '../shared/result.js';
 import { sendResult } from '../main/problem.js';
 import { currentStrategy, setStrategy } from './settings.js';
+import { repromiseAll } from '../promising/service.js';
 import { strategies, strategyNames } from './strategies.js';
 
 const settingsSchema = z
@@ -37,6 +38,8 @@ export function allocationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       handler: async (req, reply) => {
         const result = await ctx.store.transaction(async (tx) => {
           await setStrategy(tx, req.body.strategy, ctx.clock.now().toISOString());
+          // The queue order changed, so every promise may have.
+          await repromiseAll(ctx, tx, 'strategy_changed');
           return ok(describe(req.body.strategy));
         });
         return sendResult(reply, result);

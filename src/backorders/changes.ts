@@ -11,7 +11,13 @@ export interface BackorderDelta {
   cancelled?: number;
 }
 
-export type BackorderEventType = 'backorder.created' | 'backorder.allocated' | 'backorder.shipped' | 'backorder.cancelled';
+export type BackorderEventType =
+  | 'backorder.created'
+  | 'backorder.allocated'
+  | 'backorder.shipped'
+  | 'backorder.cancelled'
+  | 'backorder.promised'
+  | 'backorder.promise_changed';
 
 /** Applies a delta, refusing illegal moves (409) and recording what happened and why in the history. */
 export async function changeBackorder(
@@ -34,7 +40,8 @@ export async function changeBackorder(
     });
   }
   const now = ctx.clock.now().toISOString();
-  if (!(await repo.updateQuantities(tx, row, { ...after, status }, now))) {
+  const fulfilledAt = status === 'fulfilled' && row.status !== 'fulfilled' ? now : row.fulfilled_at;
+  if (!(await repo.updateQuantities(tx, row, { ...after, status, fulfilledAt }, now))) {
     throw new RetryableConflict(`backorder ${row.id} changed concurrently`);
   }
   await repo.insertEvents(tx, [
@@ -46,5 +53,5 @@ export async function changeBackorder(
       created_at: now,
     },
   ]);
-  return ok({ ...row, ...after, status, updated_at: now });
+  return ok({ ...row, ...after, status, updated_at: now, fulfilled_at: fulfilledAt });
 }

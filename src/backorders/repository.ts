@@ -74,12 +74,12 @@ export interface QuantityChange {
 export async function updateQuantities(
   tx: Tx,
   from: BackorderRow,
-  q: QuantityChange & { status: BackorderStatus },
+  q: QuantityChange & { status: BackorderStatus; fulfilledAt: string | null },
   now: string,
 ): Promise<boolean> {
   const r = await tx
     .updateTable('backorder')
-    .set({ allocated: q.allocated, fulfilled: q.fulfilled, cancelled: q.cancelled, status: q.status, updated_at: now })
+    .set({ allocated: q.allocated, fulfilled: q.fulfilled, cancelled: q.cancelled, status: q.status, fulfilled_at: q.fulfilledAt, updated_at: now })
     .where('id', '=', from.id)
     .where('status', '=', from.status)
     .where('allocated', '=', from.allocated)

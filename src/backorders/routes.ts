@@ -7,6 +7,7 @@ import { sendResult } from '../main/problem.js';
 import { cancelBody, cancelResultSchema } from '../orders/routes.js';
 import { cancelBackorder } from '../orders/fulfilment.js';
 import { backorderStatuses } from './domain.js';
+import { promiseBasisSchema } from '../promising/schemas.js';
 import * as service from './service.js';
 
 const backorderSchema = z
@@ -28,6 +29,12 @@ const backorderSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     ageDays: z.number().int(),
+    promisedDate: z.string().nullable().describe('ISO day the waiting units are expected to ship'),
+    promiseConfidence: z.number().nullable().describe('Estimated probability of shipping by the promised date'),
+    promiseConfirmed: z.boolean().describe('True when inbound supply covers it; false for a lead-time estimate'),
+    promiseBasis: promiseBasisSchema.nullable(),
+    firstPromisedDate: z.string().nullable().describe('The first date ever promised (promise accuracy is measured against it)'),
+    fulfilledAt: z.string().nullable(),
   })
   .meta({ id: 'Backorder' });
 

@@ -3,6 +3,7 @@ import { decodeCursor, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import { waitingOf, type BackorderStatus } from './domain.js';
+import type { PromiseBasis } from '../promising/domain.js';
 import * as repo from './repository.js';
 
 export interface BackorderView {
@@ -25,6 +26,15 @@ export interface BackorderView {
   updatedAt: string;
   /** Whole days since it was created. */
   ageDays: number;
+  /** ISO day the waiting units are expected to ship; null when no supplier or inbound is known. */
+  promisedDate: string | null;
+  /** Estimated probability of shipping by the promised date. */
+  promiseConfidence: number | null;
+  /** True when inbound supply (a PO or transfer) covers it; false for a lead-time estimate. */
+  promiseConfirmed: boolean;
+  promiseBasis: PromiseBasis | null;
+  firstPromisedDate: string | null;
+  fulfilledAt: string | null;
 }
 
 export interface BackorderEvent {
@@ -55,6 +65,12 @@ export function backorderView(r: repo.BackorderRow, now: Date): BackorderView {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     ageDays: Math.max(0, Math.floor((now.getTime() - Date.parse(r.created_at)) / dayMs)),
+    promisedDate: r.promised_date,
+    promiseConfidence: r.promise_confidence,
+    promiseConfirmed: r.promise_confirmed === 1,
+    promiseBasis: r.promise_basis === null ? null : (JSON.parse(r.promise_basis) as PromiseBasis),
+    firstPromisedDate: r.first_promised_date,
+    fulfilledAt: r.fulfilled_at,
   };
 }
 

@@ -1,5 +1,9 @@
 /** Catalog entities as the rest of the system sees them (never raw rows). */
-export type BackorderPolicyKind = 'allow' | 'deny' | 'discontinued';
+/**
+ * allow: unfilled demand waits (optionally up to a cap of waiting units); allow-up-to-inbound: it waits only up to
+ * the inbound supply confirmed within a horizon; deny: it is refused (a stockout); discontinued: always refused.
+ */
+export type BackorderPolicyKind = 'allow' | 'allow-up-to-inbound' | 'deny' | 'discontinued';
 
 export interface Sku {
   id: string;
@@ -9,6 +13,8 @@ export interface Sku {
   backorderPolicy: BackorderPolicyKind;
   /** Max outstanding backordered units when the policy is `allow`; null = no cap. */
   backorderCap: number | null;
+  /** With `allow-up-to-inbound`: inbound expected within this many days counts. */
+  backorderHorizonDays: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -32,6 +38,15 @@ export interface Customer {
   /** 1 is the most important tier. */
   tier: number;
   acceptsPartial: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Supplier {
+  id: string;
+  name: string;
+  /** Lead time (placed -> received) assumed for items without their own and before there is history. */
+  defaultLeadTimeDays: number;
   createdAt: string;
   updatedAt: string;
 }

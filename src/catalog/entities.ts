@@ -1,7 +1,7 @@
 /** How each catalog entity maps between its API shape and its row, and what makes one valid. */
 import type { Failure } from '../shared/result.js';
 import type { CatalogRows, CatalogTable } from './repository.js';
-import type { BackorderPolicyKind, Customer, Sku, Warehouse } from './domain.js';
+import type { BackorderPolicyKind, Customer, Sku, Supplier, Warehouse } from './domain.js';
 
 export interface SkuInput {
   id: string;
@@ -9,6 +9,7 @@ export interface SkuInput {
   unitCostMinor: number;
   backorderPolicy: BackorderPolicyKind;
   backorderCap?: number | null | undefined;
+  backorderHorizonDays?: number | null | undefined;
 }
 export interface WarehouseInput {
   id: string;
@@ -23,6 +24,12 @@ export interface CustomerInput {
   region: string;
   tier: number;
   acceptsPartial: boolean;
+}
+
+export interface SupplierInput {
+  id: string;
+  name: string;
+  defaultLeadTimeDays: number;
 }
 
 export interface EntityDef<T extends CatalogTable, E extends { id: string }, I extends { id: string }> {
@@ -44,6 +51,7 @@ export const skuDef: EntityDef<'sku', Sku, SkuInput> = {
     unitCostMinor: r.unit_cost_minor,
     backorderPolicy: r.backorder_policy,
     backorderCap: r.backorder_cap,
+    backorderHorizonDays: r.backorder_horizon_days,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }),
@@ -53,17 +61,27 @@ export const skuDef: EntityDef<'sku', Sku, SkuInput> = {
     unit_cost_minor: i.unitCostMinor,
     backorder_policy: i.backorderPolicy,
     backorder_cap: i.backorderCap ?? null,
+    backorder_horizon_days: i.backorderPolicy === 'allow-up-to-inbound' ? (i.backorderHorizonDays ?? 30) : null,
     created_at: createdAt,
     updated_at: updatedAt,
   }),
-  check: (i) =>
-    i.backorderPolicy !== 'allow' && i.backorderCap !== undefined && i.backorderCap !== null
-      ? {
-          code: 'validation_failed',
-          message: `backorderCap applies only to the 'allow' policy, not '${i.backorderPolicy}'`,
-          field: 'backorderCap',
-        }
-      : null,
+  check: (i) => {
+    if (i.backorderPolicy !== 'allow' && i.backorderCap !== undefined && i.backorderCap !== null) {
+      return {
+        code: 'validation_failed',
+        message: `backorderCap applies only to the 'allow' policy, not '${i.backorderPolicy}'`,
+        field: 'backorderCap',
+      };
+    }
+    if (i.backorderPolicy !== 'allow-up-to-inbound' && i.backorderHorizonDays !== undefined && i.backorderHorizonDays !== null) {
+      return {
+        code: 'validation_failed',
+        message: `backorderHorizonDays applies only to the 'allow-up-to-inbound' policy, not '${i.backorderPolicy}'`,
+        field: 'backorderHorizonDays',
+      };
+    }
+    return null;
+  },
 };
 
 export const warehouseDef: EntityDef<'warehouse', Warehouse, WarehouseInput> = {
@@ -108,6 +126,20 @@ export const customerDef: EntityDef<'customer', Customer, CustomerInput> = {
     region: i.region,
     tier: i.tier,
     accepts_partial: i.acceptsPartial ? 1 : 0,
+    created_at: createdAt,
+    updated_at: updatedAt,
+  }),
+  check: () => null,
+};
+
+export const supplierDef: EntityDef<'supplier', Supplier, SupplierInput> = {
+  table: 'supplier',
+  noun: 'supplier',
+  fromRow: (r) => ({ id: r.id, name: r.name, defaultLeadTimeDays: r.default_lead_time_days, createdAt: r.created_at, updatedAt: r.updated_at }),
+  toRow: (i, createdAt, updatedAt) => ({
+    id: i.id,
+    name: i.name,
+    default_lead_time_days: i.defaultLeadTimeDays,
     created_at: createdAt,
     updated_at: updatedAt,
   }),

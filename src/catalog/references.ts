@@ -4,7 +4,7 @@ import { fail, ok, type Result } from '../shared/result.js';
 import * as repo from './repository.js';
 import type { CatalogRows, CatalogTable } from './repository.js';
 
-const nouns: Record<CatalogTable, string> = { sku: 'SKU', warehouse: 'warehouse', customer: 'customer' };
+const nouns: Record<CatalogTable, string> = { sku: 'SKU', warehouse: 'warehouse', customer: 'customer', supplier: 'supplier' };
 
 /** The row of `id`, or an unknown_reference failure that names `field`. */
 export async function requireRef<T extends CatalogTable>(

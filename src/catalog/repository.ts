@@ -1,12 +1,13 @@
 /** SQL for the catalog tables (SKUs, warehouses, customers); rows go only to the mappers in entities.ts. */
 import type { Kysely, Selectable } from 'kysely';
 import type { Tx } from '../db/connect.js';
-import type { CustomerTable, SkuTable, WarehouseTable } from '../db/schema.js';
+import type { CustomerTable, SkuTable, SupplierTable, WarehouseTable } from '../db/schema.js';
 
 export interface CatalogRows {
   sku: Selectable<SkuTable>;
   warehouse: Selectable<WarehouseTable>;
   customer: Selectable<CustomerTable>;
+  supplier: Selectable<SupplierTable>;
 }
 export type CatalogTable = keyof CatalogRows;
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
 import { catalogId, idempotencyHeaders, idempotencyOf, pageOf, pageQuery, problemResponses } from '../main/http-schemas.js';
 import { sendResult } from '../main/problem.js';
-import { customerDef, skuDef, warehouseDef } from './entities.js';
+import { customerDef, skuDef, supplierDef, warehouseDef } from './entities.js';
 import { catalogService } from './service.js';
 
 const timestamps = { createdAt: z.string(), updatedAt: z.string() };
@@ -13,8 +13,11 @@ const skuFields = {
   name: z.string().trim().min(1).max(200),
   unitCostMinor: z.number().int().min(0).max(1e12).describe('Unit cost in minor currency units (cents)'),
   backorderPolicy: z
-    .enum(['allow', 'deny', 'discontinued'])
-    .describe('allow: unfilled demand waits on backorder; deny: it is refused (stockout); discontinued: always refused'),
+    .enum(['allow', 'allow-up-to-inbound', 'deny', 'discontinued'])
+    .describe(
+      'allow: unfilled demand waits on backorder; allow-up-to-inbound: it waits only up to the inbound supply confirmed ' +
+        'within backorderHorizonDays; deny: it is refused (stockout); discontinued: always refused',
+    ),
   backorderCap: z
     .number()
     .int()
@@ -23,9 +26,23 @@ const skuFields = {
     .nullable()
     .optional()
     .describe('With allow: at most this many units may wait on backorder at once; null = no cap'),
+  backorderHorizonDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(3650)
+    .nullable()
+    .optional()
+    .describe('With allow-up-to-inbound: purchase orders and transfers expected within this many days count (default 30)'),
 };
 const skuSchema = z
-  .object({ id: z.string(), ...skuFields, backorderCap: z.number().int().nullable(), ...timestamps })
+  .object({
+    id: z.string(),
+    ...skuFields,
+    backorderCap: z.number().int().nullable(),
+    backorderHorizonDays: z.number().int().nullable(),
+    ...timestamps,
+  })
   .meta({ id: 'Sku' });
 
 const warehouseFields = {
@@ -43,6 +60,12 @@ const customerFields = {
   acceptsPartial: z.boolean().describe('Whether the customer accepts partial shipments (lines split across warehouses)'),
 };
 const customerSchema = z.object({ id: z.string(), ...customerFields, ...timestamps }).meta({ id: 'Customer' });
+
+const supplierFields = {
+  name: z.string().trim().min(1).max(200),
+  defaultLeadTimeDays: z.number().int().min(0).max(3650).describe('Lead time assumed for items without their own, before there is history'),
+};
+const supplierSchema = z.object({ id: z.string(), ...supplierFields, ...timestamps }).meta({ id: 'Supplier' });
 
 interface Resource {
   path: string;
@@ -64,6 +87,7 @@ const resources: Resource[] = [
     defaults: { tier: customerFields.tier.default(3), acceptsPartial: customerFields.acceptsPartial.default(true) },
     schema: customerSchema,
   },
+  { path: '/suppliers', tag: 'purchasing', service: catalogService(supplierDef), fields: supplierFields, defaults: {}, schema: supplierSchema },
 ];
 
 /** Create (POST), update (PATCH), get and list for SKUs, warehouses and customers. */

@@ -6,9 +6,11 @@ export interface SkuTable {
   id: string;
   name: string;
   unit_cost_minor: number;
-  backorder_policy: 'allow' | 'deny' | 'discontinued';
+  backorder_policy: 'allow' | 'allow-up-to-inbound' | 'deny' | 'discontinued';
   /** Max outstanding backordered units under `allow`; null = no cap. */
   backorder_cap: number | null;
+  /** Under `allow-up-to-inbound`: inbound expected within this many days counts. */
+  backorder_horizon_days: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -116,6 +118,14 @@ export interface BackorderTable {
   placed_at: string;
   created_at: string;
   updated_at: string;
+  /** ISO day the waiting units are expected to ship; null when nothing is known. */
+  promised_date: string | null;
+  promise_confidence: number | null;
+  promise_confirmed: number;
+  /** JSON of the PromiseBasis: which PO, transfer or lead-time estimate the date rests on. */
+  promise_basis: string | null;
+  first_promised_date: string | null;
+  fulfilled_at: string | null;
 }
 
 export interface BackorderEventTable {
@@ -149,6 +159,78 @@ export interface SettingTable {
   updated_at: string;
 }
 
+export interface SupplierTable {
+  id: string;
+  name: string;
+  default_lead_time_days: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SupplierItemTable {
+  supplier_id: string;
+  sku_id: string;
+  /** null: the supplier's default lead time. */
+  lead_time_days: number | null;
+  pack_size: number;
+  min_order_qty: number;
+  unit_cost_minor: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type PurchaseOrderStatus = 'draft' | 'placed' | 'partially_received' | 'received' | 'cancelled';
+
+export interface PurchaseOrderTable {
+  id: string;
+  supplier_id: string;
+  reference: string | null;
+  status: PurchaseOrderStatus;
+  placed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PoLineTable {
+  id: string;
+  po_id: string;
+  line_no: number;
+  sku_id: string;
+  warehouse_id: string;
+  quantity: number;
+  received: number;
+  cancelled: number;
+  /** ISO day; changes with every ETA update. */
+  expected_date: string;
+  /** The expected day when the PO was placed: on-time performance is measured against it. */
+  original_expected_date: string;
+}
+
+export interface PoReceiptTable {
+  id: string;
+  po_line_id: string;
+  po_id: string;
+  supplier_id: string;
+  sku_id: string;
+  quantity: number;
+  placed_at: string;
+  expected_date: string;
+  received_at: string;
+}
+
+export interface TransferTable {
+  id: string;
+  sku_id: string;
+  from_warehouse_id: string;
+  to_warehouse_id: string;
+  quantity: number;
+  status: 'in_transit' | 'arrived';
+  shipped_at: string;
+  /** ISO day. */
+  expected_arrival: string;
+  arrived_at: string | null;
+}
+
 export interface Database {
   sku: SkuTable;
   warehouse: WarehouseTable;
@@ -163,4 +245,10 @@ export interface Database {
   shipment: ShipmentTable;
   idempotency_key: IdempotencyKeyTable;
   setting: SettingTable;
+  supplier: SupplierTable;
+  supplier_item: SupplierItemTable;
+  purchase_order: PurchaseOrderTable;
+  po_line: PoLineTable;
+  po_receipt: PoReceiptTable;
+  transfer: TransferTable;
 }

@@ -6,6 +6,7 @@ import { catalogId, idempotencyHeaders, idempotencyOf, maxQuantity, pageOf, page
 import { sendResult } from '../main/problem.js';
 import { strategyNames } from '../allocation/strategies.js';
 import * as service from './service.js';
+import * as transfers from './transfers.js';
 
 const levelSchema = z
   .object({
@@ -77,8 +78,31 @@ const adjustment = z
   .strict();
 
 const transfer = z
-  .object({ skuId: catalogId, fromWarehouseId: catalogId, toWarehouseId: catalogId, quantity, reason: reason.optional() })
+  .object({
+    skuId: catalogId,
+    fromWarehouseId: catalogId,
+    toWarehouseId: catalogId,
+    quantity,
+    transitDays: z.number().int().min(0).max(365).optional().describe('0 (default): arrives at once; more: in transit until received'),
+    reason: reason.optional(),
+  })
   .strict();
+
+const transferSchema = z
+  .object({
+    id: z.string(),
+    skuId: z.string(),
+    fromWarehouseId: z.string(),
+    toWarehouseId: z.string(),
+    quantity: z.number().int(),
+    status: z.enum(['in_transit', 'arrived']),
+    shippedAt: z.string(),
+    expectedArrival: z.string(),
+    arrivedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Transfer' });
+
+const transferResult = changeSchema.extend({ transfer: transferSchema }).meta({ id: 'TransferResult' });
 
 const filterQuery = pageQuery.extend({ skuId: z.string().optional(), warehouseId: z.string().optional() });
 
@@ -94,8 +118,49 @@ export function inventoryRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       handler: async (req, reply) => sendResult(reply, await service.adjustStock(ctx, req.body, idempotencyOf(req, req.body)), 201),
     });
     app.post('/stock/transfers', {
-      schema: { ...write, body: transfer, summary: 'Move available units between warehouses' },
-      handler: async (req, reply) => sendResult(reply, await service.transferStock(ctx, req.body, idempotencyOf(req, req.body)), 201),
+      schema: { ...write, body: transfer, response: { 201: transferResult, ...problemResponses }, summary: 'Move available units between warehouses, at once or in transit' },
+      handler: async (req, reply) => sendResult(reply, await transfers.transferStock(ctx, req.body, idempotencyOf(req, req.body)), 201),
+    });
+    app.post('/transfers/:id/arrive', {
+      schema: {
+        tags: ['stock'],
+        headers: idempotencyHeaders,
+        params: z.object({ id: z.string() }),
+        summary: 'A transfer in transit arrives; its units fill waiting backorders at the destination',
+        response: { 201: transferResult, ...problemResponses },
+      },
+      handler: async (req, reply) => sendResult(reply, await transfers.arriveTransfer(ctx, req.params.id, idempotencyOf(req, {})), 201),
+    });
+    app.get('/transfers', {
+      schema: {
+        tags: ['stock'],
+        querystring: pageQuery.extend({ skuId: z.string().optional(), status: z.enum(['in_transit', 'arrived']).optional() }),
+        response: { 200: pageOf(transferSchema), ...problemResponses },
+      },
+      handler: async (req, reply) => sendResult(reply, await transfers.listTransfers(ctx, req.query)),
+    });
+    app.get('/transfers/suggestions', {
+      schema: {
+        tags: ['stock'],
+        summary: 'Transfers that would serve waiting backorders sooner than their current promise',
+        querystring: z.object({ skuId: z.string().optional(), transitDays: z.coerce.number().int().min(0).max(365).default(2) }),
+        response: {
+          200: z.array(
+            z.object({
+              skuId: z.string(),
+              backorderId: z.string(),
+              fromWarehouseId: z.string(),
+              toWarehouseId: z.string(),
+              quantity: z.number().int(),
+              transitDays: z.number().int(),
+              promisedDateWithTransfer: z.string(),
+              currentPromisedDate: z.string().nullable(),
+            }),
+          ),
+          ...problemResponses,
+        },
+      },
+      handler: async (req, reply) => sendResult(reply, await transfers.suggestTransfers(ctx, req.query)),
     });
     app.get('/stock', {
       schema: { tags: ['stock'], querystring: filterQuery, summary: 'Stock levels per SKU x warehouse', response: { 200: pageOf(levelSchema), ...problemResponses } },

@@ -11,6 +11,7 @@ import { fillWaiting, type AllocationMade } from '../allocation/service.js';
 import type { StrategyName } from '../allocation/strategies.js';
 import type { MovementKind } from '../db/schema.js';
 import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
+import { repromise, type PromiseCause } from '../promising/service.js';
 import * as repo from './repository.js';
 import { levelFromRow, movementFromRow, type Movement, type StockLevel } from './domain.js';
 
@@ -30,7 +31,7 @@ export interface StockChangeResult {
 }
 
 /** Checks the SKU and warehouse exist (422 naming the field) and locks the SKU for the rest of the transaction. */
-async function lockedSkuAt(ctx: AppContext, tx: Tx, skuId: string, warehouseIds: [string, string][]): Promise<Result<null>> {
+export async function lockedSkuAt(ctx: AppContext, tx: Tx, skuId: string, warehouseIds: [string, string][]): Promise<Result<null>> {
   const sku = await requireRef(tx, 'sku', skuId, 'skuId');
   if (!sku.ok) return sku;
   for (const [id, field] of warehouseIds) {
@@ -41,7 +42,8 @@ async function lockedSkuAt(ctx: AppContext, tx: Tx, skuId: string, warehouseIds:
   return ok(null);
 }
 
-function movement(ctx: AppContext, kind: MovementKind, skuId: string, warehouseId: string, quantity: number, extra: { reason?: string | null; sourceType?: string; sourceId?: string | null }): repo.MovementRow {
+/** A new ledger row (not yet written). */
+export function newMovement(ctx: AppContext, kind: MovementKind, skuId: string, warehouseId: string, quantity: number, extra: { reason?: string | null; sourceType?: string; sourceId?: string | null }): repo.MovementRow {
   return {
     id: ctx.ids.next('mov'),
     sku_id: skuId,
@@ -56,7 +58,7 @@ function movement(ctx: AppContext, kind: MovementKind, skuId: string, warehouseI
 }
 
 /** Adds units to on-hand at one warehouse, records the movement, and fills waiting backorders there. */
-async function addAndFill(
+export async function addStockAndFill(
   ctx: AppContext,
   tx: Tx,
   row: repo.MovementRow,
@@ -67,7 +69,15 @@ async function addAndFill(
   return fillWaiting(ctx, tx, row.sku_id, row.warehouse_id, strategy);
 }
 
-async function finish(tx: Tx, rows: repo.MovementRow[], allocations: AllocationMade[]): Promise<Result<StockChangeResult>> {
+/** Re-promises the SKU's waiting backorders (supply changed), then reads back the levels the movements touched. */
+export async function finish(
+  ctx: AppContext,
+  tx: Tx,
+  rows: repo.MovementRow[],
+  allocations: AllocationMade[],
+  cause: PromiseCause,
+): Promise<Result<StockChangeResult>> {
+  await repromise(ctx, tx, [...new Set(rows.map((r) => r.sku_id))], cause);
   const levels: StockLevel[] = [];
   for (const key of new Set(rows.map((r) => `${r.sku_id}\u0000${r.warehouse_id}`))) {
     const [sku, wh] = key.split('\u0000') as [string, string];
@@ -82,13 +92,13 @@ export function receiveStock(ctx: AppContext, input: ReceiptInput, idem?: Idempo
   return runCommand(ctx, idem, async (tx) => {
     const checked = await lockedSkuAt(ctx, tx, input.skuId, [[input.warehouseId, 'warehouseId']]);
     if (!checked.ok) return checked;
-    const row = movement(ctx, 'receipt', input.skuId, input.warehouseId, input.quantity, {
+    const row = newMovement(ctx, 'receipt', input.skuId, input.warehouseId, input.quantity, {
       sourceType: 'receipt',
       sourceId: input.reference ?? null,
     });
-    const filled = await addAndFill(ctx, tx, row, input.strategy);
+    const filled = await addStockAndFill(ctx, tx, row, input.strategy);
     if (!filled.ok) return filled;
-    return finish(tx, [row], filled.value);
+    return finish(ctx, tx, [row], filled.value, 'receipt');
   });
 }
 
@@ -108,61 +118,29 @@ export function adjustStock(ctx: AppContext, input: AdjustmentInput, idem?: Idem
   return runCommand(ctx, idem, async (tx) => {
     const checked = await lockedSkuAt(ctx, tx, input.skuId, [[input.warehouseId, 'warehouseId']]);
     if (!checked.ok) return checked;
-    const row = movement(ctx, 'adjustment', input.skuId, input.warehouseId, input.quantity, {
+    const row = newMovement(ctx, 'adjustment', input.skuId, input.warehouseId, input.quantity, {
       reason: input.reason,
       sourceType: 'adjustment',
     });
     if (input.quantity > 0) {
-      const filled = await addAndFill(ctx, tx, row, undefined);
+      const filled = await addStockAndFill(ctx, tx, row, undefined);
       if (!filled.ok) return filled;
-      return finish(tx, [row], filled.value);
+      return finish(ctx, tx, [row], filled.value, 'adjustment');
     }
     const removed = await removeOrExplain(tx, input.skuId, input.warehouseId, -input.quantity, row.created_at);
     if (!removed.ok) return removed;
     await repo.insertMovements(tx, [row]);
-    return finish(tx, [row], []);
+    return finish(ctx, tx, [row], [], 'adjustment');
   });
 }
 
-async function removeOrExplain(tx: Tx, skuId: string, warehouseId: string, quantity: number, now: string): Promise<Result<null>> {
+export async function removeOrExplain(tx: Tx, skuId: string, warehouseId: string, quantity: number, now: string): Promise<Result<null>> {
   if (await repo.removeAvailable(tx, skuId, warehouseId, quantity, now)) return ok(null);
   const level = await repo.findLevel(tx, skuId, warehouseId);
   const available = level ? level.on_hand - level.allocated : 0;
   return fail('insufficient_stock', `only ${available} unit(s) of ${skuId} are available at ${warehouseId}, ${quantity} requested`, {
     field: 'quantity',
     details: { available, requested: quantity, onHand: level?.on_hand ?? 0, allocated: level?.allocated ?? 0 },
-  });
-}
-
-export interface TransferInput {
-  skuId: string;
-  fromWarehouseId: string;
-  toWarehouseId: string;
-  quantity: number;
-  reason?: string | undefined;
-}
-
-/** Moves available units between warehouses as a transfer-out / transfer-in pair; arrivals fill waiting backorders. */
-export function transferStock(ctx: AppContext, input: TransferInput, idem?: IdempotencyKey): Promise<Result<StockChangeResult>> {
-  return runCommand(ctx, idem, async (tx) => {
-    if (input.fromWarehouseId === input.toWarehouseId) {
-      return fail('validation_failed', 'a transfer needs two different warehouses', { field: 'toWarehouseId' });
-    }
-    const checked = await lockedSkuAt(ctx, tx, input.skuId, [
-      [input.fromWarehouseId, 'fromWarehouseId'],
-      [input.toWarehouseId, 'toWarehouseId'],
-    ]);
-    if (!checked.ok) return checked;
-    const transferId = ctx.ids.next('mov');
-    const extra = { reason: input.reason ?? null, sourceType: 'transfer', sourceId: transferId };
-    const out = movement(ctx, 'transfer_out', input.skuId, input.fromWarehouseId, -input.quantity, extra);
-    const removed = await removeOrExplain(tx, input.skuId, input.fromWarehouseId, input.quantity, out.created_at);
-    if (!removed.ok) return removed;
-    await repo.insertMovements(tx, [out]);
-    const into = movement(ctx, 'transfer_in', input.skuId, input.toWarehouseId, input.quantity, extra);
-    const filled = await addAndFill(ctx, tx, into, undefined);
-    if (!filled.ok) return filled;
-    return finish(tx, [out, into], filled.value);
   });
 }
 

@@ -19,6 +19,8 @@ import { inventoryRoutes } from '../inventory/routes.js';
 import { orderRoutes } from '../orders/routes.js';
 import { backorderRoutes } from '../backorders/routes.js';
 import { allocationRoutes } from '../allocation/routes.js';
+import { purchasingRoutes } from '../purchasing/routes.js';
+import { promisingRoutes } from '../promising/routes.js';
 
 export const bodyLimitBytes = 1024 * 1024;
 
@@ -78,6 +80,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'orders', description: 'Order intake, shipments, cancellations' },
         { name: 'backorders', description: 'Backorders and their history' },
         { name: 'allocation', description: 'How incoming stock is shared among waiting backorders' },
+        { name: 'purchasing', description: 'Suppliers, supplier items, purchase orders, supplier performance' },
+        { name: 'promises', description: 'Quotes, promise settings, promise accuracy' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -95,6 +99,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(orderRoutes(ctx));
   await app.register(backorderRoutes(ctx));
   await app.register(allocationRoutes(ctx));
+  await app.register(purchasingRoutes(ctx));
+  await app.register(promisingRoutes(ctx));
   await app.ready();
   return app;
 }

@@ -12,6 +12,7 @@ import * as backorders from '../backorders/repository.js';
 import * as stock from '../inventory/repository.js';
 import { fillWaiting, type AllocationMade } from '../allocation/service.js';
 import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
+import { repromise } from '../promising/service.js';
 import * as repo from './repository.js';
 import { lineWaiting, orderStatusOf, type OrderView } from './views.js';
 import { loadOrderView } from './service.js';
@@ -247,6 +248,7 @@ async function cancelUnits(ctx: AppContext, tx: Tx, t: CancelTarget, input: Canc
     if (!filled.ok) return filled;
     reallocated.push(...filled.value);
   }
+  await repromise(ctx, tx, [t.line.sku_id], 'order_cancelled');
   return ok({
     order: await refreshOrder(tx, t.line.order_id, now),
     cancelled: quantity,

@@ -9,7 +9,7 @@ const warehouses = [
 ];
 
 const skus = (...list: IntakeSku[]) => new Map(list.map((s) => [s.id, s]));
-const allow = (id: string, cap: number | null = null): IntakeSku => ({ id, backorderPolicy: 'allow', backorderCap: cap });
+const allow = (id: string): IntakeSku => ({ id, backorderPolicy: 'allow' });
 const stockOf = (entries: Record<string, Record<string, number>>) =>
   new Map(Object.entries(entries).map(([sku, byWh]) => [sku, new Map(Object.entries(byWh))]));
 
@@ -20,7 +20,7 @@ function input(partial: Partial<IntakeInput>): IntakeInput {
     skus: skus(allow('A')),
     warehouses,
     available: new Map(),
-    backorderedOutstanding: new Map(),
+    backorderRoom: new Map(),
     ...partial,
   };
 }
@@ -60,7 +60,7 @@ describe('planIntake by hand', () => {
   it('refuses the unfilled part of deny and discontinued SKUs as a stockout, and sells what is on hand', () => {
     const plans = planIntake(
       input({
-        skus: skus({ id: 'D', backorderPolicy: 'deny', backorderCap: null }, { id: 'X', backorderPolicy: 'discontinued', backorderCap: null }),
+        skus: skus({ id: 'D', backorderPolicy: 'deny' }, { id: 'X', backorderPolicy: 'discontinued' }),
         lines: [{ skuId: 'D', quantity: 3 }, { skuId: 'X', quantity: 4 }],
         available: stockOf({ X: { UK: 1 } }),
       }),
@@ -69,16 +69,19 @@ describe('planIntake by hand', () => {
     expect(plans[1]).toMatchObject({ allocations: [{ warehouseId: 'UK', quantity: 1 }], backordered: 0, rejected: 3, rejectReason: 'discontinued' });
   });
 
-  it('backorders only up to the cap, counting what already waits and earlier lines of the same order', () => {
+  it('backorders only up to the room left under the cap, earlier lines of the same order using it first', () => {
     const plans = planIntake(
-      input({
-        skus: skus(allow('C', 10)),
-        lines: [{ skuId: 'C', quantity: 4 }, { skuId: 'C', quantity: 5 }],
-        backorderedOutstanding: new Map([['C', 3]]),
-      }),
+      input({ skus: skus(allow('C')), lines: [{ skuId: 'C', quantity: 4 }, { skuId: 'C', quantity: 5 }], backorderRoom: new Map([['C', 7]]) }),
     );
     expect(plans[0]).toMatchObject({ backordered: 4, rejected: 0 });
     expect(plans[1]).toMatchObject({ backordered: 3, rejected: 2, rejectReason: 'backorder_cap_reached' });
+  });
+
+  it('under allow-up-to-inbound refuses what no confirmed inbound covers', () => {
+    const [line] = planIntake(
+      input({ skus: skus({ id: 'I', backorderPolicy: 'allow-up-to-inbound' }), lines: [{ skuId: 'I', quantity: 5 }], backorderRoom: new Map([['I', 2]]) }),
+    );
+    expect(line).toMatchObject({ backordered: 2, rejected: 3, rejectReason: 'beyond_inbound_supply' });
   });
 
   it('lets an earlier line consume stock before a later line of the same SKU', () => {
@@ -90,8 +93,7 @@ describe('planIntake by hand', () => {
 
 const skuArb = fc.record({
   id: fc.constantFrom('A', 'B', 'C'),
-  backorderPolicy: fc.constantFrom('allow', 'deny', 'discontinued') as fc.Arbitrary<IntakeSku['backorderPolicy']>,
-  backorderCap: fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }),
+  backorderPolicy: fc.constantFrom('allow', 'allow-up-to-inbound', 'deny', 'discontinued') as fc.Arbitrary<IntakeSku['backorderPolicy']>,
 });
 
 const scenario = fc.record({
@@ -100,7 +102,7 @@ const scenario = fc.record({
   acceptsPartial: fc.boolean(),
   lines: fc.array(fc.record({ skuId: fc.constantFrom('A', 'B', 'C'), quantity: fc.integer({ min: 1, max: 40 }) }), { minLength: 1, maxLength: 8 }),
   stock: fc.dictionary(fc.constantFrom('A', 'B', 'C'), fc.dictionary(fc.constantFrom('UK', 'EU', 'US'), fc.integer({ min: 0, max: 30 }))),
-  outstanding: fc.dictionary(fc.constantFrom('A', 'B', 'C'), fc.integer({ min: 0, max: 20 })),
+  room: fc.dictionary(fc.constantFrom('A', 'B', 'C'), fc.integer({ min: 0, max: 20 })),
 });
 
 describe('planIntake properties', () => {
@@ -108,9 +110,9 @@ describe('planIntake properties', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const available = stockOf(s.stock);
-        const outstanding = new Map(Object.entries(s.outstanding));
-        const skuMap = skus(...s.skuList.map((x) => ({ ...x, backorderCap: x.backorderPolicy === 'allow' ? x.backorderCap : null })));
-        const plans = planIntake(input({ customer: { region: s.region, acceptsPartial: s.acceptsPartial }, lines: s.lines, skus: skuMap, available, backorderedOutstanding: outstanding }));
+        const room = new Map(Object.entries(s.room));
+        const skuMap = skus(...s.skuList);
+        const plans = planIntake(input({ customer: { region: s.region, acceptsPartial: s.acceptsPartial }, lines: s.lines, skus: skuMap, available, backorderRoom: room }));
         const taken = new Map<string, number>();
         const backordered = new Map<string, number>();
         for (const p of plans) {
@@ -121,7 +123,7 @@ describe('planIntake properties', () => {
           for (const a of p.allocations) taken.set(`${p.skuId}@${a.warehouseId}`, (taken.get(`${p.skuId}@${a.warehouseId}`) ?? 0) + a.quantity);
           backordered.set(p.skuId, (backordered.get(p.skuId) ?? 0) + p.backordered);
           const sku = skuMap.get(p.skuId)!;
-          if (sku.backorderPolicy !== 'allow') expect(p.backordered).toBe(0);
+          if (sku.backorderPolicy === 'deny' || sku.backorderPolicy === 'discontinued') expect(p.backordered).toBe(0);
           if (p.rejected > 0) expect(p.rejectReason).not.toBeNull();
         }
         for (const [key, q] of taken) {
@@ -129,10 +131,7 @@ describe('planIntake properties', () => {
           expect(q).toBeLessThanOrEqual(available.get(skuId)?.get(wh) ?? 0);
         }
         for (const [skuId, q] of backordered) {
-          const sku = skuMap.get(skuId)!;
-          if (sku.backorderCap !== null) {
-            expect(q).toBeLessThanOrEqual(Math.max(0, sku.backorderCap - (outstanding.get(skuId) ?? 0)));
-          }
+          if (room.has(skuId)) expect(q).toBeLessThanOrEqual(room.get(skuId)!);
         }
       }),
       { numRuns: 500 },

@@ -4,12 +4,11 @@
  */
 import { sourcingOrder, type BackorderPolicyKind, type Warehouse } from '../catalog/domain.js';
 
-export type RejectReason = 'discontinued' | 'backorders_denied' | 'backorder_cap_reached';
+export type RejectReason = 'discontinued' | 'backorders_denied' | 'backorder_cap_reached' | 'beyond_inbound_supply';
 
 export interface IntakeSku {
   id: string;
   backorderPolicy: BackorderPolicyKind;
-  backorderCap: number | null;
 }
 
 export interface IntakeInput {
@@ -19,8 +18,11 @@ export interface IntakeInput {
   warehouses: readonly Pick<Warehouse, 'id' | 'regions' | 'priority'>[];
   /** available units per SKU, per warehouse id; absent = 0. */
   available: ReadonlyMap<string, ReadonlyMap<string, number>>;
-  /** Units currently waiting on backorder per SKU, for capped policies. */
-  backorderedOutstanding: ReadonlyMap<string, number>;
+  /**
+   * How many more units may wait on backorder per SKU (a cap, or the confirmed inbound, minus what already waits);
+   * absent = no limit.
+   */
+  backorderRoom: ReadonlyMap<string, number>;
 }
 
 export interface LinePlan {
@@ -39,7 +41,7 @@ export interface LinePlan {
 export function planIntake(input: IntakeInput): LinePlan[] {
   const ordered = sourcingOrder(input.warehouses, input.customer.region);
   const available = new Map([...input.available].map(([sku, byWh]) => [sku, new Map(byWh)]));
-  const outstanding = new Map(input.backorderedOutstanding);
+  const room = new Map(input.backorderRoom);
   return input.lines.map((line) => {
     const sku = input.skus.get(line.skuId);
     if (!sku) throw new Error(`planIntake: SKU ${line.skuId} was not loaded`);
@@ -50,8 +52,8 @@ export function planIntake(input: IntakeInput): LinePlan[] {
       : fromOneWarehouse(ordered, stock, line.quantity);
     for (const a of allocations) stock.set(a.warehouseId, (stock.get(a.warehouseId) ?? 0) - a.quantity);
     const remainder = line.quantity - allocations.reduce((s, a) => s + a.quantity, 0);
-    const { backordered, rejected, rejectReason } = decideRemainder(sku, remainder, outstanding.get(sku.id) ?? 0);
-    outstanding.set(sku.id, (outstanding.get(sku.id) ?? 0) + backordered);
+    const { backordered, rejected, rejectReason } = decideRemainder(sku, remainder, room.get(sku.id) ?? null);
+    if (room.has(sku.id)) room.set(sku.id, room.get(sku.id)! - backordered);
     return {
       skuId: line.skuId,
       quantity: line.quantity,
@@ -99,13 +101,13 @@ function fromOneWarehouse(ordered: readonly { id: string }[], stock: Map<string,
 function decideRemainder(
   sku: IntakeSku,
   remainder: number,
-  outstanding: number,
+  room: number | null,
 ): { backordered: number; rejected: number; rejectReason: RejectReason | null } {
   if (remainder === 0) return { backordered: 0, rejected: 0, rejectReason: null };
   if (sku.backorderPolicy === 'discontinued') return { backordered: 0, rejected: remainder, rejectReason: 'discontinued' };
   if (sku.backorderPolicy === 'deny') return { backordered: 0, rejected: remainder, rejectReason: 'backorders_denied' };
-  const room = sku.backorderCap === null ? remainder : Math.max(0, sku.backorderCap - outstanding);
-  const backordered = Math.min(remainder, room);
+  const backordered = room === null ? remainder : Math.min(remainder, Math.max(0, room));
   const rejected = remainder - backordered;
-  return { backordered, rejected, rejectReason: rejected > 0 ? 'backorder_cap_reached' : null };
+  const reason = sku.backorderPolicy === 'allow-up-to-inbound' ? 'beyond_inbound_supply' : 'backorder_cap_reached';
+  return { backordered, rejected, rejectReason: rejected > 0 ? reason : null };
 }

@@ -5,6 +5,7 @@ import type { AppContext } from '../main/context.js';
 import { catalogId, idempotencyHeaders, idempotencyOf, pageOf, pageQuery, problemResponses, quantity } from '../main/http-schemas.js';
 import { sendResult } from '../main/problem.js';
 import { allocationMadeSchema } from '../inventory/routes.js';
+import { promiseFields } from '../promising/schemas.js';
 import * as service from './service.js';
 import * as fulfilment from './fulfilment.js';
 
@@ -45,9 +46,11 @@ const intakeLineSchema = z.object({
   quantity: z.number().int(),
   allocated: z.array(z.object({ warehouseId: z.string(), quantity: z.number().int() })),
   backordered: z
-    .object({ backorderId: z.string(), quantity: z.number().int(), warehouseId: z.string(), flexible: z.boolean() })
+    .object({ backorderId: z.string(), quantity: z.number().int(), warehouseId: z.string(), flexible: z.boolean(), ...promiseFields })
     .nullable(),
-  rejected: z.object({ quantity: z.number().int(), reason: z.enum(['discontinued', 'backorders_denied', 'backorder_cap_reached']) }).nullable(),
+  rejected: z
+    .object({ quantity: z.number().int(), reason: z.enum(['discontinued', 'backorders_denied', 'backorder_cap_reached', 'beyond_inbound_supply']) })
+    .nullable(),
 });
 
 const placeOrderBody = z

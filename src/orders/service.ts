@@ -6,13 +6,13 @@ import { RetryableConflict, type Tx } from '../db/connect.js';
 import { decodeCursor, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
-import { requireRef, requireRefs } from '../catalog/references.js';
-import { listAll } from '../catalog/repository.js';
-import { warehouseDef } from '../catalog/entities.js';
 import * as backorders from '../backorders/repository.js';
 import * as stock from '../inventory/repository.js';
 import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
-import { planIntake, type LinePlan, type RejectReason } from './intake.js';
+import type { LinePlan, RejectReason } from './intake.js';
+import { planOrder } from './planning.js';
+import type { PromiseBasis } from '../promising/domain.js';
+import { repromise } from '../promising/service.js';
 import * as repo from './repository.js';
 import { orderStatusOf, orderView, type OrderView } from './views.js';
 
@@ -29,7 +29,16 @@ export interface IntakeLineResult {
   skuId: string;
   quantity: number;
   allocated: { warehouseId: string; quantity: number }[];
-  backordered: { backorderId: string; quantity: number; warehouseId: string; flexible: boolean } | null;
+  backordered: {
+    backorderId: string;
+    quantity: number;
+    warehouseId: string;
+    flexible: boolean;
+    promisedDate: string | null;
+    confidence: number | null;
+    confirmed: boolean;
+    basis: PromiseBasis | null;
+  } | null;
   rejected: { quantity: number; reason: RejectReason } | null;
 }
 
@@ -44,38 +53,9 @@ export function placeOrder(ctx: AppContext, input: PlaceOrderInput, idem?: Idemp
 }
 
 async function placeOrderIn(ctx: AppContext, tx: Tx, input: PlaceOrderInput): Promise<Result<PlacedOrder>> {
-  const customer = await requireRef(tx, 'customer', input.customerId, 'customerId');
-  if (!customer.ok) return customer;
-  const skuIds = input.lines.map((l) => l.skuId);
-  const skus = await requireRefs(tx, 'sku', input.lines.map((l, i) => ({ id: l.skuId, field: `lines/${i}/skuId` })));
-  if (!skus.ok) return skus;
-  await ctx.store.lockSkus(tx, skuIds);
-  const warehouses = (await listAll(tx, 'warehouse')).map(warehouseDef.fromRow);
-  if (warehouses.length === 0) {
-    return fail('unknown_reference', 'no warehouse exists yet to source the order from', { field: 'lines' });
-  }
-  const capped = [...skus.value.values()].filter((s) => s.backorder_policy === 'allow' && s.backorder_cap !== null);
-  const plans = planIntake({
-    customer: { region: customer.value.region, acceptsPartial: customer.value.accepts_partial === 1 },
-    lines: input.lines,
-    skus: new Map(
-      [...skus.value.values()].map((s) => [s.id, { id: s.id, backorderPolicy: s.backorder_policy, backorderCap: s.backorder_cap }]),
-    ),
-    warehouses,
-    available: availabilityOf(await stock.levelsForSkus(tx, skuIds)),
-    backorderedOutstanding: await backorders.waitingTotals(tx, capped.map((s) => s.id)),
-  });
-  return ok(await writeOrder(ctx, tx, input, customer.value.id, plans));
-}
-
-function availabilityOf(levels: readonly stock.LevelRow[]): Map<string, Map<string, number>> {
-  const out = new Map<string, Map<string, number>>();
-  for (const l of levels) {
-    const bySku = out.get(l.sku_id) ?? new Map<string, number>();
-    bySku.set(l.warehouse_id, l.on_hand - l.allocated);
-    out.set(l.sku_id, bySku);
-  }
-  return out;
+  const planned = await planOrder(ctx, tx, input, { lock: true });
+  if (!planned.ok) return planned;
+  return ok(await writeOrder(ctx, tx, input, planned.value.customer.id, planned.value.plans));
 }
 
 async function writeOrder(
@@ -146,6 +126,12 @@ async function writeOrder(
         placed_at: now,
         created_at: now,
         updated_at: now,
+        promised_date: null,
+        promise_confidence: null,
+        promise_confirmed: 0,
+        promise_basis: null,
+        first_promised_date: null,
+        fulfilled_at: null,
       });
     }
   });
@@ -168,6 +154,7 @@ async function writeOrder(
       created_at: now,
     })),
   );
+  const promised = await promisesOf(ctx, tx, backorderRows);
   return {
     order: orderView(order, lines, allocations, backorderRows),
     intake: plans.map((p, i) => {
@@ -179,11 +166,30 @@ async function writeOrder(
         skuId: p.skuId,
         quantity: p.quantity,
         allocated: p.allocations,
-        backordered: bo ? { backorderId: bo.id, quantity: bo.quantity, warehouseId: bo.warehouse_id, flexible: bo.flexible === 1 } : null,
+        backordered: bo
+          ? { backorderId: bo.id, quantity: bo.quantity, warehouseId: bo.warehouse_id, flexible: bo.flexible === 1, ...promised.get(bo.id)! }
+          : null,
         rejected: p.rejected > 0 && p.rejectReason ? { quantity: p.rejected, reason: p.rejectReason } : null,
       };
     }),
   };
+}
+
+/** Promises the new backorders (and re-promises any that a higher-tier order just overtook), then reads them back. */
+async function promisesOf(ctx: AppContext, tx: Tx, created: readonly backorders.BackorderRow[]) {
+  const out = new Map<string, { promisedDate: string | null; confidence: number | null; confirmed: boolean; basis: PromiseBasis | null }>();
+  if (created.length === 0) return out;
+  await repromise(ctx, tx, [...new Set(created.map((b) => b.sku_id))], 'new_order');
+  for (const b of created) {
+    const row = (await backorders.findBackorder(tx, b.id))!;
+    out.set(b.id, {
+      promisedDate: row.promised_date,
+      confidence: row.promise_confidence,
+      confirmed: row.promise_confirmed === 1,
+      basis: row.promise_basis === null ? null : (JSON.parse(row.promise_basis) as PromiseBasis),
+    });
+  }
+  return out;
 }
 
 /** Reads one order with its lines, allocations per warehouse and backorder ids. */

@@ -10,7 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('unit_cost_minor', qty, (c) => c.notNull().check(sql`unit_cost_minor >= 0`))
     .addColumn('backorder_policy', 'text', (c) =>
-      c.notNull().check(sql`backorder_policy in ('allow', 'deny', 'discontinued')`),
+      c.notNull().check(sql`backorder_policy in ('allow', 'allow-up-to-inbound', 'deny', 'discontinued')`),
     )
     .addColumn('backorder_cap', qty, (c) => c.check(sql`backorder_cap >= 0`))
     .addColumn('created_at', 'text', (c) => c.notNull())

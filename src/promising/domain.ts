@@ -1,0 +1,128 @@
+/**
+ * Promise dates as a pure, time-phased projection (available-to-promise). Waiting backorders of one SKU, in the
+ * allocation strategy's queue order, consume inbound supply lots (open PO lines, transfers in transit) in order of
+ * their effective date; a backorder is promised the date of the lot that completes it. Demand no inbound covers is
+ * promised today + the supplier's lead time at the chosen quantile, marked unconfirmed. Dates are ISO days
+ * (YYYY-MM-DD); supply arriving on a day can ship that day.
+ */
+
+export type PromiseBasis =
+  | { kind: 'stock' }
+  | { kind: 'po'; poId: string; poLineId: string; supplierId: string; expectedDate: string; shiftDays: number }
+  | { kind: 'transfer'; transferId: string; fromWarehouseId: string; arrivalDate: string }
+  | { kind: 'lead_time'; supplierId: string; leadTimeDays: number; quantile: number }
+  | { kind: 'none'; reason: string };
+
+export interface SupplyLot {
+  id: string;
+  warehouseId: string;
+  /** Units not yet received or cancelled. */
+  quantity: number;
+  /** When the units can ship: expected date shifted by the supplier's lateness at the quantile. */
+  date: string;
+  confidence: number;
+  basis: PromiseBasis;
+}
+
+export interface WaitingBackorder {
+  backorderId: string;
+  waiting: number;
+  warehouseId: string;
+  flexible: boolean;
+}
+
+export interface Fallback {
+  /** today + lead time at the quantile, or null when no supplier is known for the SKU. */
+  date: string | null;
+  confidence: number;
+  basis: PromiseBasis;
+}
+
+export interface Promise {
+  backorderId: string;
+  date: string | null;
+  confidence: number;
+  confirmed: boolean;
+  basis: PromiseBasis;
+  /** Units of each lot this backorder is expected to take (lot id -> units). */
+  takes: Map<string, number>;
+}
+
+const eligible = (b: WaitingBackorder, lot: SupplyLot) => b.flexible || b.warehouseId === lot.warehouseId;
+const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+
+/**
+ * Promises for `queue` (already in allocation order). Lots are consumed earliest first; no lot is promised more
+ * than its quantity; within one warehouse's demand, dates never decrease along the queue.
+ */
+export function project(queue: readonly WaitingBackorder[], lots: readonly SupplyLot[], fallback: Fallback): Promise[] {
+  const ordered = [...lots].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : 1));
+  const left = ordered.map((l) => l.quantity);
+  // The latest date promised so far to demand that could use a warehouse's supply: a later backorder in the queue
+  // cannot be promised earlier than one ahead of it that competes for the same units.
+  const latestAt = new Map<string, string>();
+  let latestAny: string | null = null;
+  return queue.map((b) => {
+    let need = b.waiting;
+    const takes = new Map<string, number>();
+    let completing: SupplyLot | null = null;
+    let confidence = 1;
+    for (const [i, lot] of ordered.entries()) {
+      if (need === 0) break;
+      if (left[i]! === 0 || !eligible(b, lot)) continue;
+      const take = Math.min(need, left[i]!);
+      left[i]! -= take;
+      need -= take;
+      takes.set(lot.id, take);
+      confidence = Math.min(confidence, lot.confidence);
+      completing = lot;
+    }
+    const floor = b.flexible ? latestAny : (latestAt.get(b.warehouseId) ?? null);
+    const promise: Promise =
+      need === 0 && completing !== null
+        ? { backorderId: b.backorderId, date: later(completing.date, floor), confidence, confirmed: true, basis: completing.basis, takes }
+        : {
+            backorderId: b.backorderId,
+            date: fallback.date === null ? null : later(fallback.date, floor),
+            confidence: fallback.date === null ? 0 : fallback.confidence,
+            confirmed: false,
+            basis: fallback.basis,
+            takes,
+          };
+    if (promise.date !== null) {
+      latestAny = later(latestAny, promise.date);
+      latestAt.set(b.warehouseId, later(latestAt.get(b.warehouseId) ?? null, promise.date)!);
+    }
+    return promise;
+  });
+}
+
+/** The q-quantile (0..1) of a sample, by linear interpolation between order statistics (Hyndman-Fan type 7). */
+export function quantile(sample: readonly number[], q: number): number | null {
+  if (sample.length === 0) return null;
+  const sorted = [...sample].sort((a, b) => a - b);
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/**
+ * Estimated probability that an outcome is at most `bound`, from a sample: (k + 1) / (n + 2) (Laplace's rule of
+ * succession), so one lucky delivery does not make a promise look certain and no history means 0.5.
+ */
+export function probabilityAtMost(sample: readonly number[], bound: number): number {
+  const k = sample.filter((x) => x <= bound).length;
+  return (k + 1) / (sample.length + 2);
+}
+
+/** ISO day `days` after `day` (UTC). */
+export function addDays(day: string, days: number): string {
+  const t = Date.parse(`${day}T00:00:00.000Z`) + Math.round(days) * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (ISO days or timestamps; negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
+}

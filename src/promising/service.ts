@@ -1,0 +1,167 @@
+/**
+ * Re-promising: whenever supply or the queue changes for some SKUs (an order, a receipt, an ETA change, a
+ * cancellation, a transfer, an adjustment), every waiting backorder of those SKUs is projected again inside the
+ * same transaction; each whose date moves gets a `backorder.promise_changed` event with old and new date and cause.
+ */
+import type { Tx } from '../db/connect.js';
+import type { AppContext } from '../main/context.js';
+import { currentStrategy } from '../allocation/settings.js';
+import * as backorders from '../backorders/repository.js';
+import * as purchasing from '../purchasing/repository.js';
+import type { ReceiptSample } from '../purchasing/performance.js';
+import { project, type Promise as ProjectedPromise, type SupplyLot } from './domain.js';
+import type { AllocationStrategy, WaitingDemand } from '../allocation/strategies.js';
+import { leadTimeFallback, poLot, transferLot, type SupplyInputs } from './supply.js';
+import * as repo from './repository.js';
+
+export type PromiseCause =
+  | 'new_order' | 'receipt' | 'adjustment' | 'transfer' | 'order_cancelled' | 'po_placed' | 'eta_changed'
+  | 'po_receipt' | 'po_cancelled' | 'strategy_changed' | 'supplier_changed' | 'manual';
+
+const promiseQuantileKey = 'promise.quantile';
+export const defaultPromiseQuantile = 0.8;
+
+export async function promiseQuantile(tx: Tx): Promise<number> {
+  const row = await tx.selectFrom('setting').select('value').where('key', '=', promiseQuantileKey).executeTakeFirst();
+  return row ? Number(JSON.parse(row.value)) : defaultPromiseQuantile;
+}
+
+export async function setPromiseQuantile(tx: Tx, q: number, now: string): Promise<void> {
+  await tx
+    .insertInto('setting')
+    .values({ key: promiseQuantileKey, value: JSON.stringify(q), updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(q), updated_at: now }))
+    .execute();
+}
+
+export const today = (ctx: AppContext): string => ctx.clock.now().toISOString().slice(0, 10);
+
+/** Everything the projection needs for some SKUs, loaded once. */
+export interface SupplyPicture {
+  inputs: SupplyInputs;
+  lots: Map<string, SupplyLot[]>;
+  items: Map<string, purchasing.SupplierItemRow[]>;
+  supplierDefaults: Map<string, number>;
+}
+
+const groupBy = <T>(rows: readonly T[], key: (r: T) => string) => {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+};
+
+export async function loadSupply(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all'): Promise<SupplyPicture> {
+  const lines = await purchasing.inboundLines(tx, skuIds);
+  const transfers = await purchasing.transfersInTransit(tx, skuIds);
+  const items = skuIds === 'all' ? await purchasing.supplierItems(tx, {}) : await purchasing.supplierItems(tx, { skuIds });
+  const supplierIds = [...new Set([...items.map((i) => i.supplier_id), ...lines.map((l) => l.supplier_id)])];
+  const receipts: ReceiptSample[] = (await purchasing.receiptsOf(tx, { supplierIds })).map((r) => ({
+    supplierId: r.supplier_id,
+    skuId: r.sku_id,
+    placedAt: r.placed_at,
+    expectedDate: r.expected_date,
+    receivedAt: r.received_at,
+  }));
+  const suppliers = supplierIds.length === 0 ? [] : await tx.selectFrom('supplier').select(['id', 'default_lead_time_days']).where('id', 'in', supplierIds).execute();
+  const inputs: SupplyInputs = { today: today(ctx), quantile: await promiseQuantile(tx), receipts };
+  const lots = [...lines.map((l) => ({ sku: l.sku_id, lot: poLot(l, inputs) })), ...transfers.map((t) => ({ sku: t.sku_id, lot: transferLot(t, inputs) }))];
+  return {
+    inputs,
+    lots: new Map([...groupBy(lots, (l) => l.sku)].map(([k, v]) => [k, v.map((x) => x.lot)])),
+    items: groupBy(items, (i) => i.sku_id),
+    supplierDefaults: new Map(suppliers.map((s) => [s.id, s.default_lead_time_days])),
+  };
+}
+
+/** Projects every waiting backorder of the SKUs again and records each change; returns how many promises moved. */
+export async function repromise(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', cause: PromiseCause): Promise<number> {
+  const queue = await repo.waitingQueue(tx, skuIds);
+  if (queue.length === 0) return 0;
+  const supply = await loadSupply(ctx, tx, skuIds === 'all' ? [...new Set(queue.map((b) => b.sku_id))] : skuIds);
+  const strategy = await currentStrategy(tx);
+  const now = ctx.clock.now().toISOString();
+  const events: backorders.BackorderEventRow[] = [];
+  for (const [skuId, rows] of groupBy(queue, (b) => b.sku_id)) {
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const p of projectSku(skuId, rows.map(asDemand), supply, strategy)) {
+      const row = byId.get(p.backorderId)!;
+      const basis = JSON.stringify(p.basis);
+      const confidence = Math.round(p.confidence * 1000) / 1000;
+      const dateMoved = row.promised_date !== p.date;
+      if (!dateMoved && row.promise_basis === basis && row.promise_confidence === confidence && row.promise_confirmed === (p.confirmed ? 1 : 0)) continue;
+      await repo.writePromise(tx, {
+        id: row.id,
+        promised_date: p.date,
+        promise_confidence: confidence,
+        promise_confirmed: p.confirmed ? 1 : 0,
+        promise_basis: basis,
+        first_promised_date: row.first_promised_date ?? p.date,
+      });
+      if (!dateMoved) continue;
+      const first = row.promised_date === null;
+      events.push({
+        id: ctx.ids.next('bev'),
+        backorder_id: row.id,
+        type: first ? 'backorder.promised' : 'backorder.promise_changed',
+        data: JSON.stringify(
+          first
+            ? { date: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause }
+            : { from: row.promised_date, to: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause },
+        ),
+        created_at: now,
+      });
+    }
+  }
+  for (let i = 0; i < events.length; i += 500) await backorders.insertEvents(tx, events.slice(i, i + 500));
+  return events.length;
+}
+
+export const asDemand = (r: repo.QueuedBackorder): WaitingDemand => ({
+  backorderId: r.id,
+  orderId: r.order_id,
+  placedAt: r.placed_at,
+  customerTier: r.customer_tier,
+  waiting: r.quantity - r.allocated - r.fulfilled - r.cancelled,
+  warehouseId: r.warehouse_id,
+  flexible: r.flexible === 1,
+});
+
+/** One SKU's demand in strategy order, projected against its supply; promises come back in queue order. */
+function projectSku(skuId: string, demands: WaitingDemand[], supply: SupplyPicture, strategy: AllocationStrategy): ProjectedPromise[] {
+  const fallback = leadTimeFallback(supply.items.get(skuId) ?? [], supply.supplierDefaults, supply.inputs);
+  return project([...demands].sort(strategy.compare), supply.lots.get(skuId) ?? [], fallback);
+}
+
+/**
+ * The promises that demand not yet placed would get (a quote): it joins the SKU's queue where the strategy puts it
+ * and is projected with everything already waiting. Reads only.
+ */
+export async function promisesForNew(ctx: AppContext, tx: Tx, skuId: string, extra: readonly WaitingDemand[]): Promise<ProjectedPromise[]> {
+  const queue = (await repo.waitingQueue(tx, [skuId])).map(asDemand);
+  const supply = await loadSupply(ctx, tx, [skuId]);
+  const ids = new Set(extra.map((d) => d.backorderId));
+  return projectSku(skuId, [...queue, ...extra], supply, await currentStrategy(tx)).filter((p) => ids.has(p.backorderId));
+}
+
+/** After a global change (strategy, promise quantile): locks every SKU, then re-promises everything. */
+export async function repromiseAll(ctx: AppContext, tx: Tx, cause: PromiseCause): Promise<number> {
+  const skus = await tx.selectFrom('sku').select('id').execute();
+  await ctx.store.lockSkus(tx, skus.map((s) => s.id));
+  return repromise(ctx, tx, 'all', cause);
+}
+
+/** Units arriving by `untilDay` (inclusive) per SKU from open POs and transfers in transit, as promised (shifted). */
+export async function inboundWithin(ctx: AppContext, tx: Tx, skuIds: readonly string[], untilDay: (skuId: string) => string): Promise<Map<string, number>> {
+  const supply = await loadSupply(ctx, tx, skuIds);
+  const out = new Map<string, number>();
+  for (const skuId of skuIds) {
+    const lots = supply.lots.get(skuId) ?? [];
+    out.set(skuId, lots.filter((l) => l.date <= untilDay(skuId)).reduce((s, l) => s + l.quantity, 0));
+  }
+  return out;
+}
