@@ -53,15 +53,11 @@ const later = (a: string | null, b: string | null) => (a === null ? b : b === nu
 
 /**
  * Promises for `queue` (already in allocation order). Lots are consumed earliest first; no lot is promised more
- * than its quantity; within one warehouse's demand, dates never decrease along the queue.
+ * than its quantity; among demand that may use the same lots, dates never decrease along the queue.
  */
 export function project(queue: readonly WaitingBackorder[], lots: readonly SupplyLot[], fallback: Fallback): Promise[] {
   const ordered = [...lots].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : 1));
   const left = ordered.map((l) => l.quantity);
-  // The latest date promised so far to demand that could use a warehouse's supply: a later backorder in the queue
-  // cannot be promised earlier than one ahead of it that competes for the same units.
-  const latestAt = new Map<string, string>();
-  let latestAny: string | null = null;
   return queue.map((b) => {
     let need = b.waiting;
     const takes = new Map<string, number>();
@@ -77,23 +73,19 @@ export function project(queue: readonly WaitingBackorder[], lots: readonly Suppl
       confidence = Math.min(confidence, lot.confidence);
       completing = lot;
     }
-    const floor = b.flexible ? latestAny : (latestAt.get(b.warehouseId) ?? null);
-    const promise: Promise =
-      need === 0 && completing !== null
-        ? { backorderId: b.backorderId, date: later(completing.date, floor), confidence, confirmed: true, basis: completing.basis, takes }
-        : {
-            backorderId: b.backorderId,
-            date: fallback.date === null ? null : later(fallback.date, floor),
-            confidence: fallback.date === null ? 0 : fallback.confidence,
-            confirmed: false,
-            basis: fallback.basis,
-            takes,
-          };
-    if (promise.date !== null) {
-      latestAny = later(latestAny, promise.date);
-      latestAt.set(b.warehouseId, later(latestAt.get(b.warehouseId) ?? null, promise.date)!);
+    if (need === 0 && completing !== null) {
+      return { backorderId: b.backorderId, date: completing.date, confidence, confirmed: true, basis: completing.basis, takes };
     }
-    return promise;
+    // Uncovered demand has used up every lot it could take, so the rest cannot come before the last of them.
+    const lastEligible = ordered.filter((l) => eligible(b, l)).at(-1)?.date ?? null;
+    return {
+      backorderId: b.backorderId,
+      date: fallback.date === null ? null : later(fallback.date, lastEligible),
+      confidence: fallback.date === null ? 0 : fallback.confidence,
+      confirmed: false,
+      basis: fallback.basis,
+      takes,
+    };
   });
 }
 
