@@ -5,7 +5,7 @@
  *  2. an HTTP route that does nothing, on a Fastify instance configured like buildApp's.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -122,7 +122,7 @@ export async function rawPostgres(url: string, orders: readonly PreparedOrder[],
 export async function startNoopServer(ctx: AppContext): Promise<{ app: FastifyInstance; port: number }> {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimitBytes,
     keepAliveTimeout: 65_000,
   }).withTypeProvider<ZodTypeProvider>();

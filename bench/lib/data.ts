@@ -6,6 +6,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
+import { seededRandom } from '../../src/shared/random.js';
 
 export interface OrderShape {
   region: string;
@@ -99,9 +100,11 @@ export async function realShapes(path: string, o: ShapeOptions): Promise<Shapes>
   const frequency = new Map<string, number>();
   for (const inv of invoices) for (const l of inv.lines) frequency.set(l.code, (frequency.get(l.code) ?? 0) + 1);
   const rank = new Map([...frequency].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code], i) => [code, i]));
+  // Scatter popularity over the catalog: SKU ids sort in lock order, and the hottest items must not all lock first.
+  const scatter = (r: number) => (r * 7919) % o.skuCount;
   const skuOf = (code: string) => {
     const r = rank.get(code)!;
-    return r < o.skuCount ? r : fnv1a(code) % o.skuCount;
+    return scatter(r < o.skuCount ? r : fnv1a(code) % o.skuCount);
   };
   const orders = invoices.map((inv) => ({
     region: countryCodes[inv.country] ?? 'ROW',
@@ -110,27 +113,15 @@ export async function realShapes(path: string, o: ShapeOptions): Promise<Shapes>
   return { source: `online-retail (${path})`, orders };
 }
 
-/** mulberry32: a small seeded generator, so synthetic runs are repeatable. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Synthetic shapes close to the real ones: median ~12 lines, long tail, Zipf-like SKU popularity, mostly GB. */
 export function syntheticShapes(o: ShapeOptions, count = 20_000, seed = 7): Shapes {
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   const quantities = [1, 2, 3, 4, 6, 6, 10, 12, 12, 12, 24, 24, 48];
   const regions = ['GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'GB', 'IE', 'DE', 'FR', 'NL'];
   const orders = Array.from({ length: count }, () => {
     const lineCount = Math.min(o.maxLines, 1 + Math.floor(-Math.log(1 - rand()) * 18));
     const lines = Array.from({ length: lineCount }, () => ({
-      sku: Math.min(o.skuCount - 1, Math.floor(o.skuCount * rand() ** 2.5)),
+      sku: (Math.min(o.skuCount - 1, Math.floor(o.skuCount * rand() ** 2.5)) * 7919) % o.skuCount,
       quantity: Math.min(o.maxQuantity, quantities[Math.floor(rand() * quantities.length)]!),
     }));
     return { region: regions[Math.floor(rand() * regions.length)]!, lines };

@@ -10,7 +10,8 @@ import { customerDef, skuDef, warehouseDef, type CustomerInput, type SkuInput, t
 import { sourcingOrder } from '../../src/catalog/domain.js';
 import { receiveStock } from '../../src/inventory/service.js';
 import type { Result } from '../../src/shared/result.js';
-import { seeded, type OrderShape } from './data.js';
+import { seededRandom } from '../../src/shared/random.js';
+import type { OrderShape } from './data.js';
 
 export const warehouses: WarehouseInput[] = [
   { id: 'UK-MAN', name: 'Manchester DC', regions: ['GB', 'IE', 'JE'], priority: 1 },
@@ -95,7 +96,7 @@ export function buildFixture(shapes: readonly OrderShape[], o: FixtureOptions): 
     for (const l of lines) demand.set(`${l.skuId}|${home}`, (demand.get(`${l.skuId}|${home}`) ?? 0) + l.quantity);
     return { body: JSON.stringify({ customerId, lines, reference: `BENCH-${k}` }), customerId, homeWarehouse: home, lines };
   });
-  const rand = seeded(11);
+  const rand = seededRandom(11);
   const scale = o.stockHorizonOrders / shapes.length;
   const stock: [string, string, number][] = [];
   for (const sku of skus) {

@@ -24,6 +24,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   let errors = 0;
   let firstError: string | undefined;
   const statuses: Record<string, number> = {};
+  const bySecond = new Array<number>(Math.ceil(spec.durationMs / 1000)).fill(0);
   let cpuAtStart: NodeJS.CpuUsage | null = null;
 
   const post = (body: Buffer) =>
@@ -69,6 +70,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
         latencies = bigger;
       }
       latencies[count++] = t1 - t0;
+      bySecond[Math.floor((t1 - measureFrom) / 1000)]! += 1;
     }
   };
   await Promise.all(Array.from({ length: spec.concurrency }, user));
@@ -82,6 +84,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     p99Ms: percentile(sorted, 0.99),
     errors,
     statuses,
+    bySecond,
     clientCpuPct: (100 * (cpu.user + cpu.system)) / 1000 / spec.durationMs,
     ...(firstError === undefined ? {} : { firstError }),
   };

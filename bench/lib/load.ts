@@ -23,6 +23,8 @@ export interface LoadResult {
   /** Non-2xx answers and transport errors inside the window. */
   errors: number;
   statuses: Record<string, number>;
+  /** Successful answers completed in each second of the window (a falling series means intake slows as data grows). */
+  bySecond: number[];
   /** CPU the load generator used, as % of one core, over the window. */
   clientCpuPct: number;
   firstError?: string;
