@@ -12,7 +12,7 @@ import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
 import type { LinePlan, RejectReason } from './intake.js';
 import { planOrder } from './planning.js';
 import type { PromiseBasis } from '../promising/domain.js';
-import { repromise } from '../promising/service.js';
+import { promiseNewBackorders } from '../promising/service.js';
 import * as repo from './repository.js';
 import { orderStatusOf, orderView, type OrderView } from './views.js';
 
@@ -175,19 +175,20 @@ async function writeOrder(
   };
 }
 
-/** Promises the new backorders (and re-promises any that a higher-tier order just overtook), then reads them back. */
+/** Promises the new backorders (re-projecting others when the strategy lets a new order overtake them). */
 async function promisesOf(ctx: AppContext, tx: Tx, created: readonly backorders.BackorderRow[]) {
   const out = new Map<string, { promisedDate: string | null; confidence: number | null; confirmed: boolean; basis: PromiseBasis | null }>();
   if (created.length === 0) return out;
-  await repromise(ctx, tx, [...new Set(created.map((b) => b.sku_id))], 'new_order');
+  const promises = await promiseNewBackorders(
+    ctx,
+    tx,
+    created.map((b) => ({ id: b.id, sku_id: b.sku_id, waiting: b.quantity, warehouse_id: b.warehouse_id, flexible: b.flexible === 1 })),
+  );
   for (const b of created) {
-    const row = (await backorders.findBackorder(tx, b.id))!;
-    out.set(b.id, {
-      promisedDate: row.promised_date,
-      confidence: row.promise_confidence,
-      confirmed: row.promise_confirmed === 1,
-      basis: row.promise_basis === null ? null : (JSON.parse(row.promise_basis) as PromiseBasis),
-    });
+    const p = promises.get(b.id);
+    out.set(b.id, p
+      ? { promisedDate: p.date, confidence: Math.round(p.confidence * 1000) / 1000, confirmed: p.confirmed, basis: p.basis }
+      : { promisedDate: null, confidence: null, confirmed: false, basis: null });
   }
   return out;
 }

@@ -1,4 +1,5 @@
 /** SQL for promises: the waiting queue of SKUs with their current promises, and writing changed promises. */
+import { sql } from 'kysely';
 import type { Tx } from '../db/connect.js';
 import type { BackorderRow } from '../backorders/repository.js';
 
@@ -27,6 +28,27 @@ export async function waitingQueue(tx: Tx, skuIds: readonly string[] | 'all'): P
     q = q.where('b.sku_id', 'in', [...new Set(skuIds)]);
   }
   return q.execute();
+}
+
+export interface QueueTotal {
+  waiting: number;
+  /** Waiting backorders that only one warehouse may fill. */
+  pinned: number;
+}
+
+/** Units waiting per SKU, and how many of those backorders are pinned, leaving out the given backorders. */
+export async function queueTotals(tx: Tx, skuIds: readonly string[], exceptIds: readonly string[]): Promise<Map<string, QueueTotal>> {
+  if (skuIds.length === 0) return new Map();
+  let q = tx
+    .selectFrom('backorder')
+    .select('sku_id')
+    .select(sql<number>`sum(quantity - allocated - fulfilled - cancelled)`.as('waiting'))
+    .select(sql<number>`sum(case when flexible = 0 then 1 else 0 end)`.as('pinned'))
+    .where('sku_id', 'in', [...new Set(skuIds)])
+    .where('status', 'in', ['open', 'partially_allocated']);
+  if (exceptIds.length > 0) q = q.where('id', 'not in', [...exceptIds]);
+  const rows = await q.groupBy('sku_id').execute();
+  return new Map(rows.map((r) => [r.sku_id, { waiting: Number(r.waiting), pinned: Number(r.pinned) }]));
 }
 
 export interface PromiseWrite {

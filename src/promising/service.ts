@@ -78,49 +78,6 @@ export async function loadSupply(ctx: AppContext, tx: Tx, skuIds: readonly strin
   };
 }
 
-/** Projects every waiting backorder of the SKUs again and records each change; returns how many promises moved. */
-export async function repromise(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', cause: PromiseCause): Promise<number> {
-  const queue = await repo.waitingQueue(tx, skuIds);
-  if (queue.length === 0) return 0;
-  const supply = await loadSupply(ctx, tx, skuIds === 'all' ? [...new Set(queue.map((b) => b.sku_id))] : skuIds);
-  const strategy = await currentStrategy(tx);
-  const now = ctx.clock.now().toISOString();
-  const events: backorders.BackorderEventRow[] = [];
-  for (const [skuId, rows] of groupBy(queue, (b) => b.sku_id)) {
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    for (const p of projectSku(skuId, rows.map(asDemand), supply, strategy)) {
-      const row = byId.get(p.backorderId)!;
-      const basis = JSON.stringify(p.basis);
-      const confidence = Math.round(p.confidence * 1000) / 1000;
-      const dateMoved = row.promised_date !== p.date;
-      if (!dateMoved && row.promise_basis === basis && row.promise_confidence === confidence && row.promise_confirmed === (p.confirmed ? 1 : 0)) continue;
-      await repo.writePromise(tx, {
-        id: row.id,
-        promised_date: p.date,
-        promise_confidence: confidence,
-        promise_confirmed: p.confirmed ? 1 : 0,
-        promise_basis: basis,
-        first_promised_date: row.first_promised_date ?? p.date,
-      });
-      if (!dateMoved) continue;
-      const first = row.promised_date === null;
-      events.push({
-        id: ctx.ids.next('bev'),
-        backorder_id: row.id,
-        type: first ? 'backorder.promised' : 'backorder.promise_changed',
-        data: JSON.stringify(
-          first
-            ? { date: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause }
-            : { from: row.promised_date, to: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause },
-        ),
-        created_at: now,
-      });
-    }
-  }
-  for (let i = 0; i < events.length; i += 500) await backorders.insertEvents(tx, events.slice(i, i + 500));
-  return events.length;
-}
-
 export const asDemand = (r: repo.QueuedBackorder): WaitingDemand => ({
   backorderId: r.id,
   orderId: r.order_id,
@@ -146,6 +103,116 @@ export async function promisesForNew(ctx: AppContext, tx: Tx, skuId: string, ext
   const supply = await loadSupply(ctx, tx, [skuId]);
   const ids = new Set(extra.map((d) => d.backorderId));
   return projectSku(skuId, [...queue, ...extra], supply, await currentStrategy(tx)).filter((p) => ids.has(p.backorderId));
+}
+
+
+/** What repromise worked out for each backorder it projected. */
+export type PromiseMap = Map<string, ProjectedPromise>;
+
+/**
+ * Writes the promises that differ from what is stored; a moved date (or a first one) is also an event with the
+ * old and new date and the cause. Returns how many dates moved.
+ */
+async function recordPromises(
+  ctx: AppContext,
+  tx: Tx,
+  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'id' | 'promised_date' | 'promise_basis' | 'promise_confidence' | 'promise_confirmed' | 'first_promised_date'>>,
+  promises: readonly ProjectedPromise[],
+  cause: PromiseCause,
+): Promise<number> {
+  const now = ctx.clock.now().toISOString();
+  const events: backorders.BackorderEventRow[] = [];
+  for (const p of promises) {
+    const row = rows.get(p.backorderId);
+    if (!row) continue;
+    const basis = JSON.stringify(p.basis);
+    const confidence = Math.round(p.confidence * 1000) / 1000;
+    const dateMoved = row.promised_date !== p.date;
+    if (!dateMoved && row.promise_basis === basis && row.promise_confidence === confidence && row.promise_confirmed === (p.confirmed ? 1 : 0)) continue;
+    await repo.writePromise(tx, {
+      id: row.id,
+      promised_date: p.date,
+      promise_confidence: confidence,
+      promise_confirmed: p.confirmed ? 1 : 0,
+      promise_basis: basis,
+      first_promised_date: row.first_promised_date ?? p.date,
+    });
+    if (!dateMoved) continue;
+    const first = row.promised_date === null;
+    events.push({
+      id: ctx.ids.next('bev'),
+      backorder_id: row.id,
+      type: first ? 'backorder.promised' : 'backorder.promise_changed',
+      data: JSON.stringify(
+        first
+          ? { date: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause }
+          : { from: row.promised_date, to: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause },
+      ),
+      created_at: now,
+    });
+  }
+  for (let i = 0; i < events.length; i += 500) await backorders.insertEvents(tx, events.slice(i, i + 500));
+  return events.length;
+}
+
+/** Projects every waiting backorder of the SKUs again and records each change; returns how many promises moved. */
+export async function repromise(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', cause: PromiseCause): Promise<number> {
+  return (await repromiseWithResult(ctx, tx, skuIds, cause)).moved;
+}
+
+async function repromiseWithResult(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', cause: PromiseCause): Promise<{ moved: number; promises: PromiseMap }> {
+  const queue = await repo.waitingQueue(tx, skuIds);
+  const promises: PromiseMap = new Map();
+  if (queue.length === 0) return { moved: 0, promises };
+  const supply = await loadSupply(ctx, tx, skuIds === 'all' ? [...new Set(queue.map((b) => b.sku_id))] : skuIds);
+  const strategy = await currentStrategy(tx);
+  for (const [skuId, rows] of groupBy(queue, (b) => b.sku_id)) {
+    for (const p of projectSku(skuId, rows.map(asDemand), supply, strategy)) promises.set(p.backorderId, p);
+  }
+  const moved = await recordPromises(ctx, tx, new Map(queue.map((r) => [r.id, r])), [...promises.values()], cause);
+  return { moved, promises };
+}
+
+export interface NewBackorder {
+  id: string;
+  sku_id: string;
+  waiting: number;
+  warehouse_id: string;
+  flexible: boolean;
+}
+
+/**
+ * Promises backorders an order just created. Under FIFO they join the end of their SKU's queue, so nothing ahead of
+ * them moves; when every waiting backorder of the SKU may be filled from any warehouse, the queue ahead consumes
+ * inbound earliest-first as one block, so the total it waits for is all the projection needs (one aggregate instead
+ * of reading the whole queue). Any other case (a pinned backorder, another strategy) re-projects the SKU in full.
+ */
+export async function promiseNewBackorders(ctx: AppContext, tx: Tx, created: readonly NewBackorder[]): Promise<PromiseMap> {
+  const strategy = await currentStrategy(tx);
+  const skuIds = [...new Set(created.map((b) => b.sku_id))];
+  const newIds = created.map((b) => b.id);
+  const ahead = strategy.name === 'fifo' ? await repo.queueTotals(tx, skuIds, newIds) : new Map<string, repo.QueueTotal>();
+  const fast = skuIds.filter((k) => {
+    const t = ahead.get(k);
+    return strategy.name === 'fifo' && (t?.pinned ?? 0) === 0 && created.every((b) => b.sku_id !== k || b.flexible);
+  });
+  const slow = skuIds.filter((k) => !fast.includes(k));
+  const promises: PromiseMap = slow.length > 0 ? (await repromiseWithResult(ctx, tx, slow, 'new_order')).promises : new Map();
+  if (fast.length > 0) {
+    const supply = await loadSupply(ctx, tx, fast);
+    const projected: ProjectedPromise[] = [];
+    for (const skuId of fast) {
+      const mine = created.filter((b) => b.sku_id === skuId);
+      const block = { backorderId: '\u0000ahead', waiting: ahead.get(skuId)?.waiting ?? 0, warehouseId: '', flexible: true };
+      const fallback = leadTimeFallback(supply.items.get(skuId) ?? [], supply.supplierDefaults, supply.inputs);
+      const queue = [block, ...mine.map((b) => ({ backorderId: b.id, waiting: b.waiting, warehouseId: b.warehouse_id, flexible: true }))];
+      projected.push(...project(queue, supply.lots.get(skuId) ?? [], fallback).slice(1));
+    }
+    const fresh = new Map(created.map((b) => [b.id, { id: b.id, promised_date: null, promise_basis: null, promise_confidence: null, promise_confirmed: 0, first_promised_date: null }]));
+    await recordPromises(ctx, tx, fresh, projected, 'new_order');
+    for (const p of projected) promises.set(p.backorderId, p);
+  }
+  return promises;
 }
 
 /** After a global change (strategy, promise quantile): locks every SKU, then re-promises everything. */
