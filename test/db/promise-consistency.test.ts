@@ -31,13 +31,18 @@ describe.each(engines)('promises made at intake agree with a full re-projection 
 
   it('moves no promise after a random mix of orders, receipts and purchase orders', async () => {
     const rand = seededRandom(7);
+    let backordered = 0;
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     for (let step = 0; step < 120; step++) {
       t.clock.advance(60_000);
       const r = rand();
       if (r < 0.7) {
         const customerId = pick(['F1', 'F2', 'F3', 'F1', 'F2', 'PIN']);
-        must(await placeOrder(t.ctx, { customerId, lines: [{ skuId: pick(skus), quantity: 1 + Math.floor(rand() * 5) }] }));
+        const placed = must(await placeOrder(t.ctx, { customerId, lines: [{ skuId: pick(skus), quantity: 1 + Math.floor(rand() * 5) }] }));
+        if (placed.intake[0]!.backordered) backordered++;
+        // Right after intake, a full re-projection must agree with what intake promised.
+        const moved = await t.ctx.store.transaction(async (tx) => ok(await repromise(t.ctx, tx, 'all', 'manual')));
+        expect(must(moved), `step ${step}`).toBe(0);
       } else if (r < 0.85) {
         must(await receiveStock(t.ctx, { skuId: pick(skus), warehouseId: pick(['UK', 'EU']), quantity: 1 + Math.floor(rand() * 6) }));
       } else {
@@ -45,8 +50,7 @@ describe.each(engines)('promises made at intake agree with a full re-projection 
         must(await createPurchaseOrder(t.ctx, { supplierId: 'SUP', place: true, lines: [{ skuId: pick(skus), warehouseId: pick(['UK', 'EU']), quantity: 2 + Math.floor(rand() * 8), expectedDate: day }] }));
       }
     }
-    const moved = await t.ctx.store.transaction(async (tx) => ok(await repromise(t.ctx, tx, 'all', 'manual')));
-    expect(must(moved)).toBe(0);
+    expect(backordered).toBeGreaterThan(30);
     const unpromised = await t.ctx.store.db
       .selectFrom('backorder')
       .select('id')
