@@ -49,6 +49,37 @@ export async function reserve(tx: Tx, skuId: string, warehouseId: string, quanti
   return changed(r);
 }
 
+/**
+ * Reserves many (SKU, warehouse, quantity) at once in ONE conditional statement per 300 pairs: either every pair
+ * had the units available and all are reserved, or the caller learns some did not (false) and must roll back.
+ */
+export async function reserveMany(
+  tx: Tx,
+  items: readonly { skuId: string; warehouseId: string; quantity: number }[],
+  now: string,
+): Promise<boolean> {
+  const merged = new Map<string, { skuId: string; warehouseId: string; quantity: number }>();
+  for (const i of items) {
+    const key = `${i.skuId}|${i.warehouseId}`;
+    const m = merged.get(key);
+    if (m) m.quantity += i.quantity;
+    else merged.set(key, { ...i });
+  }
+  const pairs = [...merged.values()];
+  for (let at = 0; at < pairs.length; at += 300) {
+    const chunk = pairs.slice(at, at + 300);
+    // VALUES columns are column1..3 on both engines; parameters arrive untyped on PostgreSQL, hence the casts.
+    const values = sql.join(chunk.map((p) => sql`(${p.skuId}, ${p.warehouseId}, ${p.quantity})`));
+    const r = await sql`
+      update stock_level set allocated = allocated + cast(v.column3 as bigint), updated_at = ${now}
+      from (values ${values}) as v
+      where stock_level.sku_id = v.column1 and stock_level.warehouse_id = v.column2
+        and stock_level.on_hand - stock_level.allocated >= cast(v.column3 as bigint)`.execute(tx);
+    if (Number(r.numAffectedRows ?? 0) !== chunk.length) return false;
+  }
+  return true;
+}
+
 /** Takes back a promise of units (a cancellation); they become available again. */
 export async function release(tx: Tx, skuId: string, warehouseId: string, quantity: number, now: string): Promise<boolean> {
   const r = await tx

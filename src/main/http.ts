@@ -27,6 +27,12 @@ export const bodyLimitBytes = 1024 * 1024;
 export interface BuildOptions {
   /** Log each request (off in tests and benchmarks). */
   logRequests?: boolean;
+  /**
+   * Check every response against its documented schema (the tests do, so the OpenAPI document stays true).
+   * In production responses are plain JSON.stringify: encoding through zod costs more than the rest of a small
+   * request, and a response that already left the services cannot be fixed by refusing it.
+   */
+  validateResponses?: boolean;
 }
 
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -38,7 +44,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     keepAliveTimeout: 65_000,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(options.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data));
   app.setErrorHandler((error: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext;

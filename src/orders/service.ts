@@ -135,13 +135,10 @@ async function writeOrder(
       });
     }
   });
-  for (const a of allocations) {
-    // The SKUs are locked and availability was read under the lock, so this cannot fail unless a writer skipped
-    // the lock; then the whole transaction runs again rather than oversell.
-    if (!(await stock.reserve(tx, a.sku_id, a.warehouse_id, a.quantity, now))) {
-      throw new RetryableConflict(`stock of ${a.sku_id} at ${a.warehouse_id} changed during intake`);
-    }
-  }
+  // The SKUs are locked and availability was read under the lock, so this cannot fail unless a writer skipped the
+  // lock; then the whole transaction runs again rather than oversell.
+  const reserved = await stock.reserveMany(tx, allocations.map((a) => ({ skuId: a.sku_id, warehouseId: a.warehouse_id, quantity: a.quantity })), now);
+  if (!reserved) throw new RetryableConflict(`stock of order ${orderId} changed during intake`);
   await repo.insertAllocations(tx, allocations);
   await backorders.insertBackorders(tx, backorderRows);
   await backorders.insertEvents(

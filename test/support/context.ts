@@ -33,7 +33,7 @@ export async function openTestContext(engine: Engine, start = '2026-01-05T09:00:
 
 export async function openTestApp(engine: Engine): Promise<TestContext & { app: FastifyInstance }> {
   const t = await openTestContext(engine);
-  const app = await buildApp(t.ctx);
+  const app = await buildApp(t.ctx, { validateResponses: true });
   return {
     ...t,
     app,
