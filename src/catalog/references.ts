@@ -23,7 +23,15 @@ export async function requireRefs<T extends CatalogTable>(
   table: T,
   refs: readonly { id: string; field: string }[],
 ): Promise<Result<Map<string, CatalogRows[T]>>> {
-  const rows = await repo.findByIds(tx, table, refs.map((r) => r.id));
+  return matchRefs(table, await repo.findByIds(tx, table, refs.map((r) => r.id)), refs);
+}
+
+/** Matches rows already read (e.g. under a lock) to the ids a request named. */
+export function matchRefs<T extends CatalogTable>(
+  table: T,
+  rows: readonly CatalogRows[T][],
+  refs: readonly { id: string; field: string }[],
+): Result<Map<string, CatalogRows[T]>> {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const missing = refs.find((r) => !byId.has(r.id));
   if (missing) {

@@ -7,7 +7,10 @@ import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, Co
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Database } from './schema.js';
+import type { Selectable } from 'kysely';
+import type { Database, SkuTable } from './schema.js';
+
+export type SkuRow = Selectable<SkuTable>;
 import type { Result } from '../shared/result.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -20,9 +23,10 @@ export interface Store {
   transaction<T>(fn: (tx: Tx) => Promise<Result<T>>): Promise<Result<T>>;
   /**
    * Serialises writers of the given SKUs until the transaction ends (row locks in id order on PostgreSQL, so two
-   * transactions can never deadlock on them; SQLite's write transaction already excludes every other writer).
+   * transactions can never deadlock on them; SQLite's write transaction already excludes every other writer), and
+   * returns the SKU rows that exist, read under the lock.
    */
-  lockSkus(tx: Tx, skuIds: readonly string[]): Promise<void>;
+  lockSkus(tx: Tx, skuIds: readonly string[]): Promise<SkuRow[]>;
   close(): Promise<void>;
 }
 
@@ -139,7 +143,8 @@ function connectSqlite(path: string): Store {
     dialect: 'sqlite',
     db,
     transaction: makeTransaction(db, isBusy),
-    lockSkus: async () => {},
+    lockSkus: async (tx, skuIds) =>
+      skuIds.length === 0 ? [] : tx.selectFrom('sku').selectAll().where('id', 'in', [...new Set(skuIds)]).execute(),
     close: () => db.destroy(),
   };
 }
@@ -162,9 +167,9 @@ function connectPostgres(options: ConnectOptions): Store {
     db,
     transaction: makeTransaction(db, isTransient),
     lockSkus: async (tx, skuIds) => {
-      if (skuIds.length === 0) return;
+      if (skuIds.length === 0) return [];
       const sorted = [...new Set(skuIds)].sort();
-      await tx.selectFrom('sku').select('id').where('id', 'in', sorted).orderBy('id').forUpdate().execute();
+      return tx.selectFrom('sku').selectAll().where('id', 'in', sorted).orderBy('id').forUpdate().execute();
     },
     close: () => db.destroy(),
   };

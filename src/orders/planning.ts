@@ -5,7 +5,7 @@
 import type { Tx } from '../db/connect.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
-import { requireRef, requireRefs } from '../catalog/references.js';
+import { matchRefs, requireRef, requireRefs } from '../catalog/references.js';
 import { listAll, type CatalogRows } from '../catalog/repository.js';
 import { warehouseDef } from '../catalog/entities.js';
 import * as backorders from '../backorders/repository.js';
@@ -28,10 +28,11 @@ export async function planOrder(ctx: AppContext, tx: Tx, input: OrderRequest, op
   const customer = await requireRef(tx, 'customer', input.customerId, 'customerId');
   if (!customer.ok) return customer;
   const skuIds = input.lines.map((l) => l.skuId);
-  const skus = await requireRefs(tx, 'sku', input.lines.map((l, i) => ({ id: l.skuId, field: `lines/${i}/skuId` })));
-  if (!skus.ok) return skus;
-  if (opts.lock) await ctx.store.lockSkus(tx, skuIds);
   const warehouses = (await listAll(tx, 'warehouse')).map(warehouseDef.fromRow);
+  const refs = input.lines.map((l, i) => ({ id: l.skuId, field: `lines/${i}/skuId` }));
+  // Locking reads the SKUs too: one round trip fewer while the lock is held.
+  const skus = opts.lock ? matchRefs('sku', await ctx.store.lockSkus(tx, skuIds), refs) : await requireRefs(tx, 'sku', refs);
+  if (!skus.ok) return skus;
   if (warehouses.length === 0) {
     return fail('unknown_reference', 'no warehouse exists yet to source the order from', { field: 'lines' });
   }

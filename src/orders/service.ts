@@ -11,8 +11,8 @@ import * as stock from '../inventory/repository.js';
 import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
 import type { LinePlan, RejectReason } from './intake.js';
 import { planOrder } from './planning.js';
-import type { PromiseBasis } from '../promising/domain.js';
-import { promiseNewBackorders } from '../promising/service.js';
+import type { Promise as ProjectedPromise, PromiseBasis } from '../promising/domain.js';
+import { promisesForCreation, reprojectAfterCreation, storedPromise } from '../promising/service.js';
 import * as repo from './repository.js';
 import { orderStatusOf, orderView, type OrderView } from './views.js';
 
@@ -140,18 +140,24 @@ async function writeOrder(
   const reserved = await stock.reserveMany(tx, allocations.map((a) => ({ skuId: a.sku_id, warehouseId: a.warehouse_id, quantity: a.quantity })), now);
   if (!reserved) throw new RetryableConflict(`stock of order ${orderId} changed during intake`);
   await repo.insertAllocations(tx, allocations);
-  await backorders.insertBackorders(tx, backorderRows);
-  await backorders.insertEvents(
+  const { ready, reprojectSkus } = await promisesForCreation(
+    ctx,
     tx,
-    backorderRows.map((b) => ({
-      id: ctx.ids.next('bev'),
-      backorder_id: b.id,
-      type: 'backorder.created',
-      data: JSON.stringify({ quantity: b.quantity, warehouseId: b.warehouse_id, flexible: b.flexible === 1, status: 'open', waiting: b.quantity }),
-      created_at: now,
-    })),
+    backorderRows.map((b) => ({ id: b.id, sku_id: b.sku_id, waiting: b.quantity, warehouse_id: b.warehouse_id, flexible: b.flexible === 1 })),
   );
-  const promised = await promisesOf(ctx, tx, backorderRows);
+  const events: backorders.BackorderEventRow[] = [];
+  for (const b of backorderRows) {
+    const event = (type: string, data: Record<string, unknown>) => events.push({ id: ctx.ids.next('bev'), backorder_id: b.id, type, data: JSON.stringify(data), created_at: now });
+    event('backorder.created', { quantity: b.quantity, warehouseId: b.warehouse_id, flexible: b.flexible === 1, status: 'open', waiting: b.quantity });
+    const p = ready.get(b.id);
+    if (p) {
+      Object.assign(b, storedPromise(p));
+      if (p.date !== null) event('backorder.promised', { date: p.date, confidence: b.promise_confidence, confirmed: p.confirmed, basis: p.basis, cause: 'new_order' });
+    }
+  }
+  await backorders.insertBackorders(tx, backorderRows);
+  await backorders.insertEvents(tx, events);
+  const reprojected = await reprojectAfterCreation(ctx, tx, reprojectSkus);
   return {
     order: orderView(order, lines, allocations, backorderRows),
     intake: plans.map((p, i) => {
@@ -164,7 +170,7 @@ async function writeOrder(
         quantity: p.quantity,
         allocated: p.allocations,
         backordered: bo
-          ? { backorderId: bo.id, quantity: bo.quantity, warehouseId: bo.warehouse_id, flexible: bo.flexible === 1, ...promised.get(bo.id)! }
+          ? { backorderId: bo.id, quantity: bo.quantity, warehouseId: bo.warehouse_id, flexible: bo.flexible === 1, ...promiseView(ready.get(bo.id) ?? reprojected.get(bo.id)) }
           : null,
         rejected: p.rejected > 0 && p.rejectReason ? { quantity: p.rejected, reason: p.rejectReason } : null,
       };
@@ -172,22 +178,10 @@ async function writeOrder(
   };
 }
 
-/** Promises the new backorders (re-projecting others when the strategy lets a new order overtake them). */
-async function promisesOf(ctx: AppContext, tx: Tx, created: readonly backorders.BackorderRow[]) {
-  const out = new Map<string, { promisedDate: string | null; confidence: number | null; confirmed: boolean; basis: PromiseBasis | null }>();
-  if (created.length === 0) return out;
-  const promises = await promiseNewBackorders(
-    ctx,
-    tx,
-    created.map((b) => ({ id: b.id, sku_id: b.sku_id, waiting: b.quantity, warehouse_id: b.warehouse_id, flexible: b.flexible === 1 })),
-  );
-  for (const b of created) {
-    const p = promises.get(b.id);
-    out.set(b.id, p
-      ? { promisedDate: p.date, confidence: Math.round(p.confidence * 1000) / 1000, confirmed: p.confirmed, basis: p.basis }
-      : { promisedDate: null, confidence: null, confirmed: false, basis: null });
-  }
-  return out;
+function promiseView(p: ProjectedPromise | undefined) {
+  if (!p) return { promisedDate: null, confidence: null, confirmed: false, basis: null };
+  const stored = storedPromise(p);
+  return { promisedDate: p.date, confidence: stored.promise_confidence, confirmed: p.confirmed, basis: p.basis };
 }
 
 /** Reads one order with its lines, allocations per warehouse and backorder ids. */

@@ -125,18 +125,12 @@ async function recordPromises(
   for (const p of promises) {
     const row = rows.get(p.backorderId);
     if (!row) continue;
-    const basis = JSON.stringify(p.basis);
-    const confidence = Math.round(p.confidence * 1000) / 1000;
+    const stored = storedPromise(p);
+    const confidence = stored.promise_confidence;
     const dateMoved = row.promised_date !== p.date;
-    if (!dateMoved && row.promise_basis === basis && row.promise_confidence === confidence && row.promise_confirmed === (p.confirmed ? 1 : 0)) continue;
-    await repo.writePromise(tx, {
-      id: row.id,
-      promised_date: p.date,
-      promise_confidence: confidence,
-      promise_confirmed: p.confirmed ? 1 : 0,
-      promise_basis: basis,
-      first_promised_date: row.first_promised_date ?? p.date,
-    });
+    const same = row.promise_basis === stored.promise_basis && row.promise_confidence === confidence && row.promise_confirmed === stored.promise_confirmed;
+    if (!dateMoved && same) continue;
+    await repo.writePromise(tx, { id: row.id, ...stored, first_promised_date: row.first_promised_date ?? p.date });
     if (!dateMoved) continue;
     const first = row.promised_date === null;
     events.push({
@@ -181,38 +175,53 @@ export interface NewBackorder {
   flexible: boolean;
 }
 
+/** The promises of backorders about to be created, and the SKUs whose whole queue must be re-projected instead. */
+export interface NewPromises {
+  ready: PromiseMap;
+  /** SKUs where a new backorder may overtake others or competes with pinned ones: re-project after inserting. */
+  reprojectSkus: string[];
+}
+
 /**
- * Promises backorders an order just created. Under FIFO they join the end of their SKU's queue, so nothing ahead of
- * them moves; when every waiting backorder of the SKU may be filled from any warehouse, the queue ahead consumes
- * inbound earliest-first as one block, so the total it waits for is all the projection needs (one aggregate instead
- * of reading the whole queue). Any other case (a pinned backorder, another strategy) re-projects the SKU in full.
+ * Promises for backorders an order is about to create, before they are written. Under FIFO they join the end of
+ * their SKU's queue, so nothing ahead of them moves; when every waiting backorder of the SKU may be filled from any
+ * warehouse, the queue ahead consumes inbound earliest-first as one block, so the total it waits for is all the
+ * projection needs (one aggregate instead of reading the whole queue). Any other case (a pinned backorder, another
+ * strategy) is left to a full re-projection of the SKU once the rows exist.
  */
-export async function promiseNewBackorders(ctx: AppContext, tx: Tx, created: readonly NewBackorder[]): Promise<PromiseMap> {
+export async function promisesForCreation(ctx: AppContext, tx: Tx, created: readonly NewBackorder[]): Promise<NewPromises> {
   const strategy = await currentStrategy(tx);
   const skuIds = [...new Set(created.map((b) => b.sku_id))];
-  const newIds = created.map((b) => b.id);
-  const ahead = strategy.name === 'fifo' ? await repo.queueTotals(tx, skuIds, newIds) : new Map<string, repo.QueueTotal>();
-  const fast = skuIds.filter((k) => {
-    const t = ahead.get(k);
-    return strategy.name === 'fifo' && (t?.pinned ?? 0) === 0 && created.every((b) => b.sku_id !== k || b.flexible);
-  });
-  const slow = skuIds.filter((k) => !fast.includes(k));
-  const promises: PromiseMap = slow.length > 0 ? (await repromiseWithResult(ctx, tx, slow, 'new_order')).promises : new Map();
+  if (strategy.name !== 'fifo') return { ready: new Map(), reprojectSkus: skuIds };
+  const ahead = await repo.queueTotals(tx, skuIds, []);
+  const fast = skuIds.filter((k) => (ahead.get(k)?.pinned ?? 0) === 0 && created.every((b) => b.sku_id !== k || b.flexible));
+  const ready: PromiseMap = new Map();
   if (fast.length > 0) {
     const supply = await loadSupply(ctx, tx, fast);
-    const projected: ProjectedPromise[] = [];
     for (const skuId of fast) {
-      const mine = created.filter((b) => b.sku_id === skuId);
       const block = { backorderId: '\u0000ahead', waiting: ahead.get(skuId)?.waiting ?? 0, warehouseId: '', flexible: true };
+      const mine = created.filter((b) => b.sku_id === skuId).map((b) => ({ backorderId: b.id, waiting: b.waiting, warehouseId: b.warehouse_id, flexible: true }));
       const fallback = leadTimeFallback(supply.items.get(skuId) ?? [], supply.supplierDefaults, supply.inputs);
-      const queue = [block, ...mine.map((b) => ({ backorderId: b.id, waiting: b.waiting, warehouseId: b.warehouse_id, flexible: true }))];
-      projected.push(...project(queue, supply.lots.get(skuId) ?? [], fallback).slice(1));
+      for (const p of project([block, ...mine], supply.lots.get(skuId) ?? [], fallback).slice(1)) ready.set(p.backorderId, p);
     }
-    const fresh = new Map(created.map((b) => [b.id, { id: b.id, promised_date: null, promise_basis: null, promise_confidence: null, promise_confirmed: 0, first_promised_date: null }]));
-    await recordPromises(ctx, tx, fresh, projected, 'new_order');
-    for (const p of projected) promises.set(p.backorderId, p);
   }
-  return promises;
+  return { ready, reprojectSkus: skuIds.filter((k) => !fast.includes(k)) };
+}
+
+/** Re-projects whole SKUs after new backorders were written (see promisesForCreation); returns every promise. */
+export async function reprojectAfterCreation(ctx: AppContext, tx: Tx, skuIds: readonly string[]): Promise<PromiseMap> {
+  return skuIds.length === 0 ? new Map() : (await repromiseWithResult(ctx, tx, skuIds, 'new_order')).promises;
+}
+
+/** The stored form of a promise: rounded confidence, basis as JSON. */
+export function storedPromise(p: ProjectedPromise) {
+  return {
+    promised_date: p.date,
+    promise_confidence: Math.round(p.confidence * 1000) / 1000,
+    promise_confirmed: p.confirmed ? 1 : 0,
+    promise_basis: JSON.stringify(p.basis),
+    first_promised_date: p.date,
+  };
 }
 
 /** After a global change (strategy, promise quantile): locks every SKU, then re-promises everything. */
