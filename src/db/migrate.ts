@@ -2,11 +2,13 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Store } from './connect.js';
 import * as core001 from './migrations/001-core.js';
 import * as supply002 from './migrations/002-supply.js';
+import * as projection003 from './migrations/003-projection-cache.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
   '001-core': core001,
   '002-supply': supply002,
+  '003-projection-cache': projection003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

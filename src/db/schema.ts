@@ -231,6 +231,13 @@ export interface TransferTable {
   arrived_at: string | null;
 }
 
+/** Units of each inbound lot (by id) not yet promised to the SKU's waiting queue, as JSON `{ lotId: units }`. */
+export interface SkuProjectionTable {
+  sku_id: string;
+  remaining: string;
+  updated_at: string;
+}
+
 export interface Database {
   sku: SkuTable;
   warehouse: WarehouseTable;
@@ -251,4 +258,5 @@ export interface Database {
   po_line: PoLineTable;
   po_receipt: PoReceiptTable;
   transfer: TransferTable;
+  sku_projection: SkuProjectionTable;
 }

@@ -1,5 +1,4 @@
 /** SQL for promises: the waiting queue of SKUs with their current promises, and writing changed promises. */
-import { sql } from 'kysely';
 import type { Tx } from '../db/connect.js';
 import type { BackorderRow } from '../backorders/repository.js';
 
@@ -30,27 +29,6 @@ export async function waitingQueue(tx: Tx, skuIds: readonly string[] | 'all'): P
   return q.execute();
 }
 
-export interface QueueTotal {
-  waiting: number;
-  /** Waiting backorders that only one warehouse may fill. */
-  pinned: number;
-}
-
-/** Units waiting per SKU, and how many of those backorders are pinned, leaving out the given backorders. */
-export async function queueTotals(tx: Tx, skuIds: readonly string[], exceptIds: readonly string[]): Promise<Map<string, QueueTotal>> {
-  if (skuIds.length === 0) return new Map();
-  let q = tx
-    .selectFrom('backorder')
-    .select('sku_id')
-    .select(sql<number>`sum(quantity - allocated - fulfilled - cancelled)`.as('waiting'))
-    .select(sql<number>`sum(case when flexible = 0 then 1 else 0 end)`.as('pinned'))
-    .where('sku_id', 'in', [...new Set(skuIds)])
-    .where('status', 'in', ['open', 'partially_allocated']);
-  if (exceptIds.length > 0) q = q.where('id', 'not in', [...exceptIds]);
-  const rows = await q.groupBy('sku_id').execute();
-  return new Map(rows.map((r) => [r.sku_id, { waiting: Number(r.waiting), pinned: Number(r.pinned) }]));
-}
-
 export interface PromiseWrite {
   id: string;
   promised_date: string | null;
@@ -72,4 +50,27 @@ export async function writePromise(tx: Tx, w: PromiseWrite): Promise<void> {
     })
     .where('id', '=', w.id)
     .execute();
+}
+
+/** Remaining units per lot after each SKU's queue, for the SKUs that have a stored projection. */
+export async function projectionRemainders(tx: Tx, skuIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
+  if (skuIds.length === 0) return new Map();
+  const rows = await tx.selectFrom('sku_projection').selectAll().where('sku_id', 'in', [...new Set(skuIds)]).execute();
+  return new Map(rows.map((r) => [r.sku_id, JSON.parse(r.remaining) as Record<string, number>]));
+}
+
+export async function saveProjectionRemainders(tx: Tx, remainders: ReadonlyMap<string, Record<string, number>>, now: string): Promise<void> {
+  if (remainders.size === 0) return;
+  const rows = [...remainders].map(([sku_id, r]) => ({ sku_id, remaining: JSON.stringify(r), updated_at: now }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await tx
+      .insertInto('sku_projection')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) => oc.column('sku_id').doUpdateSet((eb) => ({ remaining: eb.ref('excluded.remaining'), updated_at: eb.ref('excluded.updated_at') })))
+      .execute();
+  }
+}
+
+export async function dropProjections(tx: Tx, skuIds: readonly string[]): Promise<void> {
+  if (skuIds.length > 0) await tx.deleteFrom('sku_projection').where('sku_id', 'in', [...new Set(skuIds)]).execute();
 }

@@ -99,10 +99,31 @@ function projectSku(skuId: string, demands: WaitingDemand[], supply: SupplyPictu
  * and is projected with everything already waiting. Reads only.
  */
 export async function promisesForNew(ctx: AppContext, tx: Tx, skuId: string, extra: readonly WaitingDemand[]): Promise<ProjectedPromise[]> {
-  const queue = (await repo.waitingQueue(tx, [skuId])).map(asDemand);
   const supply = await loadSupply(ctx, tx, [skuId]);
+  const strategy = await currentStrategy(tx);
+  const left = strategy.name === 'fifo' ? lotsLeft(supply.lots.get(skuId) ?? [], (await repo.projectionRemainders(tx, [skuId])).get(skuId)) : null;
+  if (left) return project(extra, left, fallbackOf(skuId, supply));
+  const queue = (await repo.waitingQueue(tx, [skuId])).map(asDemand);
   const ids = new Set(extra.map((d) => d.backorderId));
-  return projectSku(skuId, [...queue, ...extra], supply, await currentStrategy(tx)).filter((p) => ids.has(p.backorderId));
+  return projectSku(skuId, [...queue, ...extra], supply, strategy).filter((p) => ids.has(p.backorderId));
+}
+
+const fallbackOf = (skuId: string, supply: SupplyPicture) => leadTimeFallback(supply.items.get(skuId) ?? [], supply.supplierDefaults, supply.inputs);
+
+/**
+ * The SKU's lots with only the units its waiting queue has not been promised, from the stored projection; null
+ * when there is none to trust (no row, or a lot it does not know).
+ */
+function lotsLeft(lots: readonly SupplyLot[], remaining: Record<string, number> | undefined): SupplyLot[] | null {
+  if (!remaining || lots.some((l) => remaining[l.id] === undefined)) return null;
+  return lots.map((l) => ({ ...l, quantity: Math.min(l.quantity, remaining[l.id]!) }));
+}
+
+/** What each lot has left after the promises made from it. */
+function remainderAfter(lots: readonly SupplyLot[], promises: readonly ProjectedPromise[]): Record<string, number> {
+  const left: Record<string, number> = Object.fromEntries(lots.map((l) => [l.id, l.quantity]));
+  for (const p of promises) for (const [lot, units] of p.takes) left[lot] = (left[lot] ?? 0) - units;
+  return left;
 }
 
 
@@ -154,15 +175,26 @@ export async function repromise(ctx: AppContext, tx: Tx, skuIds: readonly string
   return (await repromiseWithResult(ctx, tx, skuIds, cause)).moved;
 }
 
+/**
+ * Re-projects whole SKUs and stores, per SKU, what its lots have left after the queue (see promisesForCreation).
+ * A SKU with nothing waiting keeps no stored projection: the next order re-projects it (cheaply, its queue is new).
+ */
 async function repromiseWithResult(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', cause: PromiseCause): Promise<{ moved: number; promises: PromiseMap }> {
   const queue = await repo.waitingQueue(tx, skuIds);
   const promises: PromiseMap = new Map();
+  const bySku = groupBy(queue, (b) => b.sku_id);
+  const emptied = skuIds === 'all' ? [] : skuIds.filter((k) => !bySku.has(k));
+  if (emptied.length > 0) await repo.dropProjections(tx, emptied);
   if (queue.length === 0) return { moved: 0, promises };
-  const supply = await loadSupply(ctx, tx, skuIds === 'all' ? [...new Set(queue.map((b) => b.sku_id))] : skuIds);
+  const supply = await loadSupply(ctx, tx, [...bySku.keys()]);
   const strategy = await currentStrategy(tx);
-  for (const [skuId, rows] of groupBy(queue, (b) => b.sku_id)) {
-    for (const p of projectSku(skuId, rows.map(asDemand), supply, strategy)) promises.set(p.backorderId, p);
+  const remainders = new Map<string, Record<string, number>>();
+  for (const [skuId, rows] of bySku) {
+    const projected = projectSku(skuId, rows.map(asDemand), supply, strategy);
+    for (const p of projected) promises.set(p.backorderId, p);
+    remainders.set(skuId, remainderAfter(supply.lots.get(skuId) ?? [], projected));
   }
+  await repo.saveProjectionRemainders(tx, remainders, ctx.clock.now().toISOString());
   const moved = await recordPromises(ctx, tx, new Map(queue.map((r) => [r.id, r])), [...promises.values()], cause);
   return { moved, promises };
 }
@@ -184,28 +216,34 @@ export interface NewPromises {
 
 /**
  * Promises for backorders an order is about to create, before they are written. Under FIFO they join the end of
- * their SKU's queue, so nothing ahead of them moves; when every waiting backorder of the SKU may be filled from any
- * warehouse, the queue ahead consumes inbound earliest-first as one block, so the total it waits for is all the
- * projection needs (one aggregate instead of reading the whole queue). Any other case (a pinned backorder, another
- * strategy) is left to a full re-projection of the SKU once the rows exist.
+ * their SKU's queue, so nothing ahead of them moves, and what the queue ahead leaves of each lot is stored from the
+ * last projection: the new backorders are projected against that alone, whatever the length of the queue, and the
+ * stored remainder shrinks by what they take. Without a stored projection, or under another strategy (a new order
+ * may overtake others), the SKU is re-projected in full once the rows exist.
  */
 export async function promisesForCreation(ctx: AppContext, tx: Tx, created: readonly NewBackorder[]): Promise<NewPromises> {
   const strategy = await currentStrategy(tx);
   const skuIds = [...new Set(created.map((b) => b.sku_id))];
   if (strategy.name !== 'fifo') return { ready: new Map(), reprojectSkus: skuIds };
-  const ahead = await repo.queueTotals(tx, skuIds, []);
-  const fast = skuIds.filter((k) => (ahead.get(k)?.pinned ?? 0) === 0 && created.every((b) => b.sku_id !== k || b.flexible));
+  const remainders = await repo.projectionRemainders(tx, skuIds);
   const ready: PromiseMap = new Map();
-  if (fast.length > 0) {
-    const supply = await loadSupply(ctx, tx, fast);
-    for (const skuId of fast) {
-      const block = { backorderId: '\u0000ahead', waiting: ahead.get(skuId)?.waiting ?? 0, warehouseId: '', flexible: true };
-      const mine = created.filter((b) => b.sku_id === skuId).map((b) => ({ backorderId: b.id, waiting: b.waiting, warehouseId: b.warehouse_id, flexible: true }));
-      const fallback = leadTimeFallback(supply.items.get(skuId) ?? [], supply.supplierDefaults, supply.inputs);
-      for (const p of project([block, ...mine], supply.lots.get(skuId) ?? [], fallback).slice(1)) ready.set(p.backorderId, p);
+  const reprojectSkus: string[] = [];
+  const supply = remainders.size > 0 ? await loadSupply(ctx, tx, [...remainders.keys()]) : null;
+  const updated = new Map<string, Record<string, number>>();
+  for (const skuId of skuIds) {
+    const lots = supply?.lots.get(skuId) ?? [];
+    const left = supply ? lotsLeft(lots, remainders.get(skuId)) : null;
+    if (!supply || !left) {
+      reprojectSkus.push(skuId);
+      continue;
     }
+    const mine = created.filter((b) => b.sku_id === skuId).map((b) => ({ backorderId: b.id, waiting: b.waiting, warehouseId: b.warehouse_id, flexible: b.flexible }));
+    const projected = project(mine, left, fallbackOf(skuId, supply));
+    for (const p of projected) ready.set(p.backorderId, p);
+    updated.set(skuId, remainderAfter(left, projected));
   }
-  return { ready, reprojectSkus: skuIds.filter((k) => !fast.includes(k)) };
+  await repo.saveProjectionRemainders(tx, updated, ctx.clock.now().toISOString());
+  return { ready, reprojectSkus };
 }
 
 /** Re-projects whole SKUs after new backorders were written (see promisesForCreation); returns every promise. */
