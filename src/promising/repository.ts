@@ -1,4 +1,5 @@
 /** SQL for promises: the waiting queue of SKUs with their current promises, and writing changed promises. */
+import { sql } from 'kysely';
 import type { Tx } from '../db/connect.js';
 import type { BackorderRow } from '../backorders/repository.js';
 
@@ -38,18 +39,24 @@ export interface PromiseWrite {
   first_promised_date: string | null;
 }
 
-export async function writePromise(tx: Tx, w: PromiseWrite): Promise<void> {
-  await tx
-    .updateTable('backorder')
-    .set({
-      promised_date: w.promised_date,
-      promise_confidence: w.promise_confidence,
-      promise_confirmed: w.promise_confirmed,
-      promise_basis: w.promise_basis,
-      first_promised_date: w.first_promised_date,
-    })
-    .where('id', '=', w.id)
-    .execute();
+/** Writes many promises, 300 rows per statement (a supplier-wide delay can move a hundred thousand). */
+export async function writePromises(tx: Tx, writes: readonly PromiseWrite[]): Promise<void> {
+  for (let at = 0; at < writes.length; at += 300) {
+    const chunk = writes.slice(at, at + 300);
+    const values = sql.join(
+      chunk.map((w) => sql`(${w.id}, ${w.promised_date}, ${w.promise_confidence}, ${w.promise_confirmed}, ${w.promise_basis}, ${w.first_promised_date})`),
+    );
+    // VALUES columns are column1..6 on both engines; PostgreSQL receives the parameters untyped, hence the casts.
+    await sql`
+      update backorder set
+        promised_date = v.column2,
+        promise_confidence = cast(v.column3 as double precision),
+        promise_confirmed = cast(v.column4 as integer),
+        promise_basis = v.column5,
+        first_promised_date = v.column6
+      from (values ${values}) as v
+      where backorder.id = v.column1`.execute(tx);
+  }
 }
 
 /** Remaining units per lot after each SKU's queue, for the SKUs that have a stored projection. */

@@ -143,6 +143,7 @@ async function recordPromises(
 ): Promise<number> {
   const now = ctx.clock.now().toISOString();
   const events: backorders.BackorderEventRow[] = [];
+  const writes: repo.PromiseWrite[] = [];
   for (const p of promises) {
     const row = rows.get(p.backorderId);
     if (!row) continue;
@@ -151,7 +152,7 @@ async function recordPromises(
     const dateMoved = row.promised_date !== p.date;
     const same = row.promise_basis === stored.promise_basis && row.promise_confidence === confidence && row.promise_confirmed === stored.promise_confirmed;
     if (!dateMoved && same) continue;
-    await repo.writePromise(tx, { id: row.id, ...stored, first_promised_date: row.first_promised_date ?? p.date });
+    writes.push({ id: row.id, ...stored, first_promised_date: row.first_promised_date ?? p.date });
     if (!dateMoved) continue;
     const first = row.promised_date === null;
     events.push({
@@ -166,6 +167,7 @@ async function recordPromises(
       created_at: now,
     });
   }
+  await repo.writePromises(tx, writes);
   for (let i = 0; i < events.length; i += 500) await backorders.insertEvents(tx, events.slice(i, i + 500));
   return events.length;
 }
