@@ -9,8 +9,12 @@ import { customerDef, skuDef, warehouseDef, type CustomerInput, type SkuInput, t
 import { receiveStock } from '../inventory/service.js';
 import { placeOrder } from '../orders/service.js';
 import { shipOrder } from '../orders/fulfilment.js';
+import { supplierDef } from '../catalog/entities.js';
+import { createPurchaseOrder, putSupplierItem, receivePurchaseOrder } from '../purchasing/service.js';
+import { addDays } from '../promising/domain.js';
 import type { Result } from '../shared/result.js';
 import { seededRandom } from '../shared/random.js';
+import { manualClock } from '../shared/clock.js';
 
 const warehouses: WarehouseInput[] = [
   { id: 'UK-MAN', name: 'Manchester DC', regions: ['GB', 'IE'], priority: 1 },
@@ -67,6 +71,27 @@ export async function storeIsEmpty(ctx: AppContext): Promise<boolean> {
   return row === undefined;
 }
 
+/**
+ * Last quarter's deliveries, replayed on a clock set in the past, so each supplier has a track record: Nordic is
+ * nearly always on time, Far East often a week late. Promises are shifted by that lateness.
+ */
+async function supplierHistory(ctx: AppContext, catalog: SkuInput[], rand: () => number): Promise<void> {
+  const now = ctx.clock.now().getTime();
+  const clock = manualClock(new Date(now));
+  const past: AppContext = { ...ctx, clock };
+  for (const [supplierId, lead, maxLate] of [['SUP-NORD', 14, 2], ['SUP-FAR', 42, 9]] as const) {
+    for (let n = 0; n < 8; n++) {
+      const placed = now - (120 - n * 8) * 86_400_000;
+      clock.set(new Date(placed));
+      const sku = catalog[(n * 2 + (supplierId === 'SUP-FAR' ? 1 : 0)) % catalog.length]!;
+      const expected = addDays(new Date(placed).toISOString().slice(0, 10), lead);
+      const po = must(await createPurchaseOrder(past, { supplierId, place: true, lines: [{ skuId: sku.id, warehouseId: 'UK-MAN', quantity: 12, expectedDate: expected }] }), 'past PO');
+      clock.set(new Date(placed + (lead + Math.floor(rand() * (maxLate + 1))) * 86_400_000));
+      must(await receivePurchaseOrder(past, po.id, { lines: [{ lineId: po.lines[0]!.id, quantity: 12 }] }), 'past receipt');
+    }
+  }
+}
+
 export interface DemoSummary {
   warehouses: number;
   skus: number;
@@ -82,6 +107,17 @@ export async function seedDemo(ctx: AppContext, seed = 20261125): Promise<DemoSu
   for (const s of catalog) must(await catalogService(skuDef).create(ctx, s), `SKU ${s.id}`);
   const people = customers();
   for (const c of people) must(await catalogService(customerDef).create(ctx, c), `customer ${c.id}`);
+
+  // Two suppliers: a fast, reliable one and a slower, often late one.
+  for (const sup of [{ id: 'SUP-NORD', name: 'Nordic Homewares', defaultLeadTimeDays: 14 }, { id: 'SUP-FAR', name: 'Far East Trading', defaultLeadTimeDays: 42 }]) {
+    must(await catalogService(supplierDef).create(ctx, sup), `supplier ${sup.id}`);
+  }
+  for (const [i, s] of catalog.entries()) {
+    const supplierId = i % 2 === 0 ? 'SUP-NORD' : 'SUP-FAR';
+    must(await putSupplierItem(ctx, supplierId, s.id, { leadTimeDays: null, packSize: 6, minOrderQty: 12, unitCostMinor: Math.round(s.unitCostMinor * 0.6) }), 'supplier item');
+  }
+  const today = ctx.clock.now().toISOString().slice(0, 10);
+  await supplierHistory(ctx, catalog, rand);
 
   // Opening stock: plenty of some items, little or none of others, so intake meets every case.
   for (const [i, s] of catalog.entries()) {
@@ -103,6 +139,23 @@ export async function seedDemo(ctx: AppContext, seed = 20261125): Promise<DemoSu
     const placed = must(await placeOrder(ctx, { customerId: customer.id, lines, reference: `PO-${7000 + n}` }), 'order');
     backorders += placed.intake.filter((l) => l.backordered !== null).length;
     orderIds.push(placed.order.id);
+  }
+
+  // Purchase orders on their way for a third of the catalog; waiting backorders are promised from them.
+  for (const [i, s] of catalog.entries()) {
+    if (i % 3 !== 0 || s.backorderPolicy === 'discontinued') continue;
+    const lead = i % 2 === 0 ? 14 : 42;
+    const po = must(
+      await createPurchaseOrder(ctx, {
+        supplierId: i % 2 === 0 ? 'SUP-NORD' : 'SUP-FAR',
+        place: true,
+        reference: `PO-${9100 + i}`,
+        lines: [{ skuId: s.id, warehouseId: warehouses[i % warehouses.length]!.id, quantity: 24, expectedDate: addDays(today, lead - (i % 5)) }],
+      }),
+      'purchase order',
+    );
+    // One arrives short: half is received now and the rest stays expected.
+    if (i === 6) must(await receivePurchaseOrder(ctx, po.id, { lines: [{ lineId: po.lines[0]!.id, quantity: 12 }] }), 'short receipt');
   }
 
   // A delivery arrives for two items that many customers wait for: their backorders are filled in FIFO order.

@@ -5,6 +5,8 @@ import { createContext, defaultDatabaseUrl } from './context.js';
 import { serve } from './server.js';
 import { seedDemo, storeIsEmpty } from '../demo/seed.js';
 import { findViolations } from '../audit/invariants.js';
+import { supplierPerformance } from '../purchasing/service.js';
+import { exitCodeOf } from '../shared/errors.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
 
@@ -79,6 +81,37 @@ program
     if (opts.json) process.stdout.write(`${JSON.stringify({ violations })}\n`);
     else process.stdout.write(violations.length === 0 ? 'all invariants hold\n' : `${violations.join('\n')}\n`);
     if (violations.length > 0) process.exitCode = 1;
+  });
+
+program
+  .command('supplier-performance')
+  .description("A supplier's lead time, lateness, on-time rate and quantity fill rate, from its receipt history")
+  .argument('<supplierId>')
+  .option('--sku <skuId>', 'only this SKU')
+  .option('--json', 'print JSON')
+  .action(async (supplierId: string, opts: { sku?: string; json?: boolean }) => {
+    const ctx = await createContext({ databaseUrl: databaseUrl(), log });
+    const result = await supplierPerformance(ctx, supplierId, opts.sku);
+    await ctx.store.close();
+    if (!result.ok) {
+      process.stderr.write(`${result.error.message}\n`);
+      process.exitCode = exitCodeOf(result.error.code);
+      return;
+    }
+    const p = result.value;
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(p)}\n`);
+      return;
+    }
+    const dist = (d: typeof p.leadTimeDays) => (d ? `mean ${d.mean.toFixed(1)}, p50 ${d.p50.toFixed(1)}, p80 ${d.p80.toFixed(1)}, p95 ${d.p95.toFixed(1)}` : 'no history');
+    const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+    process.stdout.write(
+      `${p.supplierId}${p.skuId ? ` x ${p.skuId}` : ''}: ${p.receipts} receipt(s)\n` +
+        `  lead time (days):  ${dist(p.leadTimeDays)}\n` +
+        `  lateness (days):   ${dist(p.latenessDays)}\n` +
+        `  on-time rate:      ${pct(p.onTimeRate)}\n` +
+        `  quantity fill:     ${pct(p.quantityFillRate)}\n`,
+    );
   });
 
 await program.parseAsync(process.argv);
