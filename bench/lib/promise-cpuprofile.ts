@@ -4,11 +4,13 @@
  * function counted once per sample even when it recurses.
  */
 import { readFileSync } from 'node:fs';
+import { findSourceMap } from 'node:module';
 
 interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber: number;
 }
 interface ProfileNode {
   id: number;
@@ -33,11 +35,27 @@ const shortUrl = (url: string) => {
   const i = url.search(/\/(src|bench|node_modules)\//);
   return i >= 0 ? url.slice(i + 1) : url.replace(/^file:\/\//, '');
 };
-const keyOf = (f: CallFrame) => `${f.functionName || '(anonymous)'} ${f.url ? `${shortUrl(f.url)}:${f.lineNumber + 1}` : ''}`.trim();
+/**
+ * tsx compiles each .ts file to a few long lines; its source maps (registered in this process) give the line in
+ * the .ts file, so a summary made in the process that was profiled names real lines.
+ */
+function sourceLine(f: CallFrame): number {
+  if (f.url.startsWith('file://') && !f.url.includes('/node_modules/')) {
+    try {
+      const entry = findSourceMap(f.url)?.findEntry(f.lineNumber, f.columnNumber) as { originalLine?: number } | undefined;
+      if (entry && typeof entry.originalLine === 'number') return entry.originalLine + 1;
+    } catch {
+      // no map: the generated line will do
+    }
+  }
+  return f.lineNumber + 1;
+}
+const keyOf = (f: CallFrame) => `${f.functionName || '(anonymous)'} ${f.url ? `${shortUrl(f.url)}:${sourceLine(f)}` : ''}`.trim();
 
 export function summarizeProfile(file: string, top = 15): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const keys = new Map(p.nodes.map((n) => [n.id, keyOf(n.callFrame)]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<string, number>();
@@ -46,14 +64,13 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
   for (const [i, id] of p.samples.entries()) {
     const dt = (p.timeDeltas[i] ?? 0) / 1000;
     total += dt;
-    const node = byId.get(id)!;
-    const k = keyOf(node.callFrame);
+    const k = keys.get(id)!;
     self.set(k, (self.get(k) ?? 0) + dt);
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const f = byId.get(cur)!.callFrame;
       if (!/\/(src|bench)\//.test(f.url) || f.url.includes('node_modules')) continue;
-      const key = keyOf(f);
+      const key = keys.get(cur)!;
       if (seen.has(key)) continue;
       seen.add(key);
       inclusive.set(key, (inclusive.get(key) ?? 0) + dt);

@@ -14,14 +14,20 @@ import { addDays } from '../../src/promising/domain.js';
 import { ok } from '../../src/shared/result.js';
 import { seededRandom } from '../../src/shared/random.js';
 
-type Rows = { [T in keyof Database]: Insertable<Database[T]>[] };
+/** The tables a fixture fills, parents first (the order they are inserted in). */
+const insertOrder = [
+  'warehouse', 'sku', 'customer', 'supplier', 'supplier_item', 'purchase_order', 'po_line', 'po_receipt', 'sales_order',
+  'order_line', 'backorder',
+] as const satisfies readonly (keyof Database)[];
+type FixtureTable = (typeof insertOrder)[number];
+type Rows = { [T in FixtureTable]: Insertable<Database[T]>[] };
 
 export interface PromiseFixture {
   rows: Rows;
   /** What the measurements need to find their way around the data. */
   customerIds: string[];
   skuIds: string[];
-  /** Open PO lines: [poId, lineId, expectedDate, supplierId]. */
+  /** The open PO lines, for picking one to move or a supplier to delay. */
   openLines: { poId: string; lineId: string; skuId: string; expectedDate: string; supplierId: string }[];
   backorders: number;
   units: number;
@@ -29,9 +35,8 @@ export interface PromiseFixture {
 }
 
 const emptyRows = (): Rows => ({
-  sku: [], warehouse: [], customer: [], stock_level: [], movement: [], sales_order: [], order_line: [], allocation: [],
-  backorder: [], backorder_event: [], shipment: [], idempotency_key: [], setting: [], supplier: [], supplier_item: [],
-  purchase_order: [], po_line: [], po_receipt: [], transfer: [],
+  warehouse: [], sku: [], customer: [], supplier: [], supplier_item: [], purchase_order: [], po_line: [], po_receipt: [],
+  sales_order: [], order_line: [], backorder: [],
 });
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -231,11 +236,6 @@ export function catalogueFixture(today: string, backorders: number, skus: number
 }
 
 /** Parent tables first; each table in batches (well under SQLite's and PostgreSQL's bind-parameter limits). */
-const insertOrder: (keyof Database)[] = [
-  'warehouse', 'sku', 'customer', 'supplier', 'supplier_item', 'purchase_order', 'po_line', 'po_receipt', 'sales_order',
-  'order_line', 'backorder',
-];
-
 export async function insertFixture(ctx: AppContext, f: PromiseFixture): Promise<void> {
   for (const table of insertOrder) {
     const all = f.rows[table] as Record<string, unknown>[];

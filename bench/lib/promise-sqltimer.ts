@@ -42,8 +42,11 @@ function labelOf(node: RootOperationNode): string {
       return `update ${tableName(n.table)}${joins}`;
     case 'DeleteQueryNode':
       return `delete ${n.from ? n.from.froms.map(tableName).join(',') : '-'}`;
-    case 'RawNode':
-      return 'raw sql';
+    case 'RawNode': {
+      // sql`...` statements: name them by their first words ("update backorder set").
+      const text = ((node as unknown as { sqlFragments?: readonly string[] }).sqlFragments ?? []).join(' ');
+      return `sql: ${text.trim().split(/\s+/).slice(0, 3).join(' ')}`;
+    }
     default:
       return n.kind;
   }
