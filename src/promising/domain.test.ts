@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { addDays, daysBetween, probabilityAtMost, project, quantile, type Fallback, type SupplyLot, type WaitingBackorder } from './domain.js';
 import { poLot, leadTimeFallback } from './supply.js';
+import { historyStats } from './history.js';
 import { performance } from '../purchasing/performance.js';
 
 const lot = (id: string, date: string, quantity: number, warehouseId = 'UK', confidence = 0.8): SupplyLot => ({
@@ -59,20 +60,20 @@ describe('supply lots and fallbacks from history', () => {
   const line = { id: 'l1', po_id: 'po1', line_no: 1, sku_id: 'K', warehouse_id: 'UK', quantity: 10, received: 4, cancelled: 1, expected_date: '2026-02-01', original_expected_date: '2026-01-25', supplier_id: 'S' };
 
   it('shifts a PO line by the supplier’s lateness at the quantile and counts only its open units', () => {
-    const l = poLot(line, { today: '2026-01-05', quantile: 0.8, receipts });
+    const l = poLot(line, { today: '2026-01-05', quantile: 0.8, history: historyStats(receipts, 0.8) });
     // lateness sample 1,3,5,8,10: p80 (type 7) = 8.4 -> 9 days.
     expect(l).toMatchObject({ quantity: 5, date: '2026-02-10', basis: { shiftDays: 9, expectedDate: '2026-02-01' } });
     expect(l.confidence).toBeCloseTo(5 / 7);
-    expect(poLot(line, { today: '2026-01-05', quantile: 0.8, receipts: receipts.slice(0, 4) }).date).toBe('2026-02-01');
-    expect(poLot(line, { today: '2026-03-01', quantile: 0.8, receipts: [] }).date).toBe('2026-03-01');
+    expect(poLot(line, { today: '2026-01-05', quantile: 0.8, history: historyStats(receipts.slice(0, 4), 0.8) }).date).toBe('2026-02-01');
+    expect(poLot(line, { today: '2026-03-01', quantile: 0.8, history: historyStats([], 0.8) }).date).toBe('2026-03-01');
   });
 
   it('estimates lead time at the quantile from history, else as configured, choosing the fastest supplier', () => {
     const item = { supplier_id: 'S', sku_id: 'K', lead_time_days: 30, pack_size: 1, min_order_qty: 1, unit_cost_minor: 1, created_at: '', updated_at: '' };
     const other = { ...item, supplier_id: 'T', lead_time_days: null };
-    const fb = leadTimeFallback([item, other], new Map([['T', 12]]), { today: '2026-01-05', quantile: 0.8, receipts: [] });
+    const fb = leadTimeFallback([item, other], new Map([['T', 12]]), { today: '2026-01-05', quantile: 0.8, history: historyStats([], 0.8) });
     expect(fb).toMatchObject({ date: '2026-01-17', confidence: 0.5, basis: { kind: 'lead_time', supplierId: 'T', leadTimeDays: 12 } });
-    const measured = leadTimeFallback([item], new Map(), { today: '2026-01-05', quantile: 0.8, receipts });
+    const measured = leadTimeFallback([item], new Map(), { today: '2026-01-05', quantile: 0.8, history: historyStats(receipts, 0.8) });
     // lead times 20,22,24,27,29 days: p80 = 27.4 -> 28.
     expect(measured.basis).toMatchObject({ leadTimeDays: 28 });
   });

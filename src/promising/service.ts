@@ -12,6 +12,7 @@ import type { ReceiptSample } from '../purchasing/performance.js';
 import { project, type Promise as ProjectedPromise, type SupplyLot } from './domain.js';
 import type { AllocationStrategy, WaitingDemand } from '../allocation/strategies.js';
 import { leadTimeFallback, poLot, transferLot, type SupplyInputs } from './supply.js';
+import { historyStats } from './history.js';
 import * as repo from './repository.js';
 
 export type PromiseCause =
@@ -68,7 +69,8 @@ export async function loadSupply(ctx: AppContext, tx: Tx, skuIds: readonly strin
     receivedAt: r.received_at,
   }));
   const suppliers = supplierIds.length === 0 ? [] : await tx.selectFrom('supplier').select(['id', 'default_lead_time_days']).where('id', 'in', supplierIds).execute();
-  const inputs: SupplyInputs = { today: today(ctx), quantile: await promiseQuantile(tx), receipts };
+  const q = await promiseQuantile(tx);
+  const inputs: SupplyInputs = { today: today(ctx), quantile: q, history: historyStats(receipts, q) };
   const lots = [...lines.map((l) => ({ sku: l.sku_id, lot: poLot(l, inputs) })), ...transfers.map((t) => ({ sku: t.sku_id, lot: transferLot(t, inputs) }))];
   return {
     inputs,

@@ -3,28 +3,26 @@
  * for the projection. Pure: the service loads the rows and the receipts.
  */
 import type { InboundLine, SupplierItemRow, TransferRow } from '../purchasing/repository.js';
-import { lateness, leadTimes, minSamples, samplesFor, type ReceiptSample } from '../purchasing/performance.js';
-import { addDays, probabilityAtMost, quantile, type Fallback, type SupplyLot } from './domain.js';
+import { addDays, type Fallback, type SupplyLot } from './domain.js';
+import type { HistoryStats } from './history.js';
 
 export interface SupplyInputs {
   today: string;
   /** Quantile of lateness and lead time that promises are made at (e.g. 0.8). */
   quantile: number;
-  receipts: readonly ReceiptSample[];
+  history: HistoryStats;
 }
 
 /** A PO line's open units, due on its expected date shifted by the supplier's lateness at the quantile. */
 export function poLot(line: InboundLine, s: SupplyInputs): SupplyLot {
-  const samples = samplesFor(s.receipts, line.supplier_id, line.sku_id);
-  const late = lateness(samples);
-  const shiftDays = samples.length >= minSamples ? Math.max(0, Math.ceil(quantile(late, s.quantile)!)) : 0;
+  const { shiftDays, shiftConfidence } = s.history.of(line.supplier_id, line.sku_id);
   const due = addDays(line.expected_date, shiftDays);
   return {
     id: line.id,
     warehouseId: line.warehouse_id,
     quantity: line.quantity - line.received - line.cancelled,
     date: due < s.today ? s.today : due,
-    confidence: probabilityAtMost(late, shiftDays),
+    confidence: shiftConfidence,
     basis: { kind: 'po', poId: line.po_id, poLineId: line.id, supplierId: line.supplier_id, expectedDate: line.expected_date, shiftDays },
   };
 }
@@ -50,10 +48,9 @@ export function transferLot(t: TransferRow, s: SupplyInputs): SupplyLot {
 export function leadTimeFallback(items: readonly SupplierItemRow[], defaults: ReadonlyMap<string, number>, s: SupplyInputs): Fallback {
   let best: { supplierId: string; days: number; confidence: number } | null = null;
   for (const item of items) {
-    const samples = samplesFor(s.receipts, item.supplier_id, item.sku_id);
-    const measured = samples.length >= minSamples ? leadTimes(samples) : null;
-    const days = Math.ceil(measured ? quantile(measured, s.quantile)! : (item.lead_time_days ?? defaults.get(item.supplier_id) ?? 0));
-    const confidence = measured ? probabilityAtMost(measured, days) : 0.5;
+    const h = s.history.of(item.supplier_id, item.sku_id);
+    const days = h.leadTimeDays ?? Math.ceil(item.lead_time_days ?? defaults.get(item.supplier_id) ?? 0);
+    const confidence = h.leadConfidence;
     if (best === null || days < best.days) best = { supplierId: item.supplier_id, days, confidence };
   }
   if (best === null) return { date: null, confidence: 0, basis: { kind: 'none', reason: 'no supplier is known for this SKU' } };

@@ -57,10 +57,3 @@ export function performance(receipts: readonly ReceiptSample[], closedLines: rea
     quantityFillRate: ordered === 0 ? null : closedLines.reduce((s, l) => s + l.received, 0) / ordered,
   };
 }
-
-/** The receipts to judge a supplier x SKU by: its own when there are enough, else all of the supplier's. */
-export function samplesFor(all: readonly ReceiptSample[], supplierId: string, skuId: string): ReceiptSample[] {
-  const ofSupplier = all.filter((r) => r.supplierId === supplierId);
-  const ofItem = ofSupplier.filter((r) => r.skuId === skuId);
-  return ofItem.length >= minSamples ? ofItem : ofSupplier;
-}
