@@ -48,36 +48,48 @@ export interface Promise {
   takes: Map<string, number>;
 }
 
-const eligible = (b: WaitingBackorder, lot: SupplyLot) => b.flexible || b.warehouseId === lot.warehouseId;
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
 
 /**
  * Promises for `queue` (already in allocation order). Lots are consumed earliest first; no lot is promised more
  * than its quantity; among demand that may use the same lots, dates never decrease along the queue.
+ *
+ * Linear in queue + lots: a flexible backorder draws from all lots, a pinned one from its warehouse's; each list has
+ * a cursor that only moves forward past lots used up, so no lot is scanned again once empty.
  */
 export function project(queue: readonly WaitingBackorder[], lots: readonly SupplyLot[], fallback: Fallback): Promise[] {
-  const ordered = [...lots].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : 1));
-  const left = ordered.map((l) => l.quantity);
+  const all = lots.map((lot) => ({ lot, left: lot.quantity })).sort((a, b) => byDateThenId(a.lot, b.lot));
+  const byWarehouse = new Map<string, typeof all>();
+  for (const entry of all) {
+    const list = byWarehouse.get(entry.lot.warehouseId);
+    if (list) list.push(entry);
+    else byWarehouse.set(entry.lot.warehouseId, [entry]);
+  }
+  const cursors = new Map<(typeof all)[number][], number>();
   return queue.map((b) => {
+    const list = b.flexible ? all : (byWarehouse.get(b.warehouseId) ?? []);
+    let i = cursors.get(list) ?? 0;
+    while (i < list.length && list[i]!.left === 0) i++;
+    cursors.set(list, i);
     let need = b.waiting;
     const takes = new Map<string, number>();
     let completing: SupplyLot | null = null;
     let confidence = 1;
-    for (const [i, lot] of ordered.entries()) {
-      if (need === 0) break;
-      if (left[i]! === 0 || !eligible(b, lot)) continue;
-      const take = Math.min(need, left[i]!);
-      left[i]! -= take;
+    for (let j = i; j < list.length && need > 0; j++) {
+      const entry = list[j]!;
+      if (entry.left === 0) continue;
+      const take = Math.min(need, entry.left);
+      entry.left -= take;
       need -= take;
-      takes.set(lot.id, take);
-      confidence = Math.min(confidence, lot.confidence);
-      completing = lot;
+      takes.set(entry.lot.id, take);
+      confidence = Math.min(confidence, entry.lot.confidence);
+      completing = entry.lot;
     }
     if (need === 0 && completing !== null) {
       return { backorderId: b.backorderId, date: completing.date, confidence, confirmed: true, basis: completing.basis, takes };
     }
     // Uncovered demand has used up every lot it could take, so the rest cannot come before the last of them.
-    const lastEligible = ordered.filter((l) => eligible(b, l)).at(-1)?.date ?? null;
+    const lastEligible = list.at(-1)?.lot.date ?? null;
     return {
       backorderId: b.backorderId,
       date: fallback.date === null ? null : later(fallback.date, lastEligible),
@@ -88,6 +100,8 @@ export function project(queue: readonly WaitingBackorder[], lots: readonly Suppl
     };
   });
 }
+
+const byDateThenId = (a: SupplyLot, b: SupplyLot) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : 1);
 
 /** The q-quantile (0..1) of a sample, by linear interpolation between order statistics (Hyndman-Fan type 7). */
 export function quantile(sample: readonly number[], q: number): number | null {
