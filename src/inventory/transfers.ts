@@ -157,7 +157,7 @@ export async function suggestTransfers(ctx: AppContext, q: { skuId?: string | un
   const spare = new Map(levels.filter((l) => l.on_hand > l.allocated).map((l) => [`${l.sku_id}|${l.warehouse_id}`, l.on_hand - l.allocated]));
   const arrival = addDays(today(ctx), q.transitDays);
   const ordered = queue
-    .map((r) => ({ r, backorderId: r.id, orderId: r.order_id, placedAt: r.placed_at, customerTier: r.customer_tier, waiting: r.quantity - r.allocated - r.fulfilled - r.cancelled, warehouseId: r.warehouse_id, flexible: r.flexible === 1 }))
+    .map((r) => ({ r, backorderId: r.id, orderId: '', placedAt: r.placed_at, customerTier: r.customer_tier, waiting: r.waiting, warehouseId: r.warehouse_id, flexible: r.flexible === 1 }))
     .sort(strategy.compare);
   const out: TransferSuggestion[] = [];
   for (const d of ordered) {

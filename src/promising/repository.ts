@@ -6,28 +6,30 @@ import type { BackorderRow } from '../backorders/repository.js';
 export interface QueuedBackorder
   extends Pick<
     BackorderRow,
-    | 'id' | 'order_id' | 'sku_id' | 'warehouse_id' | 'flexible' | 'quantity' | 'allocated' | 'fulfilled' | 'cancelled'
-    | 'placed_at' | 'promised_date' | 'promise_confidence' | 'promise_confirmed' | 'promise_basis' | 'first_promised_date'
+    'id' | 'sku_id' | 'warehouse_id' | 'flexible' | 'placed_at' | 'promised_date' | 'promise_confidence' | 'promise_confirmed' | 'promise_basis' | 'first_promised_date'
   > {
+  waiting: number;
+  /** 0 unless asked for (only strategies that rank by tier need it). */
   customer_tier: number;
 }
 
-/** Backorders still waiting for units, of the given SKUs (or all). */
-export async function waitingQueue(tx: Tx, skuIds: readonly string[] | 'all'): Promise<QueuedBackorder[]> {
+/** Backorders still waiting for units, of the given SKUs (or all): only what a projection needs. */
+export async function waitingQueue(tx: Tx, skuIds: readonly string[] | 'all', withTier = true): Promise<QueuedBackorder[]> {
   let q = tx
     .selectFrom('backorder as b')
-    .innerJoin('customer as c', 'c.id', 'b.customer_id')
     .select([
-      'b.id', 'b.order_id', 'b.sku_id', 'b.warehouse_id', 'b.flexible', 'b.quantity', 'b.allocated', 'b.fulfilled',
-      'b.cancelled', 'b.placed_at', 'b.promised_date', 'b.promise_confidence', 'b.promise_confirmed', 'b.promise_basis',
-      'b.first_promised_date', 'c.tier as customer_tier',
+      'b.id', 'b.sku_id', 'b.warehouse_id', 'b.flexible', 'b.placed_at', 'b.promised_date', 'b.promise_confidence',
+      'b.promise_confirmed', 'b.promise_basis', 'b.first_promised_date',
     ])
+    .select(sql<number>`b.quantity - b.allocated - b.fulfilled - b.cancelled`.as('waiting'))
     .where('b.status', 'in', ['open', 'partially_allocated']);
   if (skuIds !== 'all') {
     if (skuIds.length === 0) return [];
     q = q.where('b.sku_id', 'in', [...new Set(skuIds)]);
   }
-  return q.execute();
+  if (!withTier) return (await q.select(sql<number>`0`.as('customer_tier')).execute()).map((r) => ({ ...r, waiting: Number(r.waiting), customer_tier: 0 }));
+  const rows = await q.innerJoin('customer as c', 'c.id', 'b.customer_id').select('c.tier as customer_tier').execute();
+  return rows.map((r) => ({ ...r, waiting: Number(r.waiting) }));
 }
 
 export interface PromiseWrite {
@@ -78,6 +80,14 @@ export async function saveProjectionRemainders(tx: Tx, remainders: ReadonlyMap<s
   }
 }
 
-export async function dropProjections(tx: Tx, skuIds: readonly string[]): Promise<void> {
-  if (skuIds.length > 0) await tx.deleteFrom('sku_projection').where('sku_id', 'in', [...new Set(skuIds)]).execute();
+export async function dropProjections(tx: Tx, skuIds: readonly string[] | 'idle'): Promise<void> {
+  if (skuIds === 'idle') {
+    // Every SKU with nothing waiting: its stored remainder describes a queue that no longer exists.
+    await tx
+      .deleteFrom('sku_projection')
+      .where('sku_id', 'not in', (eb) => eb.selectFrom('backorder').select('sku_id').where('status', 'in', ['open', 'partially_allocated']))
+      .execute();
+  } else if (skuIds.length > 0) {
+    await tx.deleteFrom('sku_projection').where('sku_id', 'in', [...new Set(skuIds)]).execute();
+  }
 }

@@ -82,10 +82,10 @@ export async function loadSupply(ctx: AppContext, tx: Tx, skuIds: readonly strin
 
 export const asDemand = (r: repo.QueuedBackorder): WaitingDemand => ({
   backorderId: r.id,
-  orderId: r.order_id,
+  orderId: '',
   placedAt: r.placed_at,
   customerTier: r.customer_tier,
-  waiting: r.quantity - r.allocated - r.fulfilled - r.cancelled,
+  waiting: r.waiting,
   warehouseId: r.warehouse_id,
   flexible: r.flexible === 1,
 });
@@ -105,7 +105,7 @@ export async function promisesForNew(ctx: AppContext, tx: Tx, skuId: string, ext
   const strategy = await currentStrategy(tx);
   const left = strategy.name === 'fifo' ? lotsLeft(supply.lots.get(skuId) ?? [], (await repo.projectionRemainders(tx, [skuId])).get(skuId)) : null;
   if (left) return project(extra, left, fallbackOf(skuId, supply));
-  const queue = (await repo.waitingQueue(tx, [skuId])).map(asDemand);
+  const queue = (await repo.waitingQueue(tx, [skuId], strategy.name !== 'fifo')).map(asDemand);
   const ids = new Set(extra.map((d) => d.backorderId));
   return projectSku(skuId, [...queue, ...extra], supply, strategy).filter((p) => ids.has(p.backorderId));
 }
@@ -184,14 +184,14 @@ export async function repromise(ctx: AppContext, tx: Tx, skuIds: readonly string
  * A SKU with nothing waiting keeps no stored projection: the next order re-projects it (cheaply, its queue is new).
  */
 async function repromiseWithResult(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', cause: PromiseCause): Promise<{ moved: number; promises: PromiseMap }> {
-  const queue = await repo.waitingQueue(tx, skuIds);
+  const strategy = await currentStrategy(tx);
+  const queue = await repo.waitingQueue(tx, skuIds, strategy.name !== 'fifo');
   const promises: PromiseMap = new Map();
   const bySku = groupBy(queue, (b) => b.sku_id);
-  const emptied = skuIds === 'all' ? [] : skuIds.filter((k) => !bySku.has(k));
-  if (emptied.length > 0) await repo.dropProjections(tx, emptied);
+  await repo.dropProjections(tx, skuIds === 'all' ? 'idle' : skuIds.filter((k) => !bySku.has(k)));
   if (queue.length === 0) return { moved: 0, promises };
-  const supply = await loadSupply(ctx, tx, [...bySku.keys()]);
-  const strategy = await currentStrategy(tx);
+  // 'all' stays 'all' down to the queries: a list of every SKU could pass the engines' limit on bound parameters.
+  const supply = await loadSupply(ctx, tx, skuIds === 'all' ? 'all' : [...bySku.keys()]);
   const remainders = new Map<string, Record<string, number>>();
   for (const [skuId, rows] of bySku) {
     const projected = projectSku(skuId, rows.map(asDemand), supply, strategy);
