@@ -255,13 +255,24 @@ export async function reprojectAfterCreation(ctx: AppContext, tx: Tx, skuIds: re
   return skuIds.length === 0 ? new Map() : (await repromiseWithResult(ctx, tx, skuIds, 'new_order')).promises;
 }
 
+// Promises from one lot share its basis object: serialise each once, not once per backorder.
+const basisJson = new WeakMap<object, string>();
+function jsonOfBasis(basis: ProjectedPromise['basis']): string {
+  let json = basisJson.get(basis);
+  if (json === undefined) {
+    json = JSON.stringify(basis);
+    basisJson.set(basis, json);
+  }
+  return json;
+}
+
 /** The stored form of a promise: rounded confidence, basis as JSON. */
 export function storedPromise(p: ProjectedPromise) {
   return {
     promised_date: p.date,
     promise_confidence: Math.round(p.confidence * 1000) / 1000,
     promise_confirmed: p.confirmed ? 1 : 0,
-    promise_basis: JSON.stringify(p.basis),
+    promise_basis: jsonOfBasis(p.basis),
     first_promised_date: p.date,
   };
 }

@@ -81,7 +81,8 @@ export async function insertPoReceipt(tx: Tx, row: PoReceiptRow): Promise<void> 
   await tx.insertInto('po_receipt').values(row).execute();
 }
 
-export interface InboundLine extends PoLineRow {
+export interface InboundLine
+  extends Pick<PoLineRow, 'id' | 'po_id' | 'sku_id' | 'warehouse_id' | 'quantity' | 'received' | 'cancelled' | 'expected_date'> {
   supplier_id: string;
 }
 
@@ -90,8 +91,7 @@ export async function inboundLines(tx: Tx, skuIds: readonly string[] | 'all'): P
   let q = tx
     .selectFrom('po_line as l')
     .innerJoin('purchase_order as po', 'po.id', 'l.po_id')
-    .selectAll('l')
-    .select('po.supplier_id')
+    .select(['l.id', 'l.po_id', 'l.sku_id', 'l.warehouse_id', 'l.quantity', 'l.received', 'l.cancelled', 'l.expected_date', 'po.supplier_id'])
     .where('po.status', 'in', inboundStatuses)
     .where(sql<boolean>`l.quantity - l.received - l.cancelled > 0`);
   if (skuIds !== 'all') {
