@@ -3,12 +3,14 @@ import type { Store } from './connect.js';
 import * as core001 from './migrations/001-core.js';
 import * as supply002 from './migrations/002-supply.js';
 import * as projection003 from './migrations/003-projection-cache.js';
+import * as promiseKey004 from './migrations/004-promise-key.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
   '001-core': core001,
   '002-supply': supply002,
   '003-projection-cache': projection003,
+  '004-promise-key': promiseKey004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -126,6 +126,8 @@ export interface BackorderTable {
   promise_basis: string | null;
   first_promised_date: string | null;
   fulfilled_at: string | null;
+  /** Fingerprint of the stored promise: compared instead of the promise itself when re-projecting. */
+  promise_key: string | null;
 }
 
 export interface BackorderEventTable {

@@ -132,6 +132,7 @@ async function writeOrder(
         promise_basis: null,
         first_promised_date: null,
         fulfilled_at: null,
+        promise_key: null,
       });
     }
   });

@@ -6,7 +6,7 @@ import type { BackorderRow } from '../backorders/repository.js';
 export interface QueuedBackorder
   extends Pick<
     BackorderRow,
-    'id' | 'sku_id' | 'warehouse_id' | 'flexible' | 'placed_at' | 'promised_date' | 'promise_confidence' | 'promise_confirmed' | 'promise_basis' | 'first_promised_date'
+    'id' | 'sku_id' | 'warehouse_id' | 'flexible' | 'placed_at' | 'promised_date' | 'promise_key'
   > {
   waiting: number;
   /** 0 unless asked for (only strategies that rank by tier need it). */
@@ -18,8 +18,7 @@ export async function waitingQueue(tx: Tx, skuIds: readonly string[] | 'all', wi
   let q = tx
     .selectFrom('backorder as b')
     .select([
-      'b.id', 'b.sku_id', 'b.warehouse_id', 'b.flexible', 'b.placed_at', 'b.promised_date', 'b.promise_confidence',
-      'b.promise_confirmed', 'b.promise_basis', 'b.first_promised_date',
+      'b.id', 'b.sku_id', 'b.warehouse_id', 'b.flexible', 'b.placed_at', 'b.promised_date', 'b.promise_key',
     ])
     .select(sql<number>`b.quantity - b.allocated - b.fulfilled - b.cancelled`.as('waiting'))
     .where('b.status', 'in', ['open', 'partially_allocated']);
@@ -27,9 +26,12 @@ export async function waitingQueue(tx: Tx, skuIds: readonly string[] | 'all', wi
     if (skuIds.length === 0) return [];
     q = q.where('b.sku_id', 'in', [...new Set(skuIds)]);
   }
-  if (!withTier) return (await q.select(sql<number>`0`.as('customer_tier')).execute()).map((r) => ({ ...r, waiting: Number(r.waiting), customer_tier: 0 }));
-  const rows = await q.innerJoin('customer as c', 'c.id', 'b.customer_id').select('c.tier as customer_tier').execute();
-  return rows.map((r) => ({ ...r, waiting: Number(r.waiting) }));
+  const rows = withTier
+    ? await q.innerJoin('customer as c', 'c.id', 'b.customer_id').select('c.tier as customer_tier').execute()
+    : await q.select(sql<number>`0`.as('customer_tier')).execute();
+  // PostgreSQL returns the computed difference as a numeric string; convert in place (10,000s of rows).
+  for (const r of rows) r.waiting = Number(r.waiting);
+  return rows;
 }
 
 export interface PromiseWrite {
@@ -38,7 +40,7 @@ export interface PromiseWrite {
   promise_confidence: number;
   promise_confirmed: number;
   promise_basis: string;
-  first_promised_date: string | null;
+  promise_key: string;
 }
 
 /** Writes many promises, 300 rows per statement (a supplier-wide delay can move a hundred thousand). */
@@ -46,7 +48,7 @@ export async function writePromises(tx: Tx, writes: readonly PromiseWrite[]): Pr
   for (let at = 0; at < writes.length; at += 300) {
     const chunk = writes.slice(at, at + 300);
     const values = sql.join(
-      chunk.map((w) => sql`(${w.id}, ${w.promised_date}, ${w.promise_confidence}, ${w.promise_confirmed}, ${w.promise_basis}, ${w.first_promised_date})`),
+      chunk.map((w) => sql`(${w.id}, ${w.promised_date}, ${w.promise_confidence}, ${w.promise_confirmed}, ${w.promise_basis}, ${w.promise_key})`),
     );
     // VALUES columns are column1..6 on both engines; PostgreSQL receives the parameters untyped, hence the casts.
     await sql`
@@ -55,7 +57,8 @@ export async function writePromises(tx: Tx, writes: readonly PromiseWrite[]): Pr
         promise_confidence = cast(v.column3 as double precision),
         promise_confirmed = cast(v.column4 as integer),
         promise_basis = v.column5,
-        first_promised_date = v.column6
+        promise_key = v.column6,
+        first_promised_date = coalesce(first_promised_date, v.column2)
       from (values ${values}) as v
       where backorder.id = v.column1`.execute(tx);
   }

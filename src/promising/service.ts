@@ -139,7 +139,7 @@ export type PromiseMap = Map<string, ProjectedPromise>;
 async function recordPromises(
   ctx: AppContext,
   tx: Tx,
-  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'id' | 'promised_date' | 'promise_basis' | 'promise_confidence' | 'promise_confirmed' | 'first_promised_date'>>,
+  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'id' | 'promised_date' | 'promise_key'>>,
   promises: readonly ProjectedPromise[],
   cause: PromiseCause,
 ): Promise<number> {
@@ -150,11 +150,11 @@ async function recordPromises(
     const row = rows.get(p.backorderId);
     if (!row) continue;
     const stored = storedPromise(p);
+    if (row.promise_key === stored.promise_key) continue;
     const confidence = stored.promise_confidence;
     const dateMoved = row.promised_date !== p.date;
-    const same = row.promise_basis === stored.promise_basis && row.promise_confidence === confidence && row.promise_confirmed === stored.promise_confirmed;
-    if (!dateMoved && same) continue;
-    writes.push({ id: row.id, ...stored, first_promised_date: row.first_promised_date ?? p.date });
+    const { first_promised_date: _first, ...write } = stored;
+    writes.push({ id: row.id, ...write });
     if (!dateMoved) continue;
     const first = row.promised_date === null;
     events.push({
@@ -266,15 +266,35 @@ function jsonOfBasis(basis: ProjectedPromise['basis']): string {
   return json;
 }
 
-/** The stored form of a promise: rounded confidence, basis as JSON. */
+/** The stored form of a promise: rounded confidence, basis as JSON, and the fingerprint of all of it. */
 export function storedPromise(p: ProjectedPromise) {
+  const confidence = Math.round(p.confidence * 1000) / 1000;
+  const basis = jsonOfBasis(p.basis);
   return {
     promised_date: p.date,
-    promise_confidence: Math.round(p.confidence * 1000) / 1000,
+    promise_confidence: confidence,
     promise_confirmed: p.confirmed ? 1 : 0,
-    promise_basis: jsonOfBasis(p.basis),
+    promise_basis: basis,
+    promise_key: `${p.date ?? '-'}|${confidence}|${p.confirmed ? 1 : 0}|${keyOfBasis(p.basis)}`,
     first_promised_date: p.date,
   };
+}
+
+// The basis's identity in a few characters (its JSON can be 150): which lot or estimate, and the inputs that set
+// its date, so any change that could change what is shown also changes the key.
+const basisKey = new WeakMap<object, string>();
+function keyOfBasis(b: ProjectedPromise['basis']): string {
+  let key = basisKey.get(b);
+  if (key === undefined) {
+    key =
+      b.kind === 'po' ? `po:${b.poLineId}:${b.expectedDate}:${b.shiftDays}:${b.supplierId}:${b.poId}`
+      : b.kind === 'transfer' ? `tr:${b.transferId}:${b.arrivalDate}:${b.fromWarehouseId}`
+      : b.kind === 'lead_time' ? `lt:${b.supplierId}:${b.leadTimeDays}:${b.quantile}`
+      : b.kind === 'none' ? `none:${b.reason}`
+      : 'stock';
+    basisKey.set(b, key);
+  }
+  return key;
 }
 
 /** After a global change (strategy, promise quantile): locks every SKU, then re-promises everything. */
