@@ -1,5 +1,5 @@
 /** Backorder reads: filtered, cursor-paged lists and one backorder with its event history. */
-import { decodeCursor, toPage, type Page } from '../shared/pagination.js';
+import { resumeAfter, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import { waitingOf, type BackorderStatus } from './domain.js';
@@ -89,8 +89,9 @@ export interface BackorderQuery {
 }
 
 export async function listBackorders(ctx: AppContext, q: BackorderQuery): Promise<Result<Page<BackorderView>>> {
-  const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
-  if (q.cursor !== undefined && after === null) return fail('validation_failed', 'cursor is not one this API issued', { field: 'cursor' });
+  const resumed = resumeAfter(q.cursor);
+  if (!resumed.ok) return resumed;
+  const after = resumed.value;
   const now = ctx.clock.now();
   const ago = (days: number) => new Date(now.getTime() - days * dayMs).toISOString();
   const rows = await repo.listBackorders(

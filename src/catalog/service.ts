@@ -1,6 +1,6 @@
 /** Catalog use cases: create, update, get, list for SKUs, warehouses and customers. One transaction each. */
 import { iso } from '../shared/clock.js';
-import { decodeCursor, toPage, type Page } from '../shared/pagination.js';
+import { resumeAfter, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import type { CatalogTable } from './repository.js';
@@ -54,11 +54,9 @@ export function catalogService<T extends CatalogTable, E extends { id: string },
     },
 
     async list(ctx: AppContext, query: ListQuery): Promise<Result<Page<E>>> {
-      const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
-      if (query.cursor !== undefined && after === null) {
-        return fail('validation_failed', 'cursor is not one this API issued', { field: 'cursor' });
-      }
-      const rows = await repo.listAfter(ctx.store.db, def.table, after, query.limit);
+      const resumed = resumeAfter(query.cursor);
+      if (!resumed.ok) return resumed;
+      const rows = await repo.listAfter(ctx.store.db, def.table, resumed.value, query.limit);
       return ok(toPage(rows, query.limit, (r) => r.id, (r) => def.fromRow(r)));
     },
   };

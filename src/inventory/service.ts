@@ -3,7 +3,7 @@
  * and reads. Units that become available flow at once to waiting backorders.
  */
 import type { Tx } from '../db/connect.js';
-import { decodeCursor, toPage, type Page } from '../shared/pagination.js';
+import { resumeAfter, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import { requireRef } from '../catalog/references.js';
@@ -151,11 +151,11 @@ export interface StockQuery {
   limit: number;
 }
 
-const badCursor = () => fail<never>('validation_failed', 'cursor is not one this API issued', { field: 'cursor' });
 
 export async function listLevels(ctx: AppContext, q: StockQuery): Promise<Result<Page<StockLevel>>> {
-  const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
-  if (q.cursor !== undefined && after === null) return badCursor();
+  const resumed = resumeAfter(q.cursor);
+  if (!resumed.ok) return resumed;
+  const after = resumed.value;
   const rows = await repo.listLevels(ctx.store.db, q, after, q.limit);
   return ok(toPage(rows, q.limit, (r) => `${r.sku_id}|${r.warehouse_id}`, levelFromRow));
 }
@@ -168,8 +168,9 @@ export interface SkuTotal {
 }
 
 export async function listTotals(ctx: AppContext, q: StockQuery): Promise<Result<Page<SkuTotal>>> {
-  const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
-  if (q.cursor !== undefined && after === null) return badCursor();
+  const resumed = resumeAfter(q.cursor);
+  if (!resumed.ok) return resumed;
+  const after = resumed.value;
   const rows = await repo.totalsBySku(ctx.store.db, q.skuId, after, q.limit);
   return ok(
     toPage(rows, q.limit, (r) => r.sku_id, (r) => ({
@@ -182,8 +183,9 @@ export async function listTotals(ctx: AppContext, q: StockQuery): Promise<Result
 }
 
 export async function listMovements(ctx: AppContext, q: StockQuery): Promise<Result<Page<Movement>>> {
-  const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
-  if (q.cursor !== undefined && after === null) return badCursor();
+  const resumed = resumeAfter(q.cursor);
+  if (!resumed.ok) return resumed;
+  const after = resumed.value;
   const rows = await repo.listMovements(ctx.store.db, q, after, q.limit);
   return ok(toPage(rows, q.limit, (r) => r.id, movementFromRow));
 }

@@ -4,7 +4,7 @@
  * waiting backorder sooner than its current promise.
  */
 import type { Tx } from '../db/connect.js';
-import { decodeCursor, toPage, type Page } from '../shared/pagination.js';
+import { resumeAfter, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
@@ -122,8 +122,9 @@ export interface TransferQuery {
 }
 
 export async function listTransfers(ctx: AppContext, q: TransferQuery): Promise<Result<Page<TransferView>>> {
-  const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
-  if (q.cursor !== undefined && after === null) return fail('validation_failed', 'cursor is not one this API issued', { field: 'cursor' });
+  const resumed = resumeAfter(q.cursor);
+  if (!resumed.ok) return resumed;
+  const after = resumed.value;
   let query = ctx.store.db.selectFrom('transfer').selectAll();
   if (q.skuId) query = query.where('sku_id', '=', q.skuId);
   if (q.status) query = query.where('status', '=', q.status);

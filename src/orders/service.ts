@@ -3,7 +3,7 @@
  * (pure, see intake.ts), then reserve with conditional updates and write the order, its allocations and backorders.
  */
 import { RetryableConflict, type Tx } from '../db/connect.js';
-import { decodeCursor, toPage, type Page } from '../shared/pagination.js';
+import { resumeAfter, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import * as backorders from '../backorders/repository.js';
@@ -11,8 +11,7 @@ import * as stock from '../inventory/repository.js';
 import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
 import type { LinePlan, RejectReason } from './intake.js';
 import { planOrder } from './planning.js';
-import type { Promise as ProjectedPromise, PromiseBasis } from '../promising/domain.js';
-import { promisesForCreation, reprojectAfterCreation, storedPromise } from '../promising/service.js';
+import { promisesForCreation, promiseView, reprojectAfterCreation, storedPromise, type PromiseView } from '../promising/service.js';
 import * as repo from './repository.js';
 import { orderStatusOf, orderView, type OrderView } from './views.js';
 
@@ -29,16 +28,7 @@ export interface IntakeLineResult {
   skuId: string;
   quantity: number;
   allocated: { warehouseId: string; quantity: number }[];
-  backordered: {
-    backorderId: string;
-    quantity: number;
-    warehouseId: string;
-    flexible: boolean;
-    promisedDate: string | null;
-    confidence: number | null;
-    confirmed: boolean;
-    basis: PromiseBasis | null;
-  } | null;
+  backordered: ({ backorderId: string; quantity: number; warehouseId: string; flexible: boolean } & PromiseView) | null;
   rejected: { quantity: number; reason: RejectReason } | null;
 }
 
@@ -179,12 +169,6 @@ async function writeOrder(
   };
 }
 
-function promiseView(p: ProjectedPromise | undefined) {
-  if (!p) return { promisedDate: null, confidence: null, confirmed: false, basis: null };
-  const stored = storedPromise(p);
-  return { promisedDate: p.date, confidence: stored.promise_confidence, confirmed: p.confirmed, basis: p.basis };
-}
-
 /** Reads one order with its lines, allocations per warehouse and backorder ids. */
 export async function loadOrderView(tx: Tx, orderId: string): Promise<OrderView | null> {
   const order = await repo.findOrder(tx, orderId);
@@ -207,8 +191,9 @@ export interface OrderQuery {
 }
 
 export async function listOrders(ctx: AppContext, q: OrderQuery): Promise<Result<Page<OrderView>>> {
-  const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
-  if (q.cursor !== undefined && after === null) return fail('validation_failed', 'cursor is not one this API issued', { field: 'cursor' });
+  const resumed = resumeAfter(q.cursor);
+  if (!resumed.ok) return resumed;
+  const after = resumed.value;
   const db = ctx.store.db;
   const rows = await repo.listOrders(db, q, after, q.limit);
   const ids = rows.slice(0, q.limit).map((r) => r.id);

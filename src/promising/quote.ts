@@ -6,8 +6,7 @@ import { ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import { planOrder, type OrderRequest } from '../orders/planning.js';
 import type { RejectReason } from '../orders/intake.js';
-import type { PromiseBasis } from './domain.js';
-import { promisesForNew, today } from './service.js';
+import { promisesForNew, promiseView, today, type PromiseView } from './service.js';
 
 export interface QuoteLine {
   lineNo: number;
@@ -15,15 +14,7 @@ export interface QuoteLine {
   quantity: number;
   /** Units that would be allocated now, shipping today. */
   fromStock: { warehouseId: string; quantity: number; shipDate: string }[];
-  backorder: {
-    quantity: number;
-    warehouseId: string;
-    flexible: boolean;
-    promisedDate: string | null;
-    confidence: number | null;
-    confirmed: boolean;
-    basis: PromiseBasis | null;
-  } | null;
+  backorder: ({ quantity: number; warehouseId: string; flexible: boolean } & PromiseView) | null;
   rejected: { quantity: number; reason: RejectReason } | null;
 }
 
@@ -52,15 +43,7 @@ export async function quote(ctx: AppContext, input: OrderRequest): Promise<Resul
           flexible: q.flexible,
         }));
       const mine = (await promisesForNew(ctx, db, p.skuId, earlier)).at(-1)!;
-      backorder = {
-        quantity: p.backordered,
-        warehouseId: p.backorderWarehouseId,
-        flexible: p.flexible,
-        promisedDate: mine.date,
-        confidence: mine.confidence,
-        confirmed: mine.confirmed,
-        basis: mine.basis,
-      };
+      backorder = { quantity: p.backordered, warehouseId: p.backorderWarehouseId, flexible: p.flexible, ...promiseView(mine) };
     }
     lines.push({
       lineNo: i + 1,

@@ -266,6 +266,19 @@ function jsonOfBasis(basis: ProjectedPromise['basis']): string {
   return json;
 }
 
+/** A promise as the API shows it beside a backorder or quote line. */
+export interface PromiseView {
+  promisedDate: string | null;
+  confidence: number | null;
+  confirmed: boolean;
+  basis: ProjectedPromise['basis'] | null;
+}
+
+export function promiseView(p: ProjectedPromise | undefined): PromiseView {
+  if (!p) return { promisedDate: null, confidence: null, confirmed: false, basis: null };
+  return { promisedDate: p.date, confidence: storedPromise(p).promise_confidence, confirmed: p.confirmed, basis: p.basis };
+}
+
 /** The stored form of a promise: rounded confidence, basis as JSON, and the fingerprint of all of it. */
 export function storedPromise(p: ProjectedPromise) {
   const confidence = Math.round(p.confidence * 1000) / 1000;

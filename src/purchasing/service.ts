@@ -5,7 +5,7 @@
 import type { Tx } from '../db/connect.js';
 import type { PurchaseOrderStatus } from '../db/schema.js';
 import { canTransition } from '../shared/fsm.js';
-import { decodeCursor, toPage, type Page } from '../shared/pagination.js';
+import { resumeAfter, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import { requireRef, requireRefs } from '../catalog/references.js';
@@ -239,8 +239,9 @@ export async function getPurchaseOrder(ctx: AppContext, id: string): Promise<Res
 }
 
 export async function listPurchaseOrders(ctx: AppContext, q: repo.PoFilter & { cursor?: string | undefined; limit: number }): Promise<Result<Page<PurchaseOrderView>>> {
-  const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
-  if (q.cursor !== undefined && after === null) return fail('validation_failed', 'cursor is not one this API issued', { field: 'cursor' });
+  const resumed = resumeAfter(q.cursor);
+  if (!resumed.ok) return resumed;
+  const after = resumed.value;
   const rows = await repo.listPurchaseOrders(ctx.store.db, q, after, q.limit);
   const lines = await repo.linesOfPos(ctx.store.db, rows.slice(0, q.limit).map((r) => r.id));
   return ok(toPage(rows, q.limit, (r) => r.id, (r) => poView(r, lines.filter((l) => l.po_id === r.id))));

@@ -1,3 +1,5 @@
+import { fail, ok, type Result } from './result.js';
+
 /** Cursor pagination over id-ordered lists: the cursor is the last id served, opaque to clients. */
 export interface Page<T> {
   items: T[];
@@ -15,6 +17,13 @@ export function decodeCursor(cursor: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The id to continue after (null for the first page), or a 400 naming `cursor` when it is not one we issued. */
+export function resumeAfter(cursor: string | undefined): Result<string | null> {
+  if (cursor === undefined) return ok(null);
+  const after = decodeCursor(cursor);
+  return after === null ? fail('validation_failed', 'cursor is not one this API issued', { field: 'cursor' }) : ok(after);
 }
 
 /** Rows were fetched with limit + 1: the extra row only tells that another page exists. */
