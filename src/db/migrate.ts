@@ -13,6 +13,9 @@ const migrations: Record<string, Migration> = {
   '004-promise-key': promiseKey004,
 };
 
+/** Every migration, in the order they apply. */
+export const migrationNames = Object.keys(migrations);
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the schema up to date; safe to call from several processes at once (Kysely takes a migration lock). */

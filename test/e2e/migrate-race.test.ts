@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { engines } from '../support/engines.js';
 import { createContext } from '../../src/main/context.js';
+import { migrationNames } from '../../src/db/migrate.js';
 import pino from 'pino';
 
 /** Runs `raincheck migrate` as its own process; resolves with its exit code and output. */
@@ -23,7 +24,8 @@ describe.each(engines)('several processes migrating a new $name store at once', 
       for (const r of runs) expect(r.code, r.output).toBe(0);
       const ctx = await createContext({ databaseUrl: db.url, log: pino({ level: 'silent' }) });
       const applied = await ctx.store.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
-      expect(applied.map((r) => (r as { name: string }).name)).toEqual(['001-core']);
+      expect(applied.map((r) => (r as { name: string }).name)).toEqual(migrationNames);
+      expect(migrationNames[0]).toBe('001-core');
       await ctx.store.close();
     } finally {
       await db.drop();
