@@ -177,7 +177,7 @@ async function crossCheckQuotes(ctx: AppContext, skuId: string, requests: { cust
       const customer = await tx.selectFrom('customer').select('tier').where('id', '=', r.customerId).executeTakeFirstOrThrow();
       const extra = [{ backorderId: 'quote-0000', orderId: 'quote', placedAt: ctx.clock.now().toISOString(), customerTier: customer.tier, waiting: q.quantity, warehouseId: q.warehouseId, flexible: q.flexible }];
       const full = (await promisesForNew(ctx, tx, skuId, extra)).at(-1)!;
-      if (full.date !== q.promisedDate || Math.abs(full.confidence - (q.confidence ?? 0)) > 1e-9 || full.confirmed !== q.confirmed) {
+      if (full.date !== q.promisedDate || Math.round(full.confidence * 1000) / 1000 !== q.confidence || full.confirmed !== q.confirmed) {
         mismatches.push(`${r.customerId} x${r.lines[0]!.quantity}: quote ${q.promisedDate} (${q.confidence}), full projection ${full.date} (${full.confidence})`);
       }
     }

@@ -86,9 +86,20 @@ export async function saveProjectionRemainders(tx: Tx, remainders: ReadonlyMap<s
 export async function dropProjections(tx: Tx, skuIds: readonly string[] | 'idle'): Promise<void> {
   if (skuIds === 'idle') {
     // Every SKU with nothing waiting: its stored remainder describes a queue that no longer exists.
+    // NOT EXISTS, not NOT IN: it probes the (sku_id, status) index per row instead of comparing against every
+    // waiting backorder (PostgreSQL took 15 s at 100,000 backorders with NOT IN).
     await tx
       .deleteFrom('sku_projection')
-      .where('sku_id', 'not in', (eb) => eb.selectFrom('backorder').select('sku_id').where('status', 'in', ['open', 'partially_allocated']))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('backorder')
+              .select('backorder.id')
+              .whereRef('backorder.sku_id', '=', 'sku_projection.sku_id')
+              .where('backorder.status', 'in', ['open', 'partially_allocated']),
+          ),
+        ),
+      )
       .execute();
   } else if (skuIds.length > 0) {
     await tx.deleteFrom('sku_projection').where('sku_id', 'in', [...new Set(skuIds)]).execute();
