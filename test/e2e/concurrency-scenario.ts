@@ -1,6 +1,9 @@
 /** The concurrency scenario: its catalog, the load it sends, and what the clients were told. */
 import { sql } from 'kysely';
 import { receiveStock } from '../../src/inventory/service.js';
+import type { IntakeLineResult, PlacedOrder, PlaceOrderInput } from '../../src/orders/service.js';
+import type { AllocationMade as AllocationMadeByService } from '../../src/allocation/service.js';
+import type { CancelResult } from '../../src/orders/fulfilment.js';
 import { seededRandom } from '../../src/shared/random.js';
 import type { CustomerInput, SkuInput } from '../../src/catalog/entities.js';
 import { customer, defaultWarehouses, must, seedCatalog, sku, type TestContext } from '../support/context.js';
@@ -41,54 +44,13 @@ export async function seedStore(t: TestContext): Promise<void> {
   for (const r of receipts.filter((x) => x.quantity > 0)) must(await receiveStock(t.ctx, { ...r, reference: 'seed' }));
 }
 
-// --- reply shapes (only what the checks read) --------------------------------------------------------------
+// --- reply shapes: the API's own types, as the JSON replies carry them ---------------------------------------
 
-export interface Alloc {
-  warehouseId: string;
-  quantity: number;
-}
-export interface AllocationMade extends Alloc {
-  backorderId: string;
-  skuId: string;
-}
-export interface IntakeLine {
-  lineId: string;
-  skuId: string;
-  quantity: number;
-  allocated: Alloc[];
-  backordered: { backorderId: string; quantity: number } | null;
-  rejected: { quantity: number; reason: string } | null;
-}
-export interface LineView {
-  id: string;
-  skuId: string;
-  quantity: number;
-  allocated: number;
-  shipped: number;
-  waiting: number;
-  backorderedAtIntake: number;
-  rejected: number;
-  rejectReason: string | null;
-  cancelled: number;
-  backorderId: string | null;
-  allocations: { warehouseId: string; quantity: number; shipped: number }[];
-}
-export interface OrderView {
-  id: string;
-  customerId: string;
-  status: 'open' | 'closed';
-  lines: LineView[];
-}
-export interface Placed {
-  order: OrderView;
-  intake: IntakeLine[];
-}
-export interface OrderBody {
-  customerId: string;
-  lines: { skuId: string; quantity: number }[];
-  shipComplete?: boolean;
-  reference?: string;
-}
+export type { OrderView } from '../../src/orders/views.js';
+export type Placed = PlacedOrder;
+export type IntakeLine = IntakeLineResult;
+export type AllocationMade = AllocationMadeByService;
+export type OrderBody = PlaceOrderInput;
 
 // --- the scenario ------------------------------------------------------------------------------------------
 
@@ -108,7 +70,7 @@ class ClientLedger {
   allocatedToBackorders(made: AllocationMade[]) {
     for (const a of made) add(this.promised, key(a.skuId, a.warehouseId), a.quantity);
   }
-  released(skuId: string, released: Alloc[]) {
+  released(skuId: string, released: CancelResult['released']) {
     for (const r of released) add(this.promised, key(skuId, r.warehouseId), -r.quantity);
   }
 }
@@ -176,7 +138,7 @@ export async function runScenario(t: TestContext, servers: ServerProcess[]): Pro
   };
   const cancel = async (orderId: string, line: { lineId: string; skuId: string }, quantity?: number, server?: number) => {
     const body = quantity === undefined ? { reason: 'customer changed mind' } : { quantity };
-    const r = await client.send<{ released: Alloc[]; reallocated: AllocationMade[] }>(
+    const r = await client.send<Pick<CancelResult, 'released' | 'reallocated'>>(
       'POST', `/orders/${orderId}/lines/${line.lineId}/cancel`, body, server === undefined ? {} : { server },
     );
     if (r.status === 200) {
