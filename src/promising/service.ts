@@ -5,7 +5,7 @@
  */
 import type { Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
-import { currentStrategy } from '../allocation/settings.js';
+import { currentStrategy, strategyFromSetting, strategySettingKey } from '../allocation/settings.js';
 import * as backorders from '../backorders/repository.js';
 import * as purchasing from '../purchasing/repository.js';
 import type { ReceiptSample } from '../purchasing/performance.js';
@@ -25,6 +25,14 @@ export const defaultPromiseQuantile = 0.8;
 export async function promiseQuantile(tx: Tx): Promise<number> {
   const row = await tx.selectFrom('setting').select('value').where('key', '=', promiseQuantileKey).executeTakeFirst();
   return row ? Number(JSON.parse(row.value)) : defaultPromiseQuantile;
+}
+
+/** The strategy and the promise quantile in one read (intake needs both while it holds its SKU locks). */
+async function promiseSettings(tx: Tx): Promise<{ strategy: AllocationStrategy; quantile: number }> {
+  const rows = await tx.selectFrom('setting').select(['key', 'value']).where('key', 'in', [strategySettingKey, promiseQuantileKey]).execute();
+  const value = (k: string) => rows.find((r) => r.key === k)?.value;
+  const q = value(promiseQuantileKey);
+  return { strategy: strategyFromSetting(value(strategySettingKey)), quantile: q === undefined ? defaultPromiseQuantile : Number(JSON.parse(q)) };
 }
 
 export async function setPromiseQuantile(tx: Tx, q: number, now: string): Promise<void> {
@@ -56,7 +64,7 @@ const groupBy = <T>(rows: readonly T[], key: (r: T) => string) => {
   return out;
 };
 
-export async function loadSupply(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all'): Promise<SupplyPicture> {
+export async function loadSupply(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', quantileRead?: number): Promise<SupplyPicture> {
   const lines = await purchasing.inboundLines(tx, skuIds);
   const transfers = await purchasing.transfersInTransit(tx, skuIds);
   const items = skuIds === 'all' ? await purchasing.supplierItems(tx, {}) : await purchasing.supplierItems(tx, { skuIds });
@@ -69,7 +77,7 @@ export async function loadSupply(ctx: AppContext, tx: Tx, skuIds: readonly strin
     receivedAt: r.received_at,
   }));
   const suppliers = supplierIds.length === 0 ? [] : await tx.selectFrom('supplier').select(['id', 'default_lead_time_days']).where('id', 'in', supplierIds).execute();
-  const q = await promiseQuantile(tx);
+  const q = quantileRead ?? (await promiseQuantile(tx));
   const inputs: SupplyInputs = { today: today(ctx), quantile: q, history: historyStats(receipts, q) };
   const lots = [...lines.map((l) => ({ sku: l.sku_id, lot: poLot(l, inputs) })), ...transfers.map((t) => ({ sku: t.sku_id, lot: transferLot(t, inputs) }))];
   return {
@@ -226,13 +234,13 @@ export interface NewPromises {
  * may overtake others), the SKU is re-projected in full once the rows exist.
  */
 export async function promisesForCreation(ctx: AppContext, tx: Tx, created: readonly NewBackorder[]): Promise<NewPromises> {
-  const strategy = await currentStrategy(tx);
+  const { strategy, quantile } = await promiseSettings(tx);
   const skuIds = [...new Set(created.map((b) => b.sku_id))];
   if (strategy.name !== 'fifo') return { ready: new Map(), reprojectSkus: skuIds };
   const remainders = await repo.projectionRemainders(tx, skuIds);
   const ready: PromiseMap = new Map();
   const reprojectSkus: string[] = [];
-  const supply = remainders.size > 0 ? await loadSupply(ctx, tx, [...remainders.keys()]) : null;
+  const supply = remainders.size > 0 ? await loadSupply(ctx, tx, [...remainders.keys()], quantile) : null;
   const updated = new Map<string, Record<string, number>>();
   for (const skuId of skuIds) {
     const lots = supply?.lots.get(skuId) ?? [];
