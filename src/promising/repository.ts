@@ -26,9 +26,11 @@ export async function waitingQueue(tx: Tx, skuIds: readonly string[] | 'all', wi
     if (skuIds.length === 0) return [];
     q = q.where('b.sku_id', 'in', [...new Set(skuIds)]);
   }
+  // Read in FIFO order: the strategy's sort then finds each SKU's queue (nearly) sorted already.
+  const ordered = q.orderBy('b.placed_at').orderBy('b.id');
   const rows = withTier
-    ? await q.innerJoin('customer as c', 'c.id', 'b.customer_id').select('c.tier as customer_tier').execute()
-    : await q.select(sql<number>`0`.as('customer_tier')).execute();
+    ? await ordered.innerJoin('customer as c', 'c.id', 'b.customer_id').select('c.tier as customer_tier').execute()
+    : await ordered.select(sql<number>`0`.as('customer_tier')).execute();
   // PostgreSQL returns the computed difference as a numeric string; convert in place (10,000s of rows).
   for (const r of rows) r.waiting = Number(r.waiting);
   return rows;

@@ -288,7 +288,22 @@ export function promiseView(p: ProjectedPromise | undefined): PromiseView {
 }
 
 /** The stored form of a promise: rounded confidence, basis as JSON, and the fingerprint of all of it. */
-export function storedPromise(p: ProjectedPromise) {
+export function storedPromise(p: ProjectedPromise): StoredPromise {
+  // Backorders served by the same lot share basis, date and confidence: build their stored form once.
+  const shared = storedByBasis.get(p.basis) ?? storedByBasis.set(p.basis, new Map()).get(p.basis)!;
+  const id = `${p.date}|${p.confidence}|${p.confirmed}`;
+  let stored = shared.get(id);
+  if (!stored) {
+    stored = buildStored(p);
+    shared.set(id, stored);
+  }
+  return stored;
+}
+
+type StoredPromise = ReturnType<typeof buildStored>;
+const storedByBasis = new WeakMap<object, Map<string, StoredPromise>>();
+
+function buildStored(p: ProjectedPromise) {
   const confidence = Math.round(p.confidence * 1000) / 1000;
   const basis = jsonOfBasis(p.basis);
   return {
