@@ -103,6 +103,7 @@ export function timedContext(ctx: AppContext, timer: SqlTimer): AppContext {
       db: store.db.withPlugin(timer),
       transaction: (fn) => store.transaction((tx) => fn(tx.withPlugin(timer))),
       lockSkus: (tx, skuIds) => store.lockSkus(tx, skuIds),
+      insertAll: (tx, batches) => store.insertAll(tx, batches),
       close: () => store.close(),
     },
   };

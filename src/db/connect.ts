@@ -27,8 +27,23 @@ export interface Store {
    * returns the SKU rows that exist, read under the lock.
    */
   lockSkus(tx: Tx, skuIds: readonly string[]): Promise<SkuRow[]>;
+  /**
+   * Inserts several tables' rows, in the order given. PostgreSQL does it in ONE statement (data-modifying CTEs), so a
+   * transaction holding locks makes one round trip instead of one per table; SQLite runs them one after another
+   * (it has no round trips to save, and no INSERT inside WITH).
+   */
+  insertAll(tx: Tx, batches: readonly InsertBatch[]): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Rows for one table; a batch with no rows is skipped. */
+export interface InsertBatch {
+  table: keyof Database;
+  rows: readonly object[];
+}
+
+// A single PostgreSQL statement may bind at most 65,535 parameters; stay well below it.
+const maxParametersPerStatement = 30_000;
 
 export interface ConnectOptions {
   /** `postgres://...` for PostgreSQL; otherwise a SQLite file path, or `:memory:`. */
@@ -69,6 +84,27 @@ function makeTransaction(db: Kysely<Database>, isTransient: (e: unknown) => bool
       }
     }
   };
+}
+
+// Kysely cannot type a table chosen at run time; this is the one place that inserts by table name.
+type Untyped = Kysely<Record<string, Record<string, unknown>>>;
+
+async function insertSequentially(tx: Tx, batches: readonly InsertBatch[]): Promise<void> {
+  for (const b of batches) {
+    if (b.rows.length > 0) await (tx as unknown as Untyped).insertInto(b.table).values(b.rows as Record<string, unknown>[]).execute();
+  }
+}
+
+async function insertInOneStatement(tx: Tx, batches: readonly InsertBatch[]): Promise<void> {
+  const present = batches.filter((b) => b.rows.length > 0);
+  const parameters = present.reduce((n, b) => n + b.rows.length * Object.keys(b.rows[0]!).length, 0);
+  if (present.length < 2 || parameters > maxParametersPerStatement) return insertSequentially(tx, present);
+  let query = tx as unknown as Untyped;
+  for (const [i, b] of present.slice(0, -1).entries()) {
+    query = query.with(`insert_${i}`, (db) => db.insertInto(b.table).values(b.rows as Record<string, unknown>[])) as unknown as Untyped;
+  }
+  const last = present.at(-1)!;
+  await query.insertInto(last.table).values(last.rows as Record<string, unknown>[]).execute();
 }
 
 // --- SQLite -------------------------------------------------------------------------------------------------
@@ -147,6 +183,7 @@ function connectSqlite(path: string): Store {
     transaction: makeTransaction(db, isBusy),
     lockSkus: async (tx, skuIds) =>
       skuIds.length === 0 ? [] : tx.selectFrom('sku').selectAll().where('id', 'in', [...new Set(skuIds)]).execute(),
+    insertAll: insertSequentially,
     close: () => db.destroy(),
   };
 }
@@ -173,6 +210,7 @@ function connectPostgres(options: ConnectOptions): Store {
       const sorted = [...new Set(skuIds)].sort();
       return tx.selectFrom('sku').selectAll().where('id', 'in', sorted).orderBy('id').forUpdate().execute();
     },
+    insertAll: insertInOneStatement,
     close: () => db.destroy(),
   };
 }

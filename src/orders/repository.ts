@@ -8,11 +8,6 @@ export type LineRow = Selectable<OrderLineTable>;
 export type AllocationRow = Selectable<AllocationTable>;
 export type ShipmentRow = Selectable<ShipmentTable>;
 
-export async function insertOrder(tx: Tx, order: OrderRow, lines: LineRow[]): Promise<void> {
-  await tx.insertInto('sales_order').values(order).execute();
-  await tx.insertInto('order_line').values(lines).execute();
-}
-
 export async function insertAllocations(tx: Tx, rows: AllocationRow[]): Promise<void> {
   if (rows.length > 0) await tx.insertInto('allocation').values(rows).execute();
 }
