@@ -3,7 +3,7 @@
  * the few capabilities exposed here (transactions with retry, row locks) so that SQLite and PostgreSQL behave alike.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, CompiledQuery, type DatabaseConnection } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, CompiledQuery, sql, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -36,10 +36,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Rows for one table; a batch with no rows is skipped. */
+/** Rows for one table; a batch with no rows is skipped. With `upsertOn`, a row whose key exists replaces it. */
 export interface InsertBatch {
   table: keyof Database;
   rows: readonly object[];
+  upsertOn?: readonly string[];
 }
 
 // A single PostgreSQL statement may bind at most 65,535 parameters; stay well below it.
@@ -89,10 +90,21 @@ function makeTransaction(db: Kysely<Database>, isTransient: (e: unknown) => bool
 // Kysely cannot type a table chosen at run time; this is the one place that inserts by table name.
 type Untyped = Kysely<Record<string, Record<string, unknown>>>;
 
+type UntypedInsert = ReturnType<ReturnType<Untyped['insertInto']>['values']>;
+
+/** The INSERT of one batch, as an upsert when it names its key. */
+function insertOf(db: Untyped, b: InsertBatch): UntypedInsert {
+  const insert = db.insertInto(b.table).values(b.rows as Record<string, unknown>[]);
+  const key = b.upsertOn;
+  if (!key) return insert;
+  const others = Object.keys(b.rows[0]!).filter((c) => !key.includes(c));
+  return insert.onConflict((oc) =>
+    oc.columns([...key]).doUpdateSet(Object.fromEntries(others.map((c) => [c, sql.ref(`excluded.${c}`)]))),
+  ) as UntypedInsert;
+}
+
 async function insertSequentially(tx: Tx, batches: readonly InsertBatch[]): Promise<void> {
-  for (const b of batches) {
-    if (b.rows.length > 0) await (tx as unknown as Untyped).insertInto(b.table).values(b.rows as Record<string, unknown>[]).execute();
-  }
+  for (const b of batches) if (b.rows.length > 0) await insertOf(tx as unknown as Untyped, b).execute();
 }
 
 async function insertInOneStatement(tx: Tx, batches: readonly InsertBatch[]): Promise<void> {
@@ -101,10 +113,9 @@ async function insertInOneStatement(tx: Tx, batches: readonly InsertBatch[]): Pr
   if (present.length < 2 || parameters > maxParametersPerStatement) return insertSequentially(tx, present);
   let query = tx as unknown as Untyped;
   for (const [i, b] of present.slice(0, -1).entries()) {
-    query = query.with(`insert_${i}`, (db) => db.insertInto(b.table).values(b.rows as Record<string, unknown>[])) as unknown as Untyped;
+    query = query.with(`insert_${i}`, (db) => insertOf(db as Untyped, b)) as unknown as Untyped;
   }
-  const last = present.at(-1)!;
-  await query.insertInto(last.table).values(last.rows as Record<string, unknown>[]).execute();
+  await insertOf(query, present.at(-1)!).execute();
 }
 
 // --- SQLite -------------------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ async function writeOrder(
   // lock; then the whole transaction runs again rather than oversell.
   const reserved = await stock.reserveMany(tx, allocations.map((a) => ({ skuId: a.sku_id, warehouseId: a.warehouse_id, quantity: a.quantity })), now);
   if (!reserved) throw new RetryableConflict(`stock of order ${orderId} changed during intake`);
-  const { ready, reprojectSkus } = await promisesForCreation(
+  const { ready, reprojectSkus, remainders } = await promisesForCreation(
     ctx,
     tx,
     backorderRows.map((b) => ({ id: b.id, sku_id: b.sku_id, waiting: b.quantity, warehouse_id: b.warehouse_id, flexible: b.flexible === 1 })),
@@ -144,13 +144,14 @@ async function writeOrder(
       if (p.date !== null) event('backorder.promised', { date: p.date, confidence: b.promise_confidence, confirmed: p.confirmed, basis: p.basis, cause: 'new_order' });
     }
   }
-  // Everything the order writes, in one statement on PostgreSQL: the SKU locks are held for one round trip, not five.
+  // Everything the order writes, in one statement on PostgreSQL: the SKU locks are held for one round trip, not six.
   await ctx.store.insertAll(tx, [
     { table: 'sales_order', rows: [order] },
     { table: 'order_line', rows: lines },
     { table: 'allocation', rows: allocations },
     { table: 'backorder', rows: backorderRows },
     { table: 'backorder_event', rows: events },
+    { table: 'sku_projection', rows: remainders, upsertOn: ['sku_id'] },
   ]);
   const reprojected = await reprojectAfterCreation(ctx, tx, reprojectSkus);
   return {

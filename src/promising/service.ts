@@ -224,6 +224,8 @@ export interface NewPromises {
   ready: PromiseMap;
   /** SKUs where a new backorder may overtake others or competes with pinned ones: re-project after inserting. */
   reprojectSkus: string[];
+  /** The stored remainders after the new backorders took their part: the caller writes them with its rows. */
+  remainders: { sku_id: string; remaining: string; updated_at: string }[];
 }
 
 /**
@@ -236,7 +238,7 @@ export interface NewPromises {
 export async function promisesForCreation(ctx: AppContext, tx: Tx, created: readonly NewBackorder[]): Promise<NewPromises> {
   const { strategy, quantile } = await promiseSettings(tx);
   const skuIds = [...new Set(created.map((b) => b.sku_id))];
-  if (strategy.name !== 'fifo') return { ready: new Map(), reprojectSkus: skuIds };
+  if (strategy.name !== 'fifo') return { ready: new Map(), reprojectSkus: skuIds, remainders: [] };
   const remainders = await repo.projectionRemainders(tx, skuIds);
   const ready: PromiseMap = new Map();
   const reprojectSkus: string[] = [];
@@ -254,8 +256,8 @@ export async function promisesForCreation(ctx: AppContext, tx: Tx, created: read
     for (const p of projected) ready.set(p.backorderId, p);
     updated.set(skuId, remainderAfter(left, projected));
   }
-  await repo.saveProjectionRemainders(tx, updated, ctx.clock.now().toISOString());
-  return { ready, reprojectSkus };
+  const now = ctx.clock.now().toISOString();
+  return { ready, reprojectSkus, remainders: [...updated].map(([sku_id, r]) => ({ sku_id, remaining: JSON.stringify(r), updated_at: now })) };
 }
 
 /** Re-projects whole SKUs after new backorders were written (see promisesForCreation); returns every promise. */
