@@ -122,10 +122,19 @@ export function probabilityAtMost(sample: readonly number[], bound: number): num
   return (k + 1) / (sample.length + 2);
 }
 
+// Every PO line's date is shifted on every projection, and lines share few distinct dates: remember the answers.
+const shifted = new Map<string, string>();
+
 /** ISO day `days` after `day` (UTC). */
 export function addDays(day: string, days: number): string {
-  const t = Date.parse(`${day}T00:00:00.000Z`) + Math.round(days) * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
+  const key = `${day}|${days}`;
+  let out = shifted.get(key);
+  if (out === undefined) {
+    out = new Date(Date.parse(`${day}T00:00:00.000Z`) + Math.round(days) * 86_400_000).toISOString().slice(0, 10);
+    if (shifted.size > 50_000) shifted.clear();
+    shifted.set(key, out);
+  }
+  return out;
 }
 
 /** Whole days from `from` to `to` (ISO days or timestamps; negative when `to` is earlier). */
