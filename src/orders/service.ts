@@ -11,7 +11,8 @@ import * as stock from '../inventory/repository.js';
 import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
 import type { LinePlan, RejectReason } from './intake.js';
 import { planOrder } from './planning.js';
-import { promisesForCreation, promiseView, reprojectAfterCreation, storedPromise, type PromiseView } from '../promising/service.js';
+import { promisesForCreation, reprojectAfterCreation } from '../promising/service.js';
+import { promiseView, storedPromise, type PromiseView } from '../promising/stored.js';
 import * as repo from './repository.js';
 import { orderStatusOf, orderView, type OrderView } from './views.js';
 

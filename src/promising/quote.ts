@@ -6,7 +6,8 @@ import { ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import { planOrder, type OrderRequest } from '../orders/planning.js';
 import type { RejectReason } from '../orders/intake.js';
-import { promisesForNew, promiseView, today, type PromiseView } from './service.js';
+import { promisesForNew, today } from './service.js';
+import { promiseView, type PromiseView } from './stored.js';
 
 export interface QuoteLine {
   lineNo: number;

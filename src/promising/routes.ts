@@ -8,7 +8,8 @@ import { ok } from '../shared/result.js';
 import { promiseAccuracy } from './accuracy.js';
 import { quote } from './quote.js';
 import { promiseFields } from './schemas.js';
-import { promiseQuantile, repromiseAll, setPromiseQuantile } from './service.js';
+import { repromiseAll } from './service.js';
+import { promiseQuantile, setPromiseQuantile } from './settings.js';
 
 const quoteSchema = z
   .object({

@@ -5,7 +5,7 @@
  */
 import type { Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
-import { currentStrategy, strategyFromSetting, strategySettingKey } from '../allocation/settings.js';
+import { currentStrategy } from '../allocation/settings.js';
 import * as backorders from '../backorders/repository.js';
 import * as purchasing from '../purchasing/repository.js';
 import type { ReceiptSample } from '../purchasing/performance.js';
@@ -13,35 +13,13 @@ import { project, type Promise as ProjectedPromise, type SupplyLot } from './dom
 import type { AllocationStrategy, WaitingDemand } from '../allocation/strategies.js';
 import { leadTimeFallback, poLot, transferLot, type SupplyInputs } from './supply.js';
 import { historyStats } from './history.js';
+import { promiseQuantile, promiseSettings } from './settings.js';
+import { storedPromise } from './stored.js';
 import * as repo from './repository.js';
 
 export type PromiseCause =
   | 'new_order' | 'receipt' | 'adjustment' | 'transfer' | 'order_cancelled' | 'po_placed' | 'eta_changed'
   | 'po_receipt' | 'po_cancelled' | 'strategy_changed' | 'supplier_changed' | 'manual';
-
-const promiseQuantileKey = 'promise.quantile';
-export const defaultPromiseQuantile = 0.8;
-
-export async function promiseQuantile(tx: Tx): Promise<number> {
-  const row = await tx.selectFrom('setting').select('value').where('key', '=', promiseQuantileKey).executeTakeFirst();
-  return row ? Number(JSON.parse(row.value)) : defaultPromiseQuantile;
-}
-
-/** The strategy and the promise quantile in one read (intake needs both while it holds its SKU locks). */
-async function promiseSettings(tx: Tx): Promise<{ strategy: AllocationStrategy; quantile: number }> {
-  const rows = await tx.selectFrom('setting').select(['key', 'value']).where('key', 'in', [strategySettingKey, promiseQuantileKey]).execute();
-  const value = (k: string) => rows.find((r) => r.key === k)?.value;
-  const q = value(promiseQuantileKey);
-  return { strategy: strategyFromSetting(value(strategySettingKey)), quantile: q === undefined ? defaultPromiseQuantile : Number(JSON.parse(q)) };
-}
-
-export async function setPromiseQuantile(tx: Tx, q: number, now: string): Promise<void> {
-  await tx
-    .insertInto('setting')
-    .values({ key: promiseQuantileKey, value: JSON.stringify(q), updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(q), updated_at: now }))
-    .execute();
-}
 
 export const today = (ctx: AppContext): string => ctx.clock.now().toISOString().slice(0, 10);
 
@@ -265,75 +243,6 @@ export async function reprojectAfterCreation(ctx: AppContext, tx: Tx, skuIds: re
   return skuIds.length === 0 ? new Map() : (await repromiseWithResult(ctx, tx, skuIds, 'new_order')).promises;
 }
 
-// Promises from one lot share its basis object: serialise each once, not once per backorder.
-const basisJson = new WeakMap<object, string>();
-function jsonOfBasis(basis: ProjectedPromise['basis']): string {
-  let json = basisJson.get(basis);
-  if (json === undefined) {
-    json = JSON.stringify(basis);
-    basisJson.set(basis, json);
-  }
-  return json;
-}
-
-/** A promise as the API shows it beside a backorder or quote line. */
-export interface PromiseView {
-  promisedDate: string | null;
-  confidence: number | null;
-  confirmed: boolean;
-  basis: ProjectedPromise['basis'] | null;
-}
-
-export function promiseView(p: ProjectedPromise | undefined): PromiseView {
-  if (!p) return { promisedDate: null, confidence: null, confirmed: false, basis: null };
-  return { promisedDate: p.date, confidence: storedPromise(p).promise_confidence, confirmed: p.confirmed, basis: p.basis };
-}
-
-/** The stored form of a promise: rounded confidence, basis as JSON, and the fingerprint of all of it. */
-export function storedPromise(p: ProjectedPromise): StoredPromise {
-  // Backorders served by the same lot share basis, date and confidence: build their stored form once.
-  const shared = storedByBasis.get(p.basis) ?? storedByBasis.set(p.basis, new Map()).get(p.basis)!;
-  const id = `${p.date}|${p.confidence}|${p.confirmed}`;
-  let stored = shared.get(id);
-  if (!stored) {
-    stored = buildStored(p);
-    shared.set(id, stored);
-  }
-  return stored;
-}
-
-type StoredPromise = ReturnType<typeof buildStored>;
-const storedByBasis = new WeakMap<object, Map<string, StoredPromise>>();
-
-function buildStored(p: ProjectedPromise) {
-  const confidence = Math.round(p.confidence * 1000) / 1000;
-  const basis = jsonOfBasis(p.basis);
-  return {
-    promised_date: p.date,
-    promise_confidence: confidence,
-    promise_confirmed: p.confirmed ? 1 : 0,
-    promise_basis: basis,
-    promise_key: `${p.date ?? '-'}|${confidence}|${p.confirmed ? 1 : 0}|${keyOfBasis(p.basis)}`,
-    first_promised_date: p.date,
-  };
-}
-
-// The basis's identity in a few characters (its JSON can be 150): which lot or estimate, and the inputs that set
-// its date, so any change that could change what is shown also changes the key.
-const basisKey = new WeakMap<object, string>();
-function keyOfBasis(b: ProjectedPromise['basis']): string {
-  let key = basisKey.get(b);
-  if (key === undefined) {
-    key =
-      b.kind === 'po' ? `po:${b.poLineId}:${b.expectedDate}:${b.shiftDays}:${b.supplierId}:${b.poId}`
-      : b.kind === 'transfer' ? `tr:${b.transferId}:${b.arrivalDate}:${b.fromWarehouseId}`
-      : b.kind === 'lead_time' ? `lt:${b.supplierId}:${b.leadTimeDays}:${b.quantile}`
-      : b.kind === 'none' ? `none:${b.reason}`
-      : 'stock';
-    basisKey.set(b, key);
-  }
-  return key;
-}
 
 /** After a global change (strategy, promise quantile): locks every SKU, then re-promises everything. */
 export async function repromiseAll(ctx: AppContext, tx: Tx, cause: PromiseCause): Promise<number> {
