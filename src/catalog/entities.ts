@@ -1,5 +1,9 @@
 /** How each catalog entity maps between its API shape and its row, and what makes one valid. */
 import type { Failure } from '../shared/result.js';
+import type { Tx } from '../db/connect.js';
+import type { AppContext } from '../main/context.js';
+import { supplierItems } from '../purchasing/repository.js';
+import { repromise } from '../promising/service.js';
 import type { CatalogRows, CatalogTable } from './repository.js';
 import type { BackorderPolicyKind, Customer, Sku, Supplier, Warehouse } from './domain.js';
 
@@ -40,6 +44,8 @@ export interface EntityDef<T extends CatalogTable, E extends { id: string }, I e
   toRow(input: I, createdAt: string, updatedAt: string): CatalogRows[T];
   /** Rules that span fields; checked on create and on the merged result of an update. */
   check(entity: I): Failure | null;
+  /** What else must change in the same transaction when an entry is updated. */
+  afterUpdate?(ctx: AppContext, tx: Tx, entity: E): Promise<void>;
 }
 
 export const skuDef: EntityDef<'sku', Sku, SkuInput> = {
@@ -144,4 +150,10 @@ export const supplierDef: EntityDef<'supplier', Supplier, SupplierInput> = {
     updated_at: updatedAt,
   }),
   check: () => null,
+  // A supplier's default lead time dates every promise that rests on it: re-promise the SKUs it supplies.
+  afterUpdate: async (ctx, tx, supplier) => {
+    const skuIds = (await supplierItems(tx, { supplierId: supplier.id })).map((i) => i.sku_id);
+    await ctx.store.lockSkus(tx, skuIds);
+    await repromise(ctx, tx, skuIds, 'supplier_changed');
+  },
 };

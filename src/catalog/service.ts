@@ -44,7 +44,9 @@ export function catalogService<T extends CatalogTable, E extends { id: string },
         if (invalid) return { ok: false, error: invalid };
         const row = def.toRow(merged, existing.createdAt, iso(ctx.clock.now()));
         await repo.updateById(tx, def.table, id, row);
-        return ok(def.fromRow(row));
+        const updated = def.fromRow(row);
+        await def.afterUpdate?.(ctx, tx, updated);
+        return ok(updated);
       });
     },
 

@@ -233,7 +233,7 @@ export interface TransferTable {
   arrived_at: string | null;
 }
 
-/** Units of each inbound lot (by id) not yet promised to the SKU's waiting queue, as JSON `{ lotId: units }`. */
+/** The SKU's supply after its waiting queue was promised (JSON of promising/snapshot.ts `Snapshot`). */
 export interface SkuProjectionTable {
   sku_id: string;
   remaining: string;

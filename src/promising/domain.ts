@@ -18,8 +18,10 @@ export interface SupplyLot {
   warehouseId: string;
   /** Units not yet received or cancelled. */
   quantity: number;
-  /** When the units can ship: expected date shifted by the supplier's lateness at the quantile. */
+  /** When the units can ship: expected date shifted by the supplier's lateness at the quantile, not before today. */
   date: string;
+  /** The same before the "not before today" clamp; stored so a later day can clamp again. */
+  due?: string;
   confidence: number;
   basis: PromiseBasis;
 }

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/connect.js';
 import type { BackorderRow } from '../backorders/repository.js';
+import type { Snapshot } from './snapshot.js';
 
 export interface QueuedBackorder
   extends Pick<
@@ -66,14 +67,14 @@ export async function writePromises(tx: Tx, writes: readonly PromiseWrite[]): Pr
   }
 }
 
-/** Remaining units per lot after each SKU's queue, for the SKUs that have a stored projection. */
-export async function projectionRemainders(tx: Tx, skuIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
+/** The stored snapshot of each SKU that has one (see snapshot.ts). */
+export async function projectionSnapshots(tx: Tx, skuIds: readonly string[]): Promise<Map<string, Snapshot>> {
   if (skuIds.length === 0) return new Map();
   const rows = await tx.selectFrom('sku_projection').selectAll().where('sku_id', 'in', [...new Set(skuIds)]).execute();
-  return new Map(rows.map((r) => [r.sku_id, JSON.parse(r.remaining) as Record<string, number>]));
+  return new Map(rows.map((r) => [r.sku_id, JSON.parse(r.remaining) as Snapshot]));
 }
 
-export async function saveProjectionRemainders(tx: Tx, remainders: ReadonlyMap<string, Record<string, number>>, now: string): Promise<void> {
+export async function saveProjectionSnapshots(tx: Tx, remainders: ReadonlyMap<string, Snapshot>, now: string): Promise<void> {
   if (remainders.size === 0) return;
   const rows = [...remainders].map(([sku_id, r]) => ({ sku_id, remaining: JSON.stringify(r), updated_at: now }));
   for (let i = 0; i < rows.length; i += 500) {

@@ -13,8 +13,9 @@ import { project, type Promise as ProjectedPromise, type SupplyLot } from './dom
 import type { AllocationStrategy, WaitingDemand } from '../allocation/strategies.js';
 import { leadTimeFallback, poLot, transferLot, type SupplyInputs } from './supply.js';
 import { historyStats } from './history.js';
-import { promiseQuantile, promiseSettings } from './settings.js';
+import { promiseQuantile } from './settings.js';
 import { storedPromise } from './stored.js';
+import { consume, fallbackOf, lotsOf, takeSnapshot, type Snapshot } from './snapshot.js';
 import * as repo from './repository.js';
 
 export type PromiseCause =
@@ -78,8 +79,7 @@ export const asDemand = (r: repo.QueuedBackorder): WaitingDemand => ({
 
 /** One SKU's demand in strategy order, projected against its supply; promises come back in queue order. */
 function projectSku(skuId: string, demands: WaitingDemand[], supply: SupplyPicture, strategy: AllocationStrategy): ProjectedPromise[] {
-  const fallback = leadTimeFallback(supply.items.get(skuId) ?? [], supply.supplierDefaults, supply.inputs);
-  return project([...demands].sort(strategy.compare), supply.lots.get(skuId) ?? [], fallback);
+  return project([...demands].sort(strategy.compare), supply.lots.get(skuId) ?? [], fallbackFor(skuId, supply));
 }
 
 /**
@@ -87,33 +87,16 @@ function projectSku(skuId: string, demands: WaitingDemand[], supply: SupplyPictu
  * and is projected with everything already waiting. Reads only.
  */
 export async function promisesForNew(ctx: AppContext, tx: Tx, skuId: string, extra: readonly WaitingDemand[]): Promise<ProjectedPromise[]> {
-  const supply = await loadSupply(ctx, tx, [skuId]);
   const strategy = await currentStrategy(tx);
-  const left = strategy.name === 'fifo' ? lotsLeft(supply.lots.get(skuId) ?? [], (await repo.projectionRemainders(tx, [skuId])).get(skuId)) : null;
-  if (left) return project(extra, left, fallbackOf(skuId, supply));
+  const snapshot = strategy.name === 'fifo' ? (await repo.projectionSnapshots(tx, [skuId])).get(skuId) : undefined;
+  if (snapshot) return project(extra, lotsOf(snapshot, today(ctx)), fallbackOf(snapshot, today(ctx)));
+  const supply = await loadSupply(ctx, tx, [skuId]);
   const queue = (await repo.waitingQueue(tx, [skuId], strategy.name !== 'fifo')).map(asDemand);
   const ids = new Set(extra.map((d) => d.backorderId));
   return projectSku(skuId, [...queue, ...extra], supply, strategy).filter((p) => ids.has(p.backorderId));
 }
 
-const fallbackOf = (skuId: string, supply: SupplyPicture) => leadTimeFallback(supply.items.get(skuId) ?? [], supply.supplierDefaults, supply.inputs);
-
-/**
- * The SKU's lots with only the units its waiting queue has not been promised, from the stored projection; null
- * when there is none to trust (no row, or a lot it does not know).
- */
-function lotsLeft(lots: readonly SupplyLot[], remaining: Record<string, number> | undefined): SupplyLot[] | null {
-  if (!remaining || lots.some((l) => remaining[l.id] === undefined)) return null;
-  return lots.map((l) => ({ ...l, quantity: Math.min(l.quantity, remaining[l.id]!) }));
-}
-
-/** What each lot has left after the promises made from it. */
-function remainderAfter(lots: readonly SupplyLot[], promises: readonly ProjectedPromise[]): Record<string, number> {
-  const left: Record<string, number> = Object.fromEntries(lots.map((l) => [l.id, l.quantity]));
-  for (const p of promises) for (const [lot, units] of p.takes) left[lot] = (left[lot] ?? 0) - units;
-  return left;
-}
-
+const fallbackFor = (skuId: string, supply: SupplyPicture) => leadTimeFallback(supply.items.get(skuId) ?? [], supply.supplierDefaults, supply.inputs);
 
 /** What repromise worked out for each backorder it projected. */
 export type PromiseMap = Map<string, ProjectedPromise>;
@@ -178,13 +161,13 @@ async function repromiseWithResult(ctx: AppContext, tx: Tx, skuIds: readonly str
   if (queue.length === 0) return { moved: 0, promises };
   // 'all' stays 'all' down to the queries: a list of every SKU could pass the engines' limit on bound parameters.
   const supply = await loadSupply(ctx, tx, skuIds === 'all' ? 'all' : [...bySku.keys()]);
-  const remainders = new Map<string, Record<string, number>>();
+  const snapshots = new Map<string, Snapshot>();
   for (const [skuId, rows] of bySku) {
     const projected = projectSku(skuId, rows.map(asDemand), supply, strategy);
     for (const p of projected) promises.set(p.backorderId, p);
-    remainders.set(skuId, remainderAfter(supply.lots.get(skuId) ?? [], projected));
+    snapshots.set(skuId, takeSnapshot(supply.lots.get(skuId) ?? [], projected, fallbackFor(skuId, supply)));
   }
-  await repo.saveProjectionRemainders(tx, remainders, ctx.clock.now().toISOString());
+  await repo.saveProjectionSnapshots(tx, snapshots, ctx.clock.now().toISOString());
   const moved = await recordPromises(ctx, tx, new Map(queue.map((r) => [r.id, r])), [...promises.values()], cause);
   return { moved, promises };
 }
@@ -214,28 +197,27 @@ export interface NewPromises {
  * may overtake others), the SKU is re-projected in full once the rows exist.
  */
 export async function promisesForCreation(ctx: AppContext, tx: Tx, created: readonly NewBackorder[]): Promise<NewPromises> {
-  const { strategy, quantile } = await promiseSettings(tx);
+  const strategy = await currentStrategy(tx);
   const skuIds = [...new Set(created.map((b) => b.sku_id))];
   if (strategy.name !== 'fifo') return { ready: new Map(), reprojectSkus: skuIds, remainders: [] };
-  const remainders = await repo.projectionRemainders(tx, skuIds);
+  const snapshots = await repo.projectionSnapshots(tx, skuIds);
   const ready: PromiseMap = new Map();
   const reprojectSkus: string[] = [];
-  const supply = remainders.size > 0 ? await loadSupply(ctx, tx, [...remainders.keys()], quantile) : null;
-  const updated = new Map<string, Record<string, number>>();
+  const now = ctx.clock.now().toISOString();
+  const day = today(ctx);
+  const remainders: NewPromises['remainders'] = [];
   for (const skuId of skuIds) {
-    const lots = supply?.lots.get(skuId) ?? [];
-    const left = supply ? lotsLeft(lots, remainders.get(skuId)) : null;
-    if (!supply || !left) {
+    const snapshot = snapshots.get(skuId);
+    if (!snapshot) {
       reprojectSkus.push(skuId);
       continue;
     }
     const mine = created.filter((b) => b.sku_id === skuId).map((b) => ({ backorderId: b.id, waiting: b.waiting, warehouseId: b.warehouse_id, flexible: b.flexible }));
-    const projected = project(mine, left, fallbackOf(skuId, supply));
+    const projected = project(mine, lotsOf(snapshot, day), fallbackOf(snapshot, day));
     for (const p of projected) ready.set(p.backorderId, p);
-    updated.set(skuId, remainderAfter(left, projected));
+    remainders.push({ sku_id: skuId, remaining: JSON.stringify(consume(snapshot, projected)), updated_at: now });
   }
-  const now = ctx.clock.now().toISOString();
-  return { ready, reprojectSkus, remainders: [...updated].map(([sku_id, r]) => ({ sku_id, remaining: JSON.stringify(r), updated_at: now })) };
+  return { ready, reprojectSkus, remainders };
 }
 
 /** Re-projects whole SKUs after new backorders were written (see promisesForCreation); returns every promise. */

@@ -22,6 +22,7 @@ export function poLot(line: InboundLine, s: SupplyInputs): SupplyLot {
     warehouseId: line.warehouse_id,
     quantity: line.quantity - line.received - line.cancelled,
     date: due < s.today ? s.today : due,
+    due,
     confidence: shiftConfidence,
     basis: { kind: 'po', poId: line.po_id, poLineId: line.id, supplierId: line.supplier_id, expectedDate: line.expected_date, shiftDays },
   };
@@ -36,6 +37,7 @@ export function transferLot(t: TransferRow, s: SupplyInputs): SupplyLot {
     warehouseId: t.to_warehouse_id,
     quantity: t.quantity,
     date: t.expected_arrival < s.today ? s.today : t.expected_arrival,
+    due: t.expected_arrival,
     confidence: transferConfidence,
     basis: { kind: 'transfer', transferId: t.id, fromWarehouseId: t.from_warehouse_id, arrivalDate: t.expected_arrival },
   };

@@ -10,9 +10,11 @@ import { createPurchaseOrder, putSupplierItem } from '../../src/purchasing/servi
 import { setStrategy } from '../../src/allocation/settings.js';
 import { repromiseAll } from '../../src/promising/service.js';
 import { ok } from '../../src/shared/result.js';
+import { quote } from '../../src/promising/quote.js';
 
 describe.each(engines)('re-promising when a new order jumps the queue on $name', (engine) => {
   let t: TestContext;
+  let bId = '';
   beforeAll(async () => {
     t = await openTestContext(engine);
     await seedCatalog(t.ctx, { skus: [sku('LAMP')], customers: [customer('A', 'GB', 3), customer('B', 'GB', 3), customer('VIP', 'GB', 1)] });
@@ -41,5 +43,15 @@ describe.each(engines)('re-promising when a new order jumps the queue on $name',
     expect(movedA.history.at(-1)).toMatchObject({ type: 'backorder.promise_changed', data: { from: '2026-01-10', to: '2026-01-20', cause: 'new_order' } });
     // B now waits beyond all inbound: today (2026-01-05) + 30 days, unconfirmed.
     expect(must(await getBackorder(t.ctx, b.backorderId))).toMatchObject({ promisedDate: '2026-02-04', promiseConfirmed: false, firstPromisedDate: '2026-01-20' });
+    bId = b.backorderId;
+  });
+
+  it('re-promises from a supplier’s new default lead time, and quotes use it too', async () => {
+    must(await catalogService(supplierDef).update(t.ctx, 'S', { defaultLeadTimeDays: 40 }));
+    const b = must(await getBackorder(t.ctx, bId));
+    expect(b).toMatchObject({ promisedDate: '2026-02-14', promiseBasis: { kind: 'lead_time', leadTimeDays: 40 } });
+    expect(b.history.at(-1)).toMatchObject({ type: 'backorder.promise_changed', data: { from: '2026-02-04', to: '2026-02-14', cause: 'supplier_changed' } });
+    const q = must(await quote(t.ctx, { customerId: 'A', lines: [{ skuId: 'LAMP', quantity: 1 }] }));
+    expect(q.lines[0]!.backorder).toMatchObject({ promisedDate: '2026-02-14', confirmed: false });
   });
 });
