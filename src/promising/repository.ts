@@ -71,7 +71,19 @@ export async function writePromises(tx: Tx, writes: readonly PromiseWrite[]): Pr
 export async function projectionSnapshots(tx: Tx, skuIds: readonly string[]): Promise<Map<string, Snapshot>> {
   if (skuIds.length === 0) return new Map();
   const rows = await tx.selectFrom('sku_projection').selectAll().where('sku_id', 'in', [...new Set(skuIds)]).execute();
-  return new Map(rows.map((r) => [r.sku_id, JSON.parse(r.remaining) as Snapshot]));
+  return new Map(rows.map((r) => [r.sku_id, parseSnapshot(r.sku_id, r.remaining)]));
+}
+
+// A hot SKU's snapshot is read by every quote and order until it changes: parse each version once. Comparing the
+// stored text with the cached text costs far less than parsing hundreds of lots again.
+const parsed = new Map<string, { text: string; snapshot: Snapshot }>();
+function parseSnapshot(skuId: string, text: string): Snapshot {
+  const hit = parsed.get(skuId);
+  if (hit && hit.text === text) return hit.snapshot;
+  const snapshot = JSON.parse(text) as Snapshot;
+  if (parsed.size >= 2000) parsed.clear();
+  parsed.set(skuId, { text, snapshot });
+  return snapshot;
 }
 
 export async function saveProjectionSnapshots(tx: Tx, remainders: ReadonlyMap<string, Snapshot>, now: string): Promise<void> {

@@ -41,7 +41,9 @@ export function consume(s: Snapshot, promises: readonly ProjectedPromise[]): Sna
 
 /** The snapshot's lots as the projection takes them on `today`: what is left, due no earlier than today. */
 export function lotsOf(s: Snapshot, today: string): SupplyLot[] {
-  return s.lots.map((l) => ({
+  const hit = lotsByDay.get(s);
+  if (hit && hit.day === today) return hit.lots;
+  const lots = s.lots.map((l) => ({
     id: l.id,
     warehouseId: l.warehouseId,
     quantity: l.left,
@@ -50,7 +52,12 @@ export function lotsOf(s: Snapshot, today: string): SupplyLot[] {
     confidence: l.confidence,
     basis: l.basis,
   }));
+  lotsByDay.set(s, { day: today, lots });
+  return lots;
 }
+
+// Snapshots are never changed in place (consume makes a new one), so their lots for a day can be kept with them.
+const lotsByDay = new WeakMap<Snapshot, { day: string; lots: SupplyLot[] }>();
 
 /** The lead-time estimate on `today` (its date moves with the calendar; its basis does not). */
 export function fallbackOf(s: Snapshot, today: string): Fallback {
