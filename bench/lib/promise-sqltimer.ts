@@ -104,6 +104,7 @@ export function timedContext(ctx: AppContext, timer: SqlTimer): AppContext {
       transaction: (fn) => store.transaction((tx) => fn(tx.withPlugin(timer))),
       lockSkus: (tx, skuIds) => store.lockSkus(tx, skuIds),
       insertAll: (tx, batches) => store.insertAll(tx, batches),
+      selectArrays: (tx, query) => store.selectArrays(tx, query),
       close: () => store.close(),
     },
   };

@@ -151,7 +151,7 @@ export interface TransferSuggestion {
  */
 export async function suggestTransfers(ctx: AppContext, q: { skuId?: string | undefined; transitDays: number }): Promise<Result<TransferSuggestion[]>> {
   const db: Tx = ctx.store.db;
-  const queue = await waitingQueue(db, q.skuId ? [q.skuId] : 'all');
+  const queue = await waitingQueue(ctx.store, db, q.skuId ? [q.skuId] : 'all');
   if (queue.length === 0) return ok([]);
   const strategy = await currentStrategy(db);
   const levels = await repo.levelsForSkus(db, [...new Set(queue.map((b) => b.sku_id))]);

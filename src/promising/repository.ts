@@ -1,6 +1,6 @@
 /** SQL for promises: the waiting queue of SKUs with their current promises, and writing changed promises. */
 import { sql } from 'kysely';
-import type { Tx } from '../db/connect.js';
+import type { Store, Tx } from '../db/connect.js';
 import type { BackorderRow } from '../backorders/repository.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -14,27 +14,33 @@ export interface QueuedBackorder
   customer_tier: number;
 }
 
-/** Backorders still waiting for units, of the given SKUs (or all): only what a projection needs. */
-export async function waitingQueue(tx: Tx, skuIds: readonly string[] | 'all', withTier = true): Promise<QueuedBackorder[]> {
+/** Backorders still waiting for units, of the given SKUs (or all), in FIFO order: only what a projection needs. */
+export async function waitingQueue(store: Store, tx: Tx, skuIds: readonly string[] | 'all', withTier = true): Promise<QueuedBackorder[]> {
   let q = tx
     .selectFrom('backorder as b')
-    .select([
-      'b.id', 'b.sku_id', 'b.warehouse_id', 'b.flexible', 'b.placed_at', 'b.promised_date', 'b.promise_key',
-    ])
+    .select(['b.id', 'b.sku_id', 'b.warehouse_id', 'b.flexible', 'b.placed_at', 'b.promised_date', 'b.promise_key'])
     .select(sql<number>`b.quantity - b.allocated - b.fulfilled - b.cancelled`.as('waiting'))
-    .where('b.status', 'in', ['open', 'partially_allocated']);
+    .where('b.status', 'in', ['open', 'partially_allocated'])
+    .orderBy('b.placed_at')
+    .orderBy('b.id');
   if (skuIds !== 'all') {
     if (skuIds.length === 0) return [];
     q = q.where('b.sku_id', 'in', [...new Set(skuIds)]);
   }
-  // Read in FIFO order: the strategy's sort then finds each SKU's queue (nearly) sorted already.
-  const ordered = q.orderBy('b.placed_at').orderBy('b.id');
-  const rows = withTier
-    ? await ordered.innerJoin('customer as c', 'c.id', 'b.customer_id').select('c.tier as customer_tier').execute()
-    : await ordered.select(sql<number>`0`.as('customer_tier')).execute();
-  // PostgreSQL returns the computed difference as a numeric string; convert in place (10,000s of rows).
-  for (const r of rows) r.waiting = Number(r.waiting);
-  return rows;
+  const query = withTier ? q.innerJoin('customer as c', 'c.id', 'b.customer_id').select('c.tier as customer_tier') : q.select(sql<number>`0`.as('customer_tier'));
+  // Tens of thousands of rows on a re-projection: read them as arrays, then build exactly one object each.
+  const rows = await store.selectArrays(tx, query);
+  return rows.map((r) => ({
+    id: r[0] as string,
+    sku_id: r[1] as string,
+    warehouse_id: r[2] as string,
+    flexible: Number(r[3]),
+    placed_at: r[4] as string,
+    promised_date: r[5] as string | null,
+    promise_key: r[6] as string | null,
+    waiting: Number(r[7]),
+    customer_tier: Number(r[8]),
+  }));
 }
 
 export interface PromiseWrite {

@@ -91,7 +91,7 @@ export async function promisesForNew(ctx: AppContext, tx: Tx, skuId: string, ext
   const snapshot = strategy.name === 'fifo' ? (await repo.projectionSnapshots(tx, [skuId])).get(skuId) : undefined;
   if (snapshot) return project(extra, lotsOf(snapshot, today(ctx)), fallbackOf(snapshot, today(ctx)));
   const supply = await loadSupply(ctx, tx, [skuId]);
-  const queue = (await repo.waitingQueue(tx, [skuId], strategy.name !== 'fifo')).map(asDemand);
+  const queue = (await repo.waitingQueue(ctx.store, tx, [skuId], strategy.name !== 'fifo')).map(asDemand);
   const ids = new Set(extra.map((d) => d.backorderId));
   return projectSku(skuId, [...queue, ...extra], supply, strategy).filter((p) => ids.has(p.backorderId));
 }
@@ -154,7 +154,7 @@ export async function repromise(ctx: AppContext, tx: Tx, skuIds: readonly string
  */
 async function repromiseWithResult(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', cause: PromiseCause): Promise<{ moved: number; promises: PromiseMap }> {
   const strategy = await currentStrategy(tx);
-  const queue = await repo.waitingQueue(tx, skuIds, strategy.name !== 'fifo');
+  const queue = await repo.waitingQueue(ctx.store, tx, skuIds, strategy.name !== 'fifo');
   const promises: PromiseMap = new Map();
   const bySku = groupBy(queue, (b) => b.sku_id);
   await repo.dropProjections(tx, skuIds === 'all' ? 'idle' : skuIds.filter((k) => !bySku.has(k)));
