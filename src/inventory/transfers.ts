@@ -154,23 +154,21 @@ export async function suggestTransfers(ctx: AppContext, q: { skuId?: string | un
   const queue = await waitingQueue(ctx.store, db, q.skuId ? [q.skuId] : 'all');
   if (queue.length === 0) return ok([]);
   const strategy = await currentStrategy(db);
-  const levels = await repo.levelsForSkus(db, [...new Set(queue.map((b) => b.sku_id))]);
+  const levels = await repo.levelsForSkus(db, [...new Set(queue.map((b) => b.skuId))]);
   const spare = new Map(levels.filter((l) => l.on_hand > l.allocated).map((l) => [`${l.sku_id}|${l.warehouse_id}`, l.on_hand - l.allocated]));
   const arrival = addDays(today(ctx), q.transitDays);
-  const ordered = queue
-    .map((r) => ({ r, backorderId: r.id, orderId: '', placedAt: r.placed_at, customerTier: r.customer_tier, waiting: r.waiting, warehouseId: r.warehouse_id, flexible: r.flexible === 1 }))
-    .sort(strategy.compare);
+  const ordered = [...queue].sort(strategy.compare);
   const out: TransferSuggestion[] = [];
   for (const d of ordered) {
-    if (d.r.promised_date !== null && d.r.promised_date <= arrival) continue;
+    if (d.promisedDate !== null && d.promisedDate <= arrival) continue;
     let need = d.waiting;
     for (const [key, units] of spare) {
       const [skuId, from] = key.split('|') as [string, string];
-      if (need === 0 || skuId !== d.r.sku_id || from === d.warehouseId || units === 0) continue;
+      if (need === 0 || skuId !== d.skuId || from === d.warehouseId || units === 0) continue;
       const quantity = Math.min(need, units);
       spare.set(key, units - quantity);
       need -= quantity;
-      out.push({ skuId, backorderId: d.backorderId, fromWarehouseId: from, toWarehouseId: d.warehouseId, quantity, transitDays: q.transitDays, promisedDateWithTransfer: arrival, currentPromisedDate: d.r.promised_date });
+      out.push({ skuId, backorderId: d.backorderId, fromWarehouseId: from, toWarehouseId: d.warehouseId, quantity, transitDays: q.transitDays, promisedDateWithTransfer: arrival, currentPromisedDate: d.promisedDate });
     }
   }
   return ok(out);

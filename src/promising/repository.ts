@@ -1,17 +1,14 @@
 /** SQL for promises: the waiting queue of SKUs with their current promises, and writing changed promises. */
 import { sql } from 'kysely';
 import type { Store, Tx } from '../db/connect.js';
-import type { BackorderRow } from '../backorders/repository.js';
 import type { Snapshot } from './snapshot.js';
+import type { WaitingDemand } from '../allocation/strategies.js';
 
-export interface QueuedBackorder
-  extends Pick<
-    BackorderRow,
-    'id' | 'sku_id' | 'warehouse_id' | 'flexible' | 'placed_at' | 'promised_date' | 'promise_key'
-  > {
-  waiting: number;
-  /** 0 unless asked for (only strategies that rank by tier need it). */
-  customer_tier: number;
+/** A waiting backorder as the projection takes it, with what is stored of its current promise. */
+export interface QueuedBackorder extends WaitingDemand {
+  skuId: string;
+  promisedDate: string | null;
+  promiseKey: string | null;
 }
 
 /** Backorders still waiting for units, of the given SKUs (or all), in FIFO order: only what a projection needs. */
@@ -31,15 +28,16 @@ export async function waitingQueue(store: Store, tx: Tx, skuIds: readonly string
   // Tens of thousands of rows on a re-projection: read them as arrays, then build exactly one object each.
   const rows = await store.selectArrays(tx, query);
   return rows.map((r) => ({
-    id: r[0] as string,
-    sku_id: r[1] as string,
-    warehouse_id: r[2] as string,
-    flexible: Number(r[3]),
-    placed_at: r[4] as string,
-    promised_date: r[5] as string | null,
-    promise_key: r[6] as string | null,
+    backorderId: r[0] as string,
+    orderId: '',
+    skuId: r[1] as string,
+    warehouseId: r[2] as string,
+    flexible: Number(r[3]) === 1,
+    placedAt: r[4] as string,
+    promisedDate: r[5] as string | null,
+    promiseKey: r[6] as string | null,
     waiting: Number(r[7]),
-    customer_tier: Number(r[8]),
+    customerTier: Number(r[8]),
   }));
 }
 

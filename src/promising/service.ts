@@ -67,15 +67,7 @@ export async function loadSupply(ctx: AppContext, tx: Tx, skuIds: readonly strin
   };
 }
 
-export const asDemand = (r: repo.QueuedBackorder): WaitingDemand => ({
-  backorderId: r.id,
-  orderId: '',
-  placedAt: r.placed_at,
-  customerTier: r.customer_tier,
-  waiting: r.waiting,
-  warehouseId: r.warehouse_id,
-  flexible: r.flexible === 1,
-});
+
 
 /** One SKU's demand in strategy order, projected against its supply; promises come back in queue order. */
 function projectSku(skuId: string, demands: WaitingDemand[], supply: SupplyPicture, strategy: AllocationStrategy): ProjectedPromise[] {
@@ -91,7 +83,7 @@ export async function promisesForNew(ctx: AppContext, tx: Tx, skuId: string, ext
   const snapshot = strategy.name === 'fifo' ? (await repo.projectionSnapshots(tx, [skuId])).get(skuId) : undefined;
   if (snapshot) return project(extra, lotsOf(snapshot, today(ctx)), fallbackOf(snapshot, today(ctx)));
   const supply = await loadSupply(ctx, tx, [skuId]);
-  const queue = (await repo.waitingQueue(ctx.store, tx, [skuId], strategy.name !== 'fifo')).map(asDemand);
+  const queue = await repo.waitingQueue(ctx.store, tx, [skuId], strategy.name !== 'fifo');
   const ids = new Set(extra.map((d) => d.backorderId));
   return projectSku(skuId, [...queue, ...extra], supply, strategy).filter((p) => ids.has(p.backorderId));
 }
@@ -108,7 +100,7 @@ export type PromiseMap = Map<string, ProjectedPromise>;
 async function recordPromises(
   ctx: AppContext,
   tx: Tx,
-  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'id' | 'promised_date' | 'promise_key'>>,
+  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'backorderId' | 'promisedDate' | 'promiseKey'>>,
   promises: readonly ProjectedPromise[],
   cause: PromiseCause,
 ): Promise<number> {
@@ -119,21 +111,21 @@ async function recordPromises(
     const row = rows.get(p.backorderId);
     if (!row) continue;
     const stored = storedPromise(p);
-    if (row.promise_key === stored.promise_key) continue;
+    if (row.promiseKey === stored.promise_key) continue;
     const confidence = stored.promise_confidence;
-    const dateMoved = row.promised_date !== p.date;
+    const dateMoved = row.promisedDate !== p.date;
     const { first_promised_date: _first, ...write } = stored;
-    writes.push({ id: row.id, ...write });
+    writes.push({ id: row.backorderId, ...write });
     if (!dateMoved) continue;
-    const first = row.promised_date === null;
+    const first = row.promisedDate === null;
     events.push({
       id: ctx.ids.next('bev'),
-      backorder_id: row.id,
+      backorder_id: row.backorderId,
       type: first ? 'backorder.promised' : 'backorder.promise_changed',
       data: JSON.stringify(
         first
           ? { date: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause }
-          : { from: row.promised_date, to: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause },
+          : { from: row.promisedDate, to: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause },
       ),
       created_at: now,
     });
@@ -156,19 +148,19 @@ async function repromiseWithResult(ctx: AppContext, tx: Tx, skuIds: readonly str
   const strategy = await currentStrategy(tx);
   const queue = await repo.waitingQueue(ctx.store, tx, skuIds, strategy.name !== 'fifo');
   const promises: PromiseMap = new Map();
-  const bySku = groupBy(queue, (b) => b.sku_id);
+  const bySku = groupBy(queue, (b) => b.skuId);
   await repo.dropProjections(tx, skuIds === 'all' ? 'idle' : skuIds.filter((k) => !bySku.has(k)));
   if (queue.length === 0) return { moved: 0, promises };
   // 'all' stays 'all' down to the queries: a list of every SKU could pass the engines' limit on bound parameters.
   const supply = await loadSupply(ctx, tx, skuIds === 'all' ? 'all' : [...bySku.keys()]);
   const snapshots = new Map<string, Snapshot>();
   for (const [skuId, rows] of bySku) {
-    const projected = projectSku(skuId, rows.map(asDemand), supply, strategy);
+    const projected = projectSku(skuId, rows, supply, strategy);
     for (const p of projected) promises.set(p.backorderId, p);
     snapshots.set(skuId, takeSnapshot(supply.lots.get(skuId) ?? [], projected, fallbackFor(skuId, supply)));
   }
   await repo.saveProjectionSnapshots(tx, snapshots, ctx.clock.now().toISOString());
-  const moved = await recordPromises(ctx, tx, new Map(queue.map((r) => [r.id, r])), [...promises.values()], cause);
+  const moved = await recordPromises(ctx, tx, new Map(queue.map((r) => [r.backorderId, r])), [...promises.values()], cause);
   return { moved, promises };
 }
 
