@@ -4,6 +4,7 @@ import * as core001 from './migrations/001-core.js';
 import * as supply002 from './migrations/002-supply.js';
 import * as projection003 from './migrations/003-projection-cache.js';
 import * as promiseKey004 from './migrations/004-promise-key.js';
+import * as queueIndex005 from './migrations/005-queue-index.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '002-supply': supply002,
   '003-projection-cache': projection003,
   '004-promise-key': promiseKey004,
+  '005-queue-index': queueIndex005,
 };
 
 /** Every migration, in the order they apply. */
