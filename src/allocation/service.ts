@@ -7,6 +7,7 @@ import { RetryableConflict, type Tx } from '../db/connect.js';
 import { ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import { changeBackorder } from '../backorders/changes.js';
+import { waitingOf } from '../backorders/domain.js';
 import * as backorders from '../backorders/repository.js';
 import * as stock from '../inventory/repository.js';
 import * as orders from '../orders/repository.js';
@@ -40,7 +41,7 @@ export async function fillWaiting(
     orderId: r.order_id,
     placedAt: r.placed_at,
     customerTier: r.customer_tier,
-    waiting: r.quantity - r.allocated - r.fulfilled - r.cancelled,
+    waiting: waitingOf(r),
     warehouseId: r.warehouse_id,
     flexible: r.flexible === 1,
   }));

@@ -9,10 +9,6 @@ export type BackorderEventRow = Selectable<BackorderEventTable>;
 
 const waitingStatuses: BackorderStatus[] = ['open', 'partially_allocated'];
 
-export async function insertBackorders(tx: Tx, rows: BackorderRow[]): Promise<void> {
-  if (rows.length > 0) await tx.insertInto('backorder').values(rows).execute();
-}
-
 export async function insertEvents(tx: Tx, rows: BackorderEventRow[]): Promise<void> {
   if (rows.length > 0) await tx.insertInto('backorder_event').values(rows).execute();
 }

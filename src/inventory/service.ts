@@ -6,7 +6,7 @@ import type { Tx } from '../db/connect.js';
 import { resumeAfter, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
-import { requireRef } from '../catalog/references.js';
+import { matchRefs, requireRef } from '../catalog/references.js';
 import { fillWaiting, type AllocationMade } from '../allocation/service.js';
 import type { StrategyName } from '../allocation/strategies.js';
 import type { MovementKind } from '../db/schema.js';
@@ -32,13 +32,13 @@ export interface StockChangeResult {
 
 /** Checks the SKU and warehouse exist (422 naming the field) and locks the SKU for the rest of the transaction. */
 export async function lockedSkuAt(ctx: AppContext, tx: Tx, skuId: string, warehouseIds: [string, string][]): Promise<Result<null>> {
-  const sku = await requireRef(tx, 'sku', skuId, 'skuId');
+  // The lock reads the SKU row too: no separate existence check.
+  const sku = matchRefs('sku', await ctx.store.lockSkus(tx, [skuId]), [{ id: skuId, field: 'skuId' }]);
   if (!sku.ok) return sku;
   for (const [id, field] of warehouseIds) {
     const wh = await requireRef(tx, 'warehouse', id, field);
     if (!wh.ok) return wh;
   }
-  await ctx.store.lockSkus(tx, [skuId]);
   return ok(null);
 }
 

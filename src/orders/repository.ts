@@ -20,16 +20,8 @@ export async function linesOf(tx: Tx, orderId: string): Promise<LineRow[]> {
   return tx.selectFrom('order_line').selectAll().where('order_id', '=', orderId).orderBy('line_no').execute();
 }
 
-export async function findLine(tx: Tx, id: string): Promise<LineRow | undefined> {
-  return tx.selectFrom('order_line').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function allocationsOf(tx: Tx, orderId: string): Promise<AllocationRow[]> {
   return tx.selectFrom('allocation').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
-}
-
-export async function shipmentsOf(tx: Tx, orderId: string): Promise<ShipmentRow[]> {
-  return tx.selectFrom('shipment').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
 }
 
 export async function insertShipment(tx: Tx, row: ShipmentRow): Promise<void> {
