@@ -87,7 +87,7 @@ export function buildFixture(o: ShapeOptions): PromiseFixture {
   for (const [i, id] of customerIds.entries()) {
     rows.customer.push({
       id, name: `Customer ${i}`, email: `c${i}@example.com`, region: `R${i % o.warehouses}`, tier: 1 + (i % 3),
-      accepts_partial: i % 5 === 4 ? 0 : 1, created_at: created, updated_at: created,
+      accepts_partial: i % 5 === 4 ? 0 : 1, language: 'en', created_at: created, updated_at: created,
     });
   }
   const supplierIds = Array.from({ length: o.suppliers }, (_, i) => `SUP-${pad(i, 3)}`);
@@ -132,7 +132,7 @@ export function buildFixture(o: ShapeOptions): PromiseFixture {
     const home = warehouseIds[customerNo % o.warehouses]!;
     const placedAt = new Date(startMs + Math.floor((spanMs * lines) / o.backorders)).toISOString();
     const orderId = `ord_B${pad(orderNo, 7)}`;
-    rows.sales_order.push({ id: orderId, customer_id: customerId, reference: `PB-${orderNo}`, ship_complete: 0, status: 'open', placed_at: placedAt, updated_at: placedAt });
+    rows.sales_order.push({ id: orderId, customer_id: customerId, reference: `PB-${orderNo}`, ship_complete: 0, partial_consent: 0, status: 'open', placed_at: placedAt, updated_at: placedAt });
     let lineNo = 0;
     for (const k of skus) {
       const q = pick(rand, quantities);

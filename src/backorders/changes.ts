@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
 import { nextStatus, waitingOf } from './domain.js';
 import * as repo from './repository.js';
+import { recordFacts } from '../communication/record.js';
 
 export interface BackorderDelta {
   allocated?: number;
@@ -44,14 +45,9 @@ export async function changeBackorder(
   if (!(await repo.updateQuantities(tx, row, { ...after, status, fulfilledAt }, now))) {
     throw new RetryableConflict(`backorder ${row.id} changed concurrently`);
   }
-  await repo.insertEvents(tx, [
-    {
-      id: ctx.ids.next('bev'),
-      backorder_id: row.id,
-      type: event.type,
-      data: JSON.stringify({ ...event.data, status, waiting: waitingOf(after) }),
-      created_at: now,
-    },
-  ]);
+  const id = ctx.ids.next('bev');
+  const data = { ...event.data, status, waiting: waitingOf(after) };
+  await repo.insertEvents(tx, [{ id, backorder_id: row.id, type: event.type, data: JSON.stringify(data), created_at: now }]);
+  await recordFacts(ctx, tx, [{ id, type: event.type, at: now, orderId: row.order_id, customerId: row.customer_id, backorderId: row.id, skuId: row.sku_id, data }]);
   return ok({ ...row, ...after, status, updated_at: now, fulfilled_at: fulfilledAt });
 }

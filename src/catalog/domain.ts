@@ -38,6 +38,8 @@ export interface Customer {
   /** 1 is the most important tier. */
   tier: number;
   acceptsPartial: boolean;
+  /** Language for messages (BCP 47, e.g. `en`, `de`, `fr-CA`). */
+  language: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -28,6 +28,7 @@ export interface CustomerInput {
   region: string;
   tier: number;
   acceptsPartial: boolean;
+  language?: string | undefined;
 }
 
 export interface SupplierInput {
@@ -122,6 +123,7 @@ export const customerDef: EntityDef<'customer', Customer, CustomerInput> = {
     region: r.region,
     tier: r.tier,
     acceptsPartial: r.accepts_partial === 1,
+    language: r.language,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }),
@@ -132,6 +134,7 @@ export const customerDef: EntityDef<'customer', Customer, CustomerInput> = {
     region: i.region,
     tier: i.tier,
     accepts_partial: i.acceptsPartial ? 1 : 0,
+    language: i.language ?? 'en',
     created_at: createdAt,
     updated_at: updatedAt,
   }),

@@ -58,6 +58,7 @@ const customerFields = {
   region: z.string().trim().min(1).max(64),
   tier: z.number().int().min(1).max(9).describe('Priority tier, 1 = most important'),
   acceptsPartial: z.boolean().describe('Whether the customer accepts partial shipments (lines split across warehouses)'),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en, de or fr-CA').describe('Language of the messages the customer gets; templates fall back to the playbook language'),
 };
 const customerSchema = z.object({ id: z.string(), ...customerFields, ...timestamps }).meta({ id: 'Customer' });
 
@@ -84,7 +85,7 @@ const resources: Resource[] = [
     tag: 'catalog',
     service: catalogService(customerDef),
     fields: customerFields,
-    defaults: { tier: customerFields.tier.default(3), acceptsPartial: customerFields.acceptsPartial.default(true) },
+    defaults: { tier: customerFields.tier.default(3), acceptsPartial: customerFields.acceptsPartial.default(true), language: customerFields.language.default('en') },
     schema: customerSchema,
   },
   { path: '/suppliers', tag: 'purchasing', service: catalogService(supplierDef), fields: supplierFields, defaults: {}, schema: supplierSchema },

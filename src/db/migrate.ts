@@ -5,6 +5,7 @@ import * as supply002 from './migrations/002-supply.js';
 import * as projection003 from './migrations/003-projection-cache.js';
 import * as promiseKey004 from './migrations/004-promise-key.js';
 import * as queueIndex005 from './migrations/005-queue-index.js';
+import * as communication006 from './migrations/006-communication.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003-projection-cache': projection003,
   '004-promise-key': promiseKey004,
   '005-queue-index': queueIndex005,
+  '006-communication': communication006,
 };
 
 /** Every migration, in the order they apply. */

@@ -34,6 +34,8 @@ export interface CustomerTable {
   /** 1 is the most important tier. */
   tier: number;
   accepts_partial: number;
+  /** BCP 47 language tag for messages (templates fall back to the playbook's language). */
+  language: string;
   created_at: string;
   updated_at: string;
 }
@@ -66,6 +68,8 @@ export interface SalesOrderTable {
   customer_id: string;
   reference: string | null;
   ship_complete: number;
+  /** 1 once the customer asked (on the status page) to ship what is ready, overriding ship-complete rules. */
+  partial_consent: number;
   status: 'open' | 'closed';
   placed_at: string;
   updated_at: string;
@@ -240,6 +244,96 @@ export interface SkuProjectionTable {
   updated_at: string;
 }
 
+export type MessageChannel = 'email' | 'webhook';
+export type MessageStatus = 'pending' | 'sending' | 'delivered' | 'dead';
+
+/** One outbox row: written with the change that caused it, delivered (and rendered) by the worker. */
+export interface MessageTable {
+  id: string;
+  channel: MessageChannel;
+  audience: 'customer' | 'internal' | 'integration';
+  /** The playbook rule id (or `webhook`) that produced it. */
+  rule: string;
+  /** Template name for email; the event type for webhooks. */
+  template: string;
+  /** Email address (resolved at delivery for customers) or webhook URL. */
+  recipient: string | null;
+  subscription_id: string | null;
+  order_id: string | null;
+  customer_id: string | null;
+  backorder_id: string | null;
+  sku_id: string | null;
+  /** JSON: the template's variables, or the webhook event. */
+  vars: string;
+  playbook_version: number;
+  /** Time-based rules fire once per key. */
+  dedupe_key: string | null;
+  status: MessageStatus;
+  attempts: number;
+  next_attempt_at: string;
+  /** A worker holds a `sending` message until then; after it, another worker may take it over. */
+  lease_until: string | null;
+  last_error: string | null;
+  language: string | null;
+  subject: string | null;
+  body_text: string | null;
+  body_html: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+export interface WebhookSubscriptionTable {
+  id: string;
+  url: string;
+  secret: string;
+  /** JSON array of event types, `*` for all. */
+  event_types: string;
+  description: string | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlaybookVersionTable {
+  version: number;
+  source: string;
+  note: string | null;
+  created_at: string;
+}
+
+export type ChoiceKind = 'wait' | 'substitute' | 'ship_ready' | 'cancel';
+
+export interface CustomerChoiceTable {
+  id: string;
+  order_id: string;
+  line_id: string | null;
+  backorder_id: string | null;
+  choice: ChoiceKind;
+  detail: string;
+  via: 'status_page' | 'api';
+  created_at: string;
+}
+
+export interface CsatSurveyTable {
+  id: string;
+  order_id: string;
+  customer_id: string;
+  backordered: number;
+  score: number | null;
+  comment: string | null;
+  notified_on_time: number | null;
+  promise_kept: number | null;
+  created_at: string;
+  answered_at: string | null;
+}
+
+export interface SkuAlternateTable {
+  sku_id: string;
+  alternate_sku_id: string;
+  rank: number;
+}
+
 export interface Database {
   sku: SkuTable;
   warehouse: WarehouseTable;
@@ -261,4 +355,10 @@ export interface Database {
   po_receipt: PoReceiptTable;
   transfer: TransferTable;
   sku_projection: SkuProjectionTable;
+  message: MessageTable;
+  webhook_subscription: WebhookSubscriptionTable;
+  playbook_version: PlaybookVersionTable;
+  customer_choice: CustomerChoiceTable;
+  csat_survey: CsatSurveyTable;
+  sku_alternate: SkuAlternateTable;
 }

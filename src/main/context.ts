@@ -11,6 +11,17 @@ export interface AppContext {
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
+  comms: CommsConfig;
+}
+
+/** What messages need to reach people: where links point, the key that signs them, and the mail server. */
+export interface CommsConfig {
+  /** Base of links in messages; RAINCHECK_PUBLIC_URL, else set by the server once it listens. */
+  publicUrl: string;
+  /** HMAC key for customer links; RAINCHECK_LINK_SECRET, else generated once and kept in the settings table. */
+  linkSecret: string;
+  /** SMTP server (smtp://user:pass@host:port); SMTP_URL. Without it, email waits in the outbox. */
+  smtpUrl: string | undefined;
 }
 
 export interface ContextOptions {
@@ -18,6 +29,7 @@ export interface ContextOptions {
   clock?: Clock;
   log?: Logger;
   poolSize?: number;
+  comms?: Partial<CommsConfig>;
 }
 
 /** Where the store lives: DATABASE_URL (PostgreSQL) if set, else the embedded SQLite file under ./data/. */
@@ -29,10 +41,28 @@ export async function createContext(options: ContextOptions = {}): Promise<AppCo
   const connectOptions = { url: options.databaseUrl ?? defaultDatabaseUrl() };
   const store = connect(options.poolSize === undefined ? connectOptions : { ...connectOptions, poolSize: options.poolSize });
   await migrateToLatest(store);
+  const comms: CommsConfig = {
+    publicUrl: options.comms?.publicUrl ?? process.env.RAINCHECK_PUBLIC_URL ?? 'http://localhost:3000',
+    linkSecret: options.comms?.linkSecret ?? process.env.RAINCHECK_LINK_SECRET ?? (await storedLinkSecret(store, clock)),
+    smtpUrl: options.comms?.smtpUrl ?? process.env.SMTP_URL,
+  };
   return {
     store,
     clock,
     ids: createIdGenerator(() => clock.now().getTime(), (n) => randomBytes(n)),
     log: options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+    comms,
   };
+}
+
+/** One secret for every process sharing the store: the first to start writes it, the rest read it. */
+async function storedLinkSecret(store: Store, clock: Clock): Promise<string> {
+  const key = 'links.secret';
+  await store.db
+    .insertInto('setting')
+    .values({ key, value: JSON.stringify(randomBytes(32).toString('base64url')), updated_at: clock.now().toISOString() })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const row = await store.db.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+  return JSON.parse(row.value) as string;
 }

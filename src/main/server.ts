@@ -13,6 +13,8 @@ export async function serve(ctx: AppContext, options: ServeOptions): Promise<{ u
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  // Links in messages point here unless RAINCHECK_PUBLIC_URL names the public address.
+  if (!process.env.RAINCHECK_PUBLIC_URL) ctx.comms.publicUrl = `http://${shownHost}:${port}`;
   const close = async () => {
     await app.close();
     await ctx.store.close();

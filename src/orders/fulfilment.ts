@@ -16,6 +16,8 @@ import { repromise } from '../promising/service.js';
 import * as repo from './repository.js';
 import { lineWaiting, orderStatusOf, type OrderView } from './views.js';
 import { loadOrderView } from './service.js';
+import { recordFacts } from '../communication/record.js';
+import type { PartialFact } from '../communication/facts.js';
 
 export interface ShipInput {
   warehouseId: string;
@@ -33,11 +35,20 @@ export interface Shipment {
 
 const notFound = (orderId: string) => fail<never>('not_found', `order '${orderId}' not found`, { field: 'orderId' });
 
-/** Locks the order's SKUs, then reads its lines and allocations as they are under the lock. */
-async function lockOrder(ctx: AppContext, tx: Tx, orderId: string) {
-  const order = await repo.findOrder(tx, orderId);
-  if (!order) return null;
-  await ctx.store.lockSkus(tx, (await repo.linesOf(tx, orderId)).map((l) => l.sku_id));
+export interface LockedOrder {
+  order: repo.OrderRow;
+  lines: repo.LineRow[];
+  allocations: repo.AllocationRow[];
+}
+
+/**
+ * Locks the order's SKUs (and `alsoSkus`, e.g. a substitute's, in the same id-ordered call so two commands can
+ * never deadlock), then reads the order, its lines and allocations as they are under the lock.
+ */
+export async function lockOrder(ctx: AppContext, tx: Tx, orderId: string, alsoSkus: readonly string[] = []): Promise<LockedOrder | null> {
+  if (!(await repo.findOrder(tx, orderId))) return null;
+  await ctx.store.lockSkus(tx, [...new Set([...(await repo.linesOf(tx, orderId)).map((l) => l.sku_id), ...alsoSkus])]);
+  const order = (await repo.findOrder(tx, orderId))!;
   return { order, lines: await repo.linesOf(tx, orderId), allocations: await repo.allocationsOf(tx, orderId) };
 }
 
@@ -91,12 +102,16 @@ export function shipOrder(
     }
     const shipment: Shipment = { id: shipmentId, orderId, warehouseId: input.warehouseId, lines: shipped, createdAt: now };
     await repo.insertShipment(tx, { id: shipmentId, order_id: orderId, warehouse_id: input.warehouseId, lines: JSON.stringify(shipped), created_at: now });
-    return ok({ shipment, order: await refreshOrder(tx, orderId, now) });
+    return ok({ shipment, order: await refreshOrder(ctx, tx, order, now, shipment) });
   });
 }
 
-/** Why an order may only ship whole, or null: the order asked for it, or its customer refuses partial shipments. */
-async function mustShipComplete(tx: Tx, order: repo.OrderRow): Promise<string | null> {
+/**
+ * Why an order may only ship whole, or null: the order asked for it, or its customer refuses partial shipments,
+ * unless the customer has since consented (on the status page or through the API) to ship what is ready.
+ */
+export async function mustShipComplete(tx: Tx, order: repo.OrderRow): Promise<string | null> {
+  if (order.partial_consent === 1) return null;
   if (order.ship_complete === 1) return 'the order asks to ship complete';
   const customer = await tx.selectFrom('customer').select('accepts_partial').where('id', '=', order.customer_id).executeTakeFirst();
   return customer?.accepts_partial === 0 ? 'the customer does not accept partial shipments' : null;
@@ -145,10 +160,24 @@ async function shipLine(
   await repo.adjustLine(tx, line.id, { allocated: -quantity, shipped: quantity });
 }
 
-async function refreshOrder(tx: Tx, orderId: string, now: string): Promise<OrderView> {
-  const lines = await repo.linesOf(tx, orderId);
-  await repo.setOrderStatus(tx, orderId, orderStatusOf(lines), now);
-  return (await loadOrderView(tx, orderId))!;
+/** Settles the order's status after a change and tells the playbook about a shipment or the order's completion. */
+async function refreshOrder(ctx: AppContext, tx: Tx, before: repo.OrderRow, now: string, shipment?: Shipment): Promise<OrderView> {
+  const lines = await repo.linesOf(tx, before.id);
+  const status = orderStatusOf(lines);
+  await repo.setOrderStatus(tx, before.id, status, now);
+  const fact = (type: PartialFact['type'], data: Record<string, unknown>): PartialFact => ({
+    id: ctx.ids.next('evt'), type, at: now, orderId: before.id, customerId: before.customer_id, backorderId: null, skuId: null, data,
+  });
+  const facts: PartialFact[] = [];
+  if (shipment) {
+    const data = { shipmentId: shipment.id, warehouseId: shipment.warehouseId, lines: shipment.lines.map((l) => ({ lineId: l.lineId, skuId: l.skuId, quantity: l.quantity })) };
+    facts.push(fact(status === 'closed' ? 'order.shipped' : 'order.partially_shipped', data));
+  }
+  if (status === 'closed' && before.status !== 'closed') {
+    facts.push(fact('order.closed', { backordered: lines.some((l) => l.backordered > 0), shipped: lines.reduce((s, l) => s + l.shipped, 0) }));
+  }
+  await recordFacts(ctx, tx, facts);
+  return (await loadOrderView(tx, before.id))!;
 }
 
 export interface CancelInput {
@@ -171,11 +200,16 @@ export function cancelLine(ctx: AppContext, orderId: string, lineId: string, inp
   return runCommand(ctx, idem, async (tx) => {
     const locked = await lockOrder(ctx, tx, orderId);
     if (!locked) return notFound(orderId);
-    const line = locked.lines.find((l) => l.id === lineId);
-    if (!line) return fail('not_found', `order ${orderId} has no line '${lineId}'`, { field: 'lineId' });
-    const [bo] = await backorders.backordersOfLines(tx, [line.id]);
-    return cancelUnits(ctx, tx, { line, backorder: bo ?? null, allocations: locked.allocations, onlyBackorder: false }, input);
+    return cancelLineIn(ctx, tx, locked, lineId, input);
   });
+}
+
+/** cancelLine inside the caller's transaction, on an order it has locked (self-service choices use it). */
+export async function cancelLineIn(ctx: AppContext, tx: Tx, locked: LockedOrder, lineId: string, input: CancelInput): Promise<Result<CancelResult>> {
+  const line = locked.lines.find((l) => l.id === lineId);
+  if (!line) return fail('not_found', `order ${locked.order.id} has no line '${lineId}'`, { field: 'lineId' });
+  const [bo] = await backorders.backordersOfLines(tx, [line.id]);
+  return cancelUnits(ctx, tx, { order: locked.order, line, backorder: bo ?? null, allocations: locked.allocations, onlyBackorder: false }, input);
 }
 
 /** Cancels a backorder's waiting units and the units already allocated to it. */
@@ -186,11 +220,12 @@ export function cancelBackorder(ctx: AppContext, backorderId: string, input: Can
     const locked = (await lockOrder(ctx, tx, found.order_id))!;
     const line = locked.lines.find((l) => l.id === found.order_line_id)!;
     const bo = (await backorders.findBackorder(tx, backorderId))!;
-    return cancelUnits(ctx, tx, { line, backorder: bo, allocations: locked.allocations, onlyBackorder: true }, input);
+    return cancelUnits(ctx, tx, { order: locked.order, line, backorder: bo, allocations: locked.allocations, onlyBackorder: true }, input);
   });
 }
 
 interface CancelTarget {
+  order: repo.OrderRow;
   line: repo.LineRow;
   backorder: backorders.BackorderRow | null;
   allocations: repo.AllocationRow[];
@@ -250,7 +285,7 @@ async function cancelUnits(ctx: AppContext, tx: Tx, t: CancelTarget, input: Canc
   }
   await repromise(ctx, tx, [t.line.sku_id], 'order_cancelled');
   return ok({
-    order: await refreshOrder(tx, t.line.order_id, now),
+    order: await refreshOrder(ctx, tx, t.order, now),
     cancelled: quantity,
     released: [...released].map(([warehouseId, q]) => ({ warehouseId, quantity: q })),
     reallocated,

@@ -2,6 +2,8 @@
  * Order intake and order reads. Intake runs in ONE transaction: check references, lock the SKUs, plan every line
  * (pure, see intake.ts), then reserve with conditional updates and write the order, its allocations and backorders.
  */
+import { recordFacts } from '../communication/record.js';
+import type { Fact } from '../communication/facts.js';
 import { RetryableConflict, type Tx } from '../db/connect.js';
 import { resumeAfter, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
@@ -76,6 +78,7 @@ async function writeOrder(
     customer_id: customerId,
     reference: input.reference ?? null,
     ship_complete: input.shipComplete ? 1 : 0,
+    partial_consent: 0,
     status: orderStatusOf(lines),
     placed_at: now,
     updated_at: now,
@@ -136,8 +139,13 @@ async function writeOrder(
     backorderRows.map((b) => ({ id: b.id, sku_id: b.sku_id, waiting: b.quantity, warehouse_id: b.warehouse_id, flexible: b.flexible === 1 })),
   );
   const events: backorders.BackorderEventRow[] = [];
+  const facts: Fact[] = [];
   for (const b of backorderRows) {
-    const event = (type: string, data: Record<string, unknown>) => events.push({ id: ctx.ids.next('bev'), backorder_id: b.id, type, data: JSON.stringify(data), created_at: now });
+    const event = (type: 'backorder.created' | 'backorder.promised', data: Record<string, unknown>) => {
+      const id = ctx.ids.next('bev');
+      events.push({ id, backorder_id: b.id, type, data: JSON.stringify(data), created_at: now });
+      facts.push({ id, type, at: now, orderId, customerId, backorderId: b.id, skuId: b.sku_id, data });
+    };
     event('backorder.created', { quantity: b.quantity, warehouseId: b.warehouse_id, flexible: b.flexible === 1, status: 'open', waiting: b.quantity });
     const p = ready.get(b.id);
     if (p) {
@@ -154,6 +162,7 @@ async function writeOrder(
     { table: 'backorder_event', rows: events },
     { table: 'sku_projection', rows: remainders, upsertOn: ['sku_id'] },
   ]);
+  await recordFacts(ctx, tx, facts);
   const reprojected = await reprojectAfterCreation(ctx, tx, reprojectSkus);
   return {
     order: orderView(order, lines, allocations, backorderRows),

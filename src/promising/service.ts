@@ -3,6 +3,8 @@
  * cancellation, a transfer, an adjustment), every waiting backorder of those SKUs is projected again inside the
  * same transaction; each whose date moves gets a `backorder.promise_changed` event with old and new date and cause.
  */
+import { recordFacts } from '../communication/record.js';
+import type { PartialFact } from '../communication/facts.js';
 import type { Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
 import { currentStrategy } from '../allocation/settings.js';
@@ -100,7 +102,7 @@ export type PromiseMap = Map<string, ProjectedPromise>;
 async function recordPromises(
   ctx: AppContext,
   tx: Tx,
-  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'backorderId' | 'promisedDate' | 'promiseKey'>>,
+  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'backorderId' | 'skuId' | 'promisedDate' | 'promiseKey'>>,
   promises: readonly ProjectedPromise[],
   cause: PromiseCause,
 ): Promise<number> {
@@ -132,6 +134,7 @@ async function recordPromises(
   }
   await repo.writePromises(tx, writes);
   for (let i = 0; i < events.length; i += 500) await backorders.insertEvents(tx, events.slice(i, i + 500));
+  await recordFacts(ctx, tx, events.map((e) => ({ id: e.id, type: e.type as PartialFact['type'], at: now, backorderId: e.backorder_id, skuId: rows.get(e.backorder_id)?.skuId ?? null, data: JSON.parse(e.data) as Record<string, unknown> })));
   return events.length;
 }
 

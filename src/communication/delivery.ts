@@ -1,0 +1,152 @@
+/**
+ * The outbox worker: claims due messages, delivers them outside any transaction, then records each outcome.
+ * At-least-once: a worker that dies mid-delivery leaves its messages `sending` under a lease; when the lease runs
+ * out another worker takes them over. A retry never follows an acknowledged delivery: the acknowledgement is
+ * recorded first, guarded by the attempt number, and receivers get the same Idempotency-Key on every try.
+ */
+import type { AppContext } from '../main/context.js';
+import { ok } from '../shared/result.js';
+import { retryDelayMs } from './backoff.js';
+import type { Channels, SendOutcome } from './channels.js';
+import { claimDue, markDelivered, markFailed, type MessageRow, type Rendered } from './outbox-repository.js';
+import { activePlaybook } from './playbook/active.js';
+import type { Playbook } from './playbook/schema.js';
+import { renderEmail } from './render.js';
+
+export interface DispatchOptions {
+  /** Messages claimed per round. */
+  batchSize?: number;
+  /** Deliveries in flight at once. */
+  concurrency?: number;
+  /** How long a claimed message stays ours before another worker may take it over. */
+  leaseMs?: number;
+  random?: () => number;
+}
+
+export interface DispatchStats {
+  claimed: number;
+  delivered: number;
+  retried: number;
+  dead: number;
+}
+
+interface Outcome {
+  m: MessageRow;
+  sent: SendOutcome;
+  rendered: Partial<Rendered>;
+}
+
+/** One round: claim, deliver, record. Returns what happened (claimed 0 means nothing was due). */
+export async function dispatchOnce(ctx: AppContext, channels: Channels, options: DispatchOptions = {}): Promise<DispatchStats> {
+  const { batchSize = 100, concurrency = 32, leaseMs = 120_000, random = Math.random } = options;
+  const now = ctx.clock.now();
+  const claimed = await ctx.store.transaction(async (tx) =>
+    ok(await claimDue(ctx.store, tx, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), batchSize)),
+  );
+  const messages = claimed.ok ? claimed.value : [];
+  const stats: DispatchStats = { claimed: messages.length, delivered: 0, retried: 0, dead: 0 };
+  if (messages.length === 0) return stats;
+  const { playbook } = await activePlaybook(ctx, ctx.store.db);
+  const secrets = await subscriptionSecrets(ctx, messages);
+  const outcomes = await inPool(messages, concurrency, (m) => deliver(ctx, channels, playbook, secrets, m));
+  const done = ctx.clock.now();
+  await ctx.store.transaction(async (tx) => {
+    for (const o of outcomes) {
+      if (o.sent.ok) {
+        if (await markDelivered(tx, o.m, o.rendered as Rendered, done.toISOString())) stats.delivered++;
+        continue;
+      }
+      const wait = o.sent.retry ? retryDelayMs(playbook.delivery, o.m.attempts, random) : null;
+      const retryAt = wait === null ? null : new Date(done.getTime() + wait).toISOString();
+      if (await markFailed(tx, o.m, o.sent.error, retryAt, done.toISOString(), o.rendered)) {
+        if (retryAt === null) stats.dead++;
+        else stats.retried++;
+      }
+    }
+    return ok(null);
+  });
+  if (stats.dead > 0) ctx.log.warn({ dead: stats.dead }, 'outbox: messages dead-lettered');
+  return stats;
+}
+
+async function deliver(ctx: AppContext, channels: Channels, playbook: Playbook, secrets: Map<string, string>, m: MessageRow): Promise<Outcome> {
+  const timeoutMs = playbook.delivery.timeout_seconds * 1000;
+  if (m.channel === 'webhook') {
+    const secret = m.subscription_id ? secrets.get(m.subscription_id) : undefined;
+    const rendered = { recipient: m.recipient ?? '', language: null, subject: null, body_text: null, body_html: null };
+    if (!secret || !m.recipient) return { m, sent: { ok: false, retry: false, error: `webhook subscription ${m.subscription_id} no longer exists` }, rendered };
+    const event = JSON.parse(m.vars) as { id: string; type: string };
+    const sent = await channels.webhook({ messageId: m.id, url: m.recipient, secret, body: m.vars, eventId: event.id, eventType: event.type }, timeoutMs, ctx.clock.now().getTime());
+    return { m, sent, rendered };
+  }
+  let email;
+  try {
+    email = await renderEmail(ctx, m, playbook);
+  } catch (e) {
+    email = `rendering failed: ${(e as Error).message}`;
+  }
+  if (typeof email === 'string') return { m, sent: { ok: false, retry: false, error: email }, rendered: {} };
+  const rendered = { recipient: email.to, language: email.language, subject: email.subject, body_text: email.text, body_html: email.html };
+  const sent = await channels.email({ messageId: m.id, from: playbook.sender, ...email }, timeoutMs);
+  return { m, sent, rendered };
+}
+
+async function subscriptionSecrets(ctx: AppContext, messages: MessageRow[]): Promise<Map<string, string>> {
+  const ids = [...new Set(messages.flatMap((m) => (m.subscription_id ? [m.subscription_id] : [])))];
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.store.db.selectFrom('webhook_subscription').select(['id', 'secret']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.secret]));
+}
+
+/** Runs `work` over items with at most `size` in flight, keeping the results in order. */
+async function inPool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(size, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+export interface Worker {
+  /** Stops claiming; resolves when the round in progress has been recorded. */
+  stop(): Promise<void>;
+}
+
+/** Runs dispatch rounds until stopped: back to back while there is work, every `pollMs` when idle. */
+export function startDeliveryWorker(ctx: AppContext, channels: Channels, options: DispatchOptions & { pollMs?: number } = {}): Worker {
+  const pollMs = options.pollMs ?? 500;
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const loop = (async () => {
+    while (!stopped) {
+      let stats: DispatchStats = { claimed: 0, delivered: 0, retried: 0, dead: 0 };
+      try {
+        stats = await dispatchOnce(ctx, channels, options);
+      } catch (e) {
+        ctx.log.error({ err: e }, 'outbox: dispatch round failed; retrying after the poll interval');
+      }
+      if (stats.claimed === 0 && !stopped) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      (wake as (() => void) | null)?.();
+      await loop;
+    },
+  };
+}

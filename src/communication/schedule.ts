@@ -1,0 +1,143 @@
+/**
+ * The playbook's time-based rules: periodic "still waiting" updates, the offer of choices when a wait grows long,
+ * internal escalations and the daily digest. A scheduler round reads outside any transaction, then writes the
+ * messages due; each carries a dedupe key (rule, subject, period), so rounds repeated by one worker or run at once
+ * by several never send a message twice.
+ */
+import type { AppContext } from '../main/context.js';
+import { ok } from '../shared/result.js';
+import type { DraftLine, MessageDraft } from './drafts.js';
+import { daysBetween } from './drafts.js';
+import { insertMessages, type NewMessage } from './outbox-repository.js';
+import { activePlaybook } from './playbook/active.js';
+import type { PlaybookRule, RuleOn, TimeTrigger } from './playbook/schema.js';
+import { messageRow } from './record.js';
+import { digestVars, openBackorders, slipCounts, type OpenBackorder } from './schedule-queries.js';
+
+type TimeRule = Extract<PlaybookRule, { on: TimeTrigger }>;
+interface Due {
+  draft: MessageDraft;
+  key: string;
+  vars: Record<string, unknown>;
+}
+
+const dayMs = 86_400_000;
+
+/** One scheduler round at the clock's time; returns how many messages it queued. */
+export async function runSchedule(ctx: AppContext): Promise<number> {
+  const db = ctx.store.db;
+  const { version, playbook } = await activePlaybook(ctx, db);
+  const rules = playbook.rules.filter((r): r is TimeRule => r.enabled && isTimeRule(r));
+  if (rules.length === 0) return 0;
+  const now = ctx.clock.now();
+  const open = await openBackorders(db);
+  const due: Due[] = [];
+  for (const rule of rules) due.push(...(await dueFor(ctx, rule, open, now)));
+  const fresh = await unsent(ctx, due);
+  const iso = now.toISOString();
+  const rows: NewMessage[] = fresh.map((d) => messageRow(ctx, d.draft, version, iso, { vars: d.vars, dedupeKey: d.key }));
+  const written = await ctx.store.transaction(async (tx) => {
+    await insertMessages(tx, rows);
+    return ok(rows.length);
+  });
+  return written.ok ? written.value : 0;
+}
+
+const isTimeRule = (r: PlaybookRule): r is TimeRule =>
+  ['backorder.still_open', 'backorder.delayed', 'backorder.aged', 'promise.slipped', 'sku.open_backorders', 'digest.daily'].includes(r.on);
+
+async function dueFor(ctx: AppContext, rule: TimeRule, open: OpenBackorder[], now: Date): Promise<Due[]> {
+  const today = now.toISOString().slice(0, 10);
+  const ageDays = (b: OpenBackorder) => Math.floor((now.getTime() - Date.parse(b.placedAt)) / dayMs);
+  switch (rule.on) {
+    case 'backorder.still_open':
+      return open.flatMap((b) => {
+        const period = Math.floor(ageDays(b) / rule.every_days);
+        return period >= 1 ? [perBackorder(rule, b, `${rule.id}:${b.id}:${period}`, ageDays(b))] : [];
+      });
+    case 'backorder.delayed':
+      return open
+        .filter((b) => daysBetween(b.placedAt.slice(0, 10), b.promisedDate ?? today) >= rule.wait_days_at_least)
+        .map((b) => perBackorder(rule, b, `${rule.id}:${b.id}`, ageDays(b)));
+    case 'backorder.aged':
+      return open
+        .filter((b) => ageDays(b) >= rule.days_at_least && (rule.tier_at_most === undefined || b.tier <= rule.tier_at_most))
+        .map((b) => perBackorder(rule, b, `${rule.id}:${b.id}`, ageDays(b)));
+    case 'promise.slipped': {
+      const slips = await slipCounts(ctx.store.db, open.map((b) => b.id));
+      return open
+        .filter((b) => (slips.get(b.id) ?? 0) >= rule.times_at_least)
+        .map((b) => ({ ...perBackorder(rule, b, `${rule.id}:${b.id}:${slips.get(b.id)}`, ageDays(b)), vars: { ...people(b, ageDays(b)), slips: slips.get(b.id) } }));
+    }
+    case 'sku.open_backorders':
+      return skuBacklogs(rule, open, today);
+    case 'digest.daily': {
+      if (now.getUTCHours() < rule.hour_utc) return [];
+      const vars = await digestVars(ctx.store.db, open, rule.list_size, now);
+      return [{ draft: draftFor(rule, null, null, []), key: `${rule.id}:${today}`, vars: { digest: vars.digest, people: vars.people } }];
+    }
+  }
+}
+
+function skuBacklogs(rule: RuleOn<'sku.open_backorders'>, open: OpenBackorder[], today: string): Due[] {
+  const bySku = new Map<string, { count: number; units: number }>();
+  for (const b of open) {
+    const s = bySku.get(b.skuId) ?? { count: 0, units: 0 };
+    s.count++;
+    s.units += b.waiting;
+    bySku.set(b.skuId, s);
+  }
+  return [...bySku]
+    .filter(([, s]) => s.count > rule.above)
+    .map(([skuId, s]) => ({
+      draft: { ...draftFor(rule, null, null, []), skuId },
+      key: `${rule.id}:${skuId}:${today}`,
+      vars: { sku: { id: skuId, name: open.find((b) => b.skuId === skuId)!.skuName, openBackorders: s.count, waitingUnits: s.units } },
+    }));
+}
+
+function perBackorder(rule: TimeRule, b: OpenBackorder, key: string, age: number): Due {
+  return { draft: { ...draftFor(rule, b.orderId, b.customerId, [lineOf(b)]), backorderId: b.id, skuId: b.skuId }, key, vars: people(b, age) };
+}
+
+const people = (b: OpenBackorder, ageDays: number) => ({ people: { [b.id]: { customerName: b.customerName, tier: b.tier, ageDays } } });
+
+export function lineOf(b: OpenBackorder): DraftLine {
+  return {
+    backorderId: b.id,
+    skuId: b.skuId,
+    quantity: b.waiting,
+    promisedDate: b.promisedDate,
+    previousDate: b.firstPromisedDate !== b.promisedDate ? b.firstPromisedDate : null,
+    shiftDays: b.firstPromisedDate && b.promisedDate ? daysBetween(b.firstPromisedDate, b.promisedDate) : null,
+    confidence: b.confidence,
+    basis: b.basis,
+    reason: null,
+  };
+}
+
+function draftFor(rule: TimeRule, orderId: string | null, customerId: string | null, lines: DraftLine[]): MessageDraft {
+  return { ruleId: rule.id, template: rule.template, to: rule.to, orderId, customerId, backorderId: null, skuId: null, lines, delayMinutes: 0, extra: {} };
+}
+
+/** Drops what an earlier round already queued (the unique dedupe key would skip it anyway; this keeps rounds cheap). */
+async function unsent(ctx: AppContext, due: Due[]): Promise<Due[]> {
+  const sent = new Set<string>();
+  for (let i = 0; i < due.length; i += 500) {
+    const keys = due.slice(i, i + 500).map((d) => d.key);
+    const rows = await ctx.store.db.selectFrom('message').select('dedupe_key').where('dedupe_key', 'in', keys).execute();
+    for (const r of rows) sent.add(r.dedupe_key!);
+  }
+  return due.filter((d) => !sent.has(d.key));
+}
+
+/** Runs scheduler rounds every `everyMs` until stopped. */
+export function startScheduler(ctx: AppContext, everyMs = 60_000): { stop(): void } {
+  const tick = () => {
+    runSchedule(ctx).catch((e: unknown) => ctx.log.error({ err: e }, 'scheduler round failed; it runs again next interval'));
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
