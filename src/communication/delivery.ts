@@ -21,6 +21,8 @@ export interface DispatchOptions {
   /** How long a claimed message stays ours before another worker may take it over. */
   leaseMs?: number;
   random?: () => number;
+  /** Deliver only this channel (email waits in the outbox while no mail server is configured). */
+  channel?: 'email' | 'webhook' | undefined;
 }
 
 export interface DispatchStats {
@@ -38,10 +40,10 @@ interface Outcome {
 
 /** One round: claim, deliver, record. Returns what happened (claimed 0 means nothing was due). */
 export async function dispatchOnce(ctx: AppContext, channels: Channels, options: DispatchOptions = {}): Promise<DispatchStats> {
-  const { batchSize = 100, concurrency = 32, leaseMs = 120_000, random = Math.random } = options;
+  const { batchSize = 100, concurrency = 32, leaseMs = 120_000, random = Math.random, channel } = options;
   const now = ctx.clock.now();
   const claimed = await ctx.store.transaction(async (tx) =>
-    ok(await claimDue(ctx.store, tx, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), batchSize)),
+    ok(await claimDue(ctx.store, tx, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), batchSize, channel)),
   );
   const messages = claimed.ok ? claimed.value : [];
   const stats: DispatchStats = { claimed: messages.length, delivered: 0, retried: 0, dead: 0 };

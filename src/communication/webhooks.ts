@@ -125,7 +125,7 @@ export async function listSubscriptions(ctx: AppContext): Promise<Subscription[]
 }
 
 /** Changes a subscription's URL, types or active flag; pending deliveries keep the URL they were made for. */
-export async function updateSubscription(ctx: AppContext, id: string, patch: Partial<SubscriptionInput> & { active?: boolean | undefined }): Promise<Result<Subscription>> {
+export async function updateSubscription(ctx: AppContext, id: string, patch: { url?: string | undefined; eventTypes?: string[] | undefined; description?: string | undefined; active?: boolean | undefined }): Promise<Result<Subscription>> {
   const url = patch.url === undefined ? null : checkWebhookUrl(patch.url);
   if (url && !url.ok) return url;
   const now = ctx.clock.now().toISOString();

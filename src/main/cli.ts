@@ -1,4 +1,5 @@
 /** The `raincheck` command: serve, migrate, seed. Data goes to stdout, logs to stderr. */
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import { createContext, defaultDatabaseUrl } from './context.js';
@@ -7,6 +8,10 @@ import { seedDemo, storeIsEmpty } from '../demo/seed.js';
 import { findViolations } from '../audit/invariants.js';
 import { supplierPerformance } from '../purchasing/service.js';
 import { exitCodeOf } from '../shared/errors.js';
+import { startBackground } from './worker.js';
+import { loadPlaybookFile } from '../communication/playbook/load.js';
+import { activePlaybook, storePlaybook } from '../communication/playbook/active.js';
+import type { AppContext } from './context.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
 
@@ -29,13 +34,20 @@ program
   .option('-p, --port <port>', 'port to listen on', port, Number(process.env.PORT ?? 3000))
   .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
   .option('--demo', 'load the demo catalog and orders if the store is empty')
-  .action(async (opts: { port: number; host: string; demo?: boolean }) => {
+  .option('--playbook <file>', 'put this communication playbook (YAML or JSON) in force, as a new version if it changed')
+  .option('--no-worker', 'do not deliver messages or run scheduled rules in this process (run `raincheck worker`)')
+  .action(async (opts: { port: number; host: string; demo?: boolean; playbook?: string; worker: boolean }) => {
     const ctx = await createContext({ databaseUrl: databaseUrl(), log });
+    if (opts.playbook) await usePlaybook(ctx, opts.playbook);
     if (opts.demo && (await storeIsEmpty(ctx))) {
       const summary = await seedDemo(ctx);
       log.info(summary, 'demo data loaded');
     }
     const server = await serve(ctx, { port: opts.port, host: opts.host });
+    if (opts.worker) {
+      const background = startBackground(ctx);
+      process.once('SIGTERM', () => void background.stop());
+    }
     process.stdout.write(
       `Raincheck is running on ${ctx.store.dialect === 'sqlite' ? `SQLite (${databaseUrl()})` : 'PostgreSQL'}\n` +
         `  API:          ${server.url}/\n` +
@@ -44,6 +56,60 @@ program
         `  Backorders:   ${server.url}/backorders?status=open\n`,
     );
   });
+
+program
+  .command('worker')
+  .description('Deliver outbox messages (email, webhooks) and run the playbook\'s scheduled rules until stopped')
+  .option('--no-schedule', 'only deliver messages')
+  .option('--poll-ms <ms>', 'how often an idle worker looks for due messages', (v) => Number(v), 500)
+  .action(async (opts: { schedule: boolean; pollMs: number }) => {
+    const ctx = await createContext({ databaseUrl: databaseUrl(), log });
+    const background = startBackground(ctx, { schedule: opts.schedule, pollMs: opts.pollMs });
+    log.info({ smtp: Boolean(ctx.comms.smtpUrl) }, 'worker started');
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        void background.stop().then(() => ctx.store.close()).then(() => process.exit(0));
+      });
+    }
+  });
+
+const playbook = program.command('playbook').description('The communication playbook: who is told what, and when');
+playbook
+  .command('validate <file>')
+  .description('Check a playbook file; prints each problem with its line')
+  .action((file: string) => {
+    const result = loadPlaybookFile(file);
+    if (result.ok) {
+      process.stdout.write(`${file}: valid (${result.value.rules.length} rules)\n`);
+      return;
+    }
+    const problems = (result.error.details?.problems as { line: number; column: number; path: string; message: string }[] | undefined) ?? [];
+    process.stderr.write(`${result.error.message}\n`);
+    for (const p of problems) process.stderr.write(`  ${file}:${p.line}:${p.column} ${p.path} ${p.message}\n`);
+    process.exitCode = exitCodeOf(result.error.code);
+  });
+playbook
+  .command('show')
+  .description('Print the playbook in force')
+  .action(async () => {
+    const ctx = await createContext({ databaseUrl: databaseUrl(), log });
+    const active = await activePlaybook(ctx, ctx.store.db);
+    process.stdout.write(`# version ${active.version}\n${active.source}`);
+    await ctx.store.close();
+  });
+
+/** Puts a playbook file in force, storing it as a new version only when it differs from the one in force. */
+async function usePlaybook(ctx: AppContext, file: string): Promise<void> {
+  const parsed = loadPlaybookFile(file);
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error.message}\n`);
+    process.exit(exitCodeOf(parsed.error.code));
+  }
+  const source = readFileSync(file, 'utf8');
+  if ((await activePlaybook(ctx, ctx.store.db)).source === source) return;
+  const stored = await ctx.store.transaction((tx) => storePlaybook(ctx, tx, source, `loaded from ${file}`));
+  if (stored.ok) log.info({ version: stored.value.version, file }, 'playbook in force');
+}
 
 program
   .command('migrate')

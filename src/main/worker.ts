@@ -1,0 +1,35 @@
+/**
+ * Background work of a process: outbox delivery and the playbook's scheduler. `serve` runs it beside the API by
+ * default; `raincheck worker` runs it alone. Several processes may run it on one PostgreSQL store: claims use
+ * SKIP LOCKED and scheduled messages carry dedupe keys.
+ */
+import type { AppContext } from './context.js';
+import { realChannels, type Channels } from '../communication/channels.js';
+import { startDeliveryWorker } from '../communication/delivery.js';
+import { startScheduler } from '../communication/schedule.js';
+
+export interface BackgroundOptions {
+  deliver?: boolean;
+  schedule?: boolean;
+  pollMs?: number;
+  scheduleEveryMs?: number;
+  channels?: Channels;
+}
+
+/** Starts delivery and scheduling; `stop` finishes the delivery round in progress and closes the channels. */
+export function startBackground(ctx: AppContext, options: BackgroundOptions = {}): { stop(): Promise<void> } {
+  const channels = options.channels ?? realChannels(ctx.comms.smtpUrl);
+  if (!ctx.comms.smtpUrl && !options.channels) ctx.log.warn('SMTP_URL is not set: emails wait in the outbox until a mail server is configured');
+  const delivery =
+    options.deliver === false
+      ? null
+      : startDeliveryWorker(ctx, channels, { pollMs: options.pollMs ?? 500, channel: ctx.comms.smtpUrl || options.channels ? undefined : 'webhook' });
+  const scheduler = options.schedule === false ? null : startScheduler(ctx, options.scheduleEveryMs ?? 60_000);
+  return {
+    async stop() {
+      scheduler?.stop();
+      await delivery?.stop();
+      await channels.close();
+    },
+  };
+}
