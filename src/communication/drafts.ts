@@ -55,31 +55,50 @@ function line(f: Fact, over: Partial<DraftLine>): DraftLine {
   };
 }
 
+/** One transaction's facts indexed once, so each rule looks only at the facts it cares about. */
+interface FactIndex {
+  byType: Map<Fact['type'], Fact[]>;
+  createdHere: Set<string | null>;
+  promisedHere: Map<string | null, Fact>;
+}
+
+function indexFacts(facts: readonly Fact[]): FactIndex {
+  const byType = new Map<Fact['type'], Fact[]>();
+  for (const f of facts) {
+    const list = byType.get(f.type);
+    if (list) list.push(f);
+    else byType.set(f.type, [f]);
+  }
+  const created = byType.get('backorder.created') ?? [];
+  return {
+    byType,
+    createdHere: new Set(created.map((f) => f.backorderId)),
+    promisedHere: new Map((byType.get('backorder.promised') ?? []).map((f) => [f.backorderId, f])),
+  };
+}
+
 /** The lines a rule takes from the facts, or none: each trigger's meaning lives here. */
-function linesFor(rule: PlaybookRule, facts: readonly Fact[]): { fact: Fact; line: DraftLine | null }[] {
-  const createdHere = new Set(facts.filter((f) => f.type === 'backorder.created').map((f) => f.backorderId));
-  const promiseOf = (id: string | null) => facts.find((f) => f.type === 'backorder.promised' && f.backorderId === id);
+function linesFor(rule: PlaybookRule, ix: FactIndex): { fact: Fact; line: DraftLine | null }[] {
+  const of = (type: Fact['type']) => ix.byType.get(type) ?? [];
   switch (rule.on) {
     case 'backorder.confirmed':
-      return facts
-        .filter((f) => f.type === 'backorder.created')
-        .map((f) => {
-          const p = promiseOf(f.backorderId);
-          return { fact: f, line: line(f, p ? { promisedDate: str(p.data.date), confidence: num(p.data.confidence), basis: (p.data.basis as PromiseBasis) ?? null, reason: null } : { reason: null }) };
-        });
+      return of('backorder.created').map((f) => {
+        const p = ix.promisedHere.get(f.backorderId);
+        return { fact: f, line: line(f, p ? { promisedDate: str(p.data.date), confidence: num(p.data.confidence), basis: (p.data.basis as PromiseBasis) ?? null, reason: null } : { reason: null }) };
+      });
     case 'promise.changed':
-      return facts.flatMap((f) => promiseChange(rule, f, createdHere));
+      return [...of('backorder.promised'), ...of('backorder.promise_changed')].flatMap((f) => promiseChange(rule, f, ix.createdHere));
     case 'backorder.ready':
-      return facts.filter((f) => f.type === 'backorder.allocated' && f.data.status === 'allocated').map((f) => ({ fact: f, line: line(f, { promisedDate: null }) }));
+      return of('backorder.allocated').filter((f) => f.data.status === 'allocated').map((f) => ({ fact: f, line: line(f, { promisedDate: null }) }));
     case 'backorder.cancelled':
-      return facts.filter((f) => f.type === 'backorder.cancelled').map((f) => ({ fact: f, line: line(f, { promisedDate: null }) }));
+      return of('backorder.cancelled').map((f) => ({ fact: f, line: line(f, { promisedDate: null }) }));
     case 'order.partially_shipped':
     case 'order.shipped':
-      return facts.filter((f) => f.type === rule.on).map((f) => ({ fact: f, line: null }));
+      return of(rule.on).map((f) => ({ fact: f, line: null }));
     case 'csat.survey':
-      return facts.filter((f) => f.type === 'order.closed' && (!rule.only_backordered || f.data.backordered === true)).map((f) => ({ fact: f, line: null }));
+      return of('order.closed').filter((f) => !rule.only_backordered || f.data.backordered === true).map((f) => ({ fact: f, line: null }));
     case 'choice.made':
-      return facts.filter((f) => f.type === 'choice.made').map((f) => ({ fact: f, line: null }));
+      return of('choice.made').map((f) => ({ fact: f, line: null }));
     default:
       return [];
   }
@@ -105,13 +124,16 @@ function promiseChange(rule: RuleOn<'promise.changed'>, f: Fact, createdHere: Se
 /** Every message the playbook's event rules make of one transaction's facts. */
 export function draftMessages(playbook: Playbook, facts: readonly Fact[]): MessageDraft[] {
   const drafts: MessageDraft[] = [];
+  const ix = indexFacts(facts);
   for (const rule of playbook.rules) {
     if (!rule.enabled || !isEventRule(rule)) continue;
     const byOrder = new Map<string, { fact: Fact; line: DraftLine | null }[]>();
-    for (const hit of linesFor(rule, facts)) {
+    for (const hit of linesFor(rule, ix)) {
       // Order-level facts (shipments, surveys, choices) are one message each; backorder facts group per order.
       const key = hit.line === null ? hit.fact.id : hit.fact.orderId;
-      byOrder.set(key, [...(byOrder.get(key) ?? []), hit]);
+      const group = byOrder.get(key);
+      if (group) group.push(hit);
+      else byOrder.set(key, [hit]);
     }
     for (const hits of byOrder.values()) {
       const first = hits[0]!.fact;

@@ -108,6 +108,7 @@ async function recordPromises(
 ): Promise<number> {
   const now = ctx.clock.now().toISOString();
   const events: backorders.BackorderEventRow[] = [];
+  const facts: PartialFact[] = [];
   const writes: repo.PromiseWrite[] = [];
   for (const p of promises) {
     const row = rows.get(p.backorderId);
@@ -120,21 +121,17 @@ async function recordPromises(
     writes.push({ id: row.backorderId, ...write });
     if (!dateMoved) continue;
     const first = row.promisedDate === null;
-    events.push({
-      id: ctx.ids.next('bev'),
-      backorder_id: row.backorderId,
-      type: first ? 'backorder.promised' : 'backorder.promise_changed',
-      data: JSON.stringify(
-        first
-          ? { date: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause }
-          : { from: row.promisedDate, to: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause },
-      ),
-      created_at: now,
-    });
+    const type = first ? 'backorder.promised' : 'backorder.promise_changed';
+    const data = first
+      ? { date: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause }
+      : { from: row.promisedDate, to: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause };
+    const id = ctx.ids.next('bev');
+    events.push({ id, backorder_id: row.backorderId, type, data: JSON.stringify(data), created_at: now });
+    facts.push({ id, type, at: now, backorderId: row.backorderId, skuId: row.skuId, data });
   }
   await repo.writePromises(tx, writes);
   for (let i = 0; i < events.length; i += 500) await backorders.insertEvents(tx, events.slice(i, i + 500));
-  await recordFacts(ctx, tx, events.map((e) => ({ id: e.id, type: e.type as PartialFact['type'], at: now, backorderId: e.backorder_id, skuId: rows.get(e.backorder_id)?.skuId ?? null, data: JSON.parse(e.data) as Record<string, unknown> })));
+  await recordFacts(ctx, tx, facts);
   return events.length;
 }
 

@@ -84,6 +84,7 @@ function locate(doc: Document, lines: LineCounter, issue: z.core.$ZodIssue): Pla
     if (pair && isScalar(pair.key) && pair.key.range) offset = pair.key.range[0];
   }
   const pos = lines.linePos(offset);
+  const message = path[path.length - 1] === 'on' && isScalar(node) ? `unknown trigger '${String(node.value)}'; ${issue.message.replace(/^Invalid discriminator value\. Expected/, 'expected')}` : issue.message;
   const shown = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
-  return { line: pos.line, column: pos.col, path: shown, message: issue.message };
+  return { line: pos.line, column: pos.col, path: shown, message };
 }
