@@ -50,25 +50,59 @@ export async function dispatchOnce(ctx: AppContext, channels: Channels, options:
   if (messages.length === 0) return stats;
   const { playbook } = await activePlaybook(ctx, ctx.store.db);
   const secrets = await subscriptionSecrets(ctx, messages);
-  const outcomes = await inPool(messages, concurrency, (m) => deliver(ctx, channels, playbook, secrets, m));
-  const done = ctx.clock.now();
-  await ctx.store.transaction(async (tx) => {
-    for (const o of outcomes) {
-      if (o.sent.ok) {
-        if (await markDelivered(tx, o.m, o.rendered as Rendered, done.toISOString())) stats.delivered++;
-        continue;
-      }
-      const wait = o.sent.retry ? retryDelayMs(playbook.delivery, o.m.attempts, random) : null;
-      const retryAt = wait === null ? null : new Date(done.getTime() + wait).toISOString();
-      if (await markFailed(tx, o.m, o.sent.error, retryAt, done.toISOString(), o.rendered)) {
-        if (retryAt === null) stats.dead++;
-        else stats.retried++;
-      }
-    }
-    return ok(null);
-  });
+  const recorder = outcomeRecorder(ctx, playbook, stats, random);
+  await inPool(messages, concurrency, async (m) => recorder.add(await deliver(ctx, channels, playbook, secrets, m)));
+  await recorder.drain();
   if (stats.dead > 0) ctx.log.warn({ dead: stats.dead }, 'outbox: messages dead-lettered');
   return stats;
+}
+
+/**
+ * Records outcomes as they arrive, many per transaction (group commit): an acknowledgement is on disk within one
+ * short transaction of arriving, so a worker killed mid-round re-sends only what was in flight, not its whole batch.
+ */
+function outcomeRecorder(ctx: AppContext, playbook: Playbook, stats: DispatchStats, random: () => number) {
+  let queue: Outcome[] = [];
+  let writing: Promise<void> | null = null;
+  let failure: unknown = null;
+  const writeAll = async () => {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      await ctx.store.transaction(async (tx) => {
+        const done = ctx.clock.now();
+        for (const o of batch) await record(tx, o, done);
+        return ok(null);
+      });
+    }
+    writing = null;
+  };
+  const record = async (tx: Parameters<typeof markDelivered>[0], o: Outcome, done: Date) => {
+    if (o.sent.ok) {
+      if (await markDelivered(tx, o.m, o.rendered as Rendered, done.toISOString())) stats.delivered++;
+      return;
+    }
+    const wait = o.sent.retry ? retryDelayMs(playbook.delivery, o.m.attempts, random) : null;
+    const retryAt = wait === null ? null : new Date(done.getTime() + wait).toISOString();
+    if (await markFailed(tx, o.m, o.sent.error, retryAt, done.toISOString(), o.rendered)) {
+      if (retryAt === null) stats.dead++;
+      else stats.retried++;
+    }
+  };
+  return {
+    add(o: Outcome) {
+      queue.push(o);
+      // A failed write is kept for drain() to throw: an unawaited rejection would crash the process.
+      writing ??= writeAll().catch((e: unknown) => {
+        failure = e;
+        writing = null;
+      });
+    },
+    async drain() {
+      while (writing) await writing;
+      if (failure) throw failure;
+    },
+  };
 }
 
 async function deliver(ctx: AppContext, channels: Channels, playbook: Playbook, secrets: Map<string, string>, m: MessageRow): Promise<Outcome> {

@@ -3,7 +3,7 @@
  * recorded, it writes the playbook's messages and the webhook deliveries as outbox rows in that transaction. If
  * the change rolls back, so do its messages; if it commits, the worker will deliver them (GUIDE: outbox).
  */
-import type { Tx } from '../db/connect.js';
+import { onBeforeCommit, type Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
 import { draftMessages, type MessageDraft } from './drafts.js';
 import type { Fact, PartialFact } from './facts.js';
@@ -11,9 +11,29 @@ import { insertMessages, type NewMessage } from './outbox-repository.js';
 import { activePlaybook } from './playbook/active.js';
 import { matchingSubscriptions, webhookEvent } from './webhooks.js';
 
-/** Writes every message the facts call for (playbook rules and webhook subscriptions). */
+const pending = new WeakMap<Tx, PartialFact[]>();
+
+/**
+ * Hands facts to the communication module. They are gathered per transaction and turned into messages just before
+ * it commits, so everything one transaction caused is drafted together: a new backorder and its first promise
+ * (written by different steps of intake) make one confirmation, and a receipt that readies three lines of an order
+ * makes one message. Outside a `store.transaction` the facts are written at once.
+ */
 export async function recordFacts(ctx: AppContext, tx: Tx, partial: readonly PartialFact[]): Promise<void> {
   if (partial.length === 0) return;
+  const gathered = pending.get(tx);
+  if (gathered) {
+    for (const f of partial) gathered.push(f);
+    return;
+  }
+  const list = [...partial];
+  if (!onBeforeCommit(tx, () => writeMessages(ctx, tx, list))) return writeMessages(ctx, tx, list);
+  pending.set(tx, list);
+}
+
+/** Writes every message the facts call for (playbook rules and webhook subscriptions). */
+async function writeMessages(ctx: AppContext, tx: Tx, partial: readonly PartialFact[]): Promise<void> {
+  pending.delete(tx);
   const facts = await completeFacts(tx, partial);
   const { version, playbook } = await activePlaybook(ctx, tx);
   const now = ctx.clock.now();

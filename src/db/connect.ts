@@ -78,13 +78,30 @@ export function connect(options: ConnectOptions): Store {
   return /^postgres(ql)?:\/\//.test(options.url) ? connectPostgres(options) : connectSqlite(options.url);
 }
 
+const beforeCommitHooks = new WeakMap<Tx, (() => Promise<void>)[]>();
+
+/**
+ * Runs `hook` inside the transaction just before it commits (after its work succeeded); false when `tx` is not a
+ * transaction of `store.transaction`. Used to write what a whole transaction caused at once (its messages).
+ */
+export function onBeforeCommit(tx: Tx, hook: () => Promise<void>): boolean {
+  const hooks = beforeCommitHooks.get(tx);
+  if (!hooks) return false;
+  hooks.push(hook);
+  return true;
+}
+
 function makeTransaction(db: Kysely<Database>, isTransient: (e: unknown) => boolean) {
   return async function transaction<T>(fn: (tx: Tx) => Promise<Result<T>>): Promise<Result<T>> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction().execute(async (tx) => {
+          const hooks: (() => Promise<void>)[] = [];
+          beforeCommitHooks.set(tx, hooks);
           const result = await fn(tx);
           if (!result.ok) throw new Rollback(result);
+          // A hook may register another (a message's survey); run until none is left.
+          for (let i = 0; i < hooks.length; i++) await hooks[i]!();
           return result;
         });
       } catch (e) {

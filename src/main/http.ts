@@ -21,6 +21,8 @@ import { backorderRoutes } from '../backorders/routes.js';
 import { allocationRoutes } from '../allocation/routes.js';
 import { purchasingRoutes } from '../purchasing/routes.js';
 import { promisingRoutes } from '../promising/routes.js';
+import { communicationRoutes } from '../communication/routes.js';
+import { selfServiceRoutes } from '../selfservice/routes.js';
 
 export const bodyLimitBytes = 1024 * 1024;
 
@@ -88,6 +90,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'allocation', description: 'How incoming stock is shared among waiting backorders' },
         { name: 'purchasing', description: 'Suppliers, supplier items, purchase orders, supplier performance' },
         { name: 'promises', description: 'Quotes, promise settings, promise accuracy' },
+        { name: 'communication', description: 'Playbook, webhook subscriptions, the communication log and dead letters' },
+        { name: 'self-service', description: 'Customer choices, SKU alternates (substitutes), CSAT surveys and their report' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -107,6 +111,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(allocationRoutes(ctx));
   await app.register(purchasingRoutes(ctx));
   await app.register(promisingRoutes(ctx));
+  await app.register(communicationRoutes(ctx));
+  await app.register(selfServiceRoutes(ctx));
   await app.ready();
   return app;
 }

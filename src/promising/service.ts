@@ -102,7 +102,7 @@ export type PromiseMap = Map<string, ProjectedPromise>;
 async function recordPromises(
   ctx: AppContext,
   tx: Tx,
-  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'backorderId' | 'skuId' | 'promisedDate' | 'promiseKey'>>,
+  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'backorderId' | 'skuId' | 'waiting' | 'promisedDate' | 'promiseKey'>>,
   promises: readonly ProjectedPromise[],
   cause: PromiseCause,
 ): Promise<number> {
@@ -123,8 +123,8 @@ async function recordPromises(
     const first = row.promisedDate === null;
     const type = first ? 'backorder.promised' : 'backorder.promise_changed';
     const data = first
-      ? { date: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause }
-      : { from: row.promisedDate, to: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause };
+      ? { date: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause, waiting: row.waiting }
+      : { from: row.promisedDate, to: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause, waiting: row.waiting };
     const id = ctx.ids.next('bev');
     events.push({ id, backorder_id: row.backorderId, type, data: JSON.stringify(data), created_at: now });
     facts.push({ id, type, at: now, backorderId: row.backorderId, skuId: row.skuId, data });
