@@ -20,8 +20,10 @@ export interface PlaybookProblem {
 export function parsePlaybook(source: string): Result<Playbook> {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number) => lines.linePos(offset);
-  const syntax: PlaybookProblem[] = doc.errors.map((e) => ({ ...at(e.pos[0]), column: at(e.pos[0]).col, path: '', message: e.message.split('\n')[0]! }));
+  const syntax: PlaybookProblem[] = doc.errors.map((e) => {
+    const { line, col } = lines.linePos(e.pos[0]);
+    return { line, column: col, path: '', message: e.message.split('\n')[0]! };
+  });
   if (syntax.length > 0) return problems(syntax);
   const parsed = playbookSchema.safeParse(doc.toJS());
   if (!parsed.success) return problems(parsed.error.issues.map((i) => locate(doc, lines, i)));
