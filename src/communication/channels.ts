@@ -3,6 +3,8 @@
  * says whether a failure is worth retrying: timeouts, refused connections, SMTP 4xx and HTTP 5xx/408/429 are;
  * a mailbox that does not exist (SMTP 5xx) or a receiver that rejects the request (HTTP 4xx) is not.
  */
+import http from 'node:http';
+import https from 'node:https';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { signatureHeader } from './webhooks.js';
 
@@ -36,6 +38,9 @@ export interface Channels {
 /** The real channels; without an SMTP URL, email fails as retryable (it waits in the outbox for a server). */
 export function realChannels(smtpUrl: string | undefined): Channels {
   const transport: Transporter | null = smtpUrl ? nodemailer.createTransport(smtpTransportOptions(smtpUrl)) : null;
+  // Keep-alive connections per receiver: node:http rather than fetch, whose Request/stream machinery cost more CPU
+  // than the rest of a delivery.
+  const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
   return {
     async email(m, timeoutMs) {
       if (!transport) return { ok: false, retry: true, error: 'no SMTP server configured (set SMTP_URL)' };
@@ -61,32 +66,26 @@ export function realChannels(smtpUrl: string | undefined): Channels {
       }
     },
     async webhook(m, timeoutMs, nowMs) {
-      try {
-        const res = await fetch(m.url, {
-          method: 'POST',
-          body: m.body,
-          signal: AbortSignal.timeout(timeoutMs),
-          redirect: 'manual',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Raincheck-Webhooks/1',
-            'raincheck-signature': signatureHeader(m.secret, m.body, Math.floor(nowMs / 1000)),
-            'raincheck-event-id': m.eventId,
-            'raincheck-event-type': m.eventType,
-            'idempotency-key': m.messageId,
-          },
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) return { ok: true };
-        const retry = res.status >= 500 || res.status === 408 || res.status === 429;
-        return { ok: false, retry, error: `webhook: HTTP ${res.status}` };
-      } catch (e) {
-        const err = e as Error & { cause?: { code?: string } };
-        return { ok: false, retry: true, error: `webhook: ${err.name === 'TimeoutError' ? 'timed out' : (err.cause?.code ?? err.message)}` };
-      }
+      const headers = {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(m.body)),
+        'user-agent': 'Raincheck-Webhooks/1',
+        'raincheck-signature': signatureHeader(m.secret, m.body, Math.floor(nowMs / 1000)),
+        'raincheck-event-id': m.eventId,
+        'raincheck-event-type': m.eventType,
+        'idempotency-key': m.messageId,
+      };
+      const answer = await post(new URL(m.url), m.body, headers, timeoutMs, agents);
+      if ('error' in answer) return { ok: false, retry: true, error: `webhook: ${answer.error}` };
+      if (answer.status >= 200 && answer.status < 300) return { ok: true };
+      // Redirects are not followed (the signature names this URL); 408, 429 and 5xx are worth another try.
+      const retry = answer.status >= 500 || answer.status === 408 || answer.status === 429;
+      return { ok: false, retry, error: `webhook: HTTP ${answer.status}` };
     },
     async close() {
       transport?.close();
+      agents.http.destroy();
+      agents.https.destroy();
     },
   };
 }
@@ -117,4 +116,19 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** POSTs a body; resolves with the status, or with why no status came (timeout, refused, reset). */
+function post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, agents: { http: http.Agent; https: https.Agent }): Promise<{ status: number } | { error: string }> {
+  const secure = url.protocol === 'https:';
+  return new Promise((resolve) => {
+    const req = (secure ? https : http).request(url, { method: 'POST', headers, agent: secure ? agents.https : agents.http, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      res.on('error', (e) => resolve({ error: (e as NodeJS.ErrnoException).code ?? e.message }));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'timed out' })));
+    req.on('error', (e) => resolve({ error: (e as NodeJS.ErrnoException).code ?? e.message }));
+    req.end(body);
+  });
 }

@@ -11,7 +11,8 @@ import type { Channels, SendOutcome } from './channels.js';
 import { claimDue, markDelivered, markFailed, type MessageRow, type Rendered } from './outbox-repository.js';
 import { activePlaybook } from './playbook/active.js';
 import type { Playbook } from './playbook/schema.js';
-import { renderEmail } from './render.js';
+import { renderEmail, renderLookup, type RenderLookup } from './render.js';
+import type { MessageChannel } from '../db/schema.js';
 
 export interface DispatchOptions {
   /** Messages claimed per round. */
@@ -21,9 +22,15 @@ export interface DispatchOptions {
   /** How long a claimed message stays ours before another worker may take it over. */
   leaseMs?: number;
   random?: () => number;
-  /** Deliver only this channel (email waits in the outbox while no mail server is configured). */
-  channel?: 'email' | 'webhook' | undefined;
+  /** Deliver only this channel (email waits in the outbox while no mail server is configured); both when absent. */
+  channel?: MessageChannel | undefined;
 }
+
+/** Per channel: webhooks are cheap to send and many may be in flight; email goes through a few SMTP connections. */
+const channelDefaults: Record<MessageChannel, { batchSize: number; concurrency: number }> = {
+  webhook: { batchSize: 250, concurrency: 64 },
+  email: { batchSize: 100, concurrency: 16 },
+};
 
 export interface DispatchStats {
   claimed: number;
@@ -38,9 +45,19 @@ interface Outcome {
   rendered: Partial<Rendered>;
 }
 
-/** One round: claim, deliver, record. Returns what happened (claimed 0 means nothing was due). */
+/** One round: claim, deliver, record, per channel. Returns what happened (claimed 0 means nothing was due). */
 export async function dispatchOnce(ctx: AppContext, channels: Channels, options: DispatchOptions = {}): Promise<DispatchStats> {
-  const { batchSize = 100, concurrency = 32, leaseMs = 120_000, random = Math.random, channel } = options;
+  const total: DispatchStats = { claimed: 0, delivered: 0, retried: 0, dead: 0 };
+  for (const channel of options.channel ? [options.channel] : (['webhook', 'email'] as const)) {
+    const stats = await dispatchChannel(ctx, channels, channel, options);
+    for (const k of Object.keys(total) as (keyof DispatchStats)[]) total[k] += stats[k];
+  }
+  return total;
+}
+
+async function dispatchChannel(ctx: AppContext, channels: Channels, channel: MessageChannel, options: DispatchOptions): Promise<DispatchStats> {
+  const { batchSize, concurrency } = { ...channelDefaults[channel], ...options };
+  const { leaseMs = 60_000, random = Math.random } = options;
   const now = ctx.clock.now();
   const claimed = await ctx.store.transaction(async (tx) =>
     ok(await claimDue(ctx.store, tx, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), batchSize, channel)),
@@ -50,8 +67,9 @@ export async function dispatchOnce(ctx: AppContext, channels: Channels, options:
   if (messages.length === 0) return stats;
   const { playbook } = await activePlaybook(ctx, ctx.store.db);
   const secrets = await subscriptionSecrets(ctx, messages);
+  const lookup = channel === 'email' ? await renderLookup(ctx, messages) : null;
   const recorder = outcomeRecorder(ctx, playbook, stats, random);
-  await inPool(messages, concurrency, async (m) => recorder.add(await deliver(ctx, channels, playbook, secrets, m)));
+  await inPool(messages, concurrency, async (m) => recorder.add(await deliver(ctx, channels, playbook, { secrets, lookup }, m)));
   await recorder.drain();
   if (stats.dead > 0) ctx.log.warn({ dead: stats.dead }, 'outbox: messages dead-lettered');
   return stats;
@@ -71,20 +89,18 @@ function outcomeRecorder(ctx: AppContext, playbook: Playbook, stats: DispatchSta
       queue = [];
       await ctx.store.transaction(async (tx) => {
         const done = ctx.clock.now();
-        for (const o of batch) await record(tx, o, done);
+        const acknowledged = batch.filter((o) => o.sent.ok).map((o) => ({ m: o.m, rendered: o.rendered as Rendered }));
+        stats.delivered += await markDelivered(tx, acknowledged, done.toISOString());
+        for (const o of batch) if (!o.sent.ok) await recordFailure(tx, o, o.sent, done);
         return ok(null);
       });
     }
     writing = null;
   };
-  const record = async (tx: Parameters<typeof markDelivered>[0], o: Outcome, done: Date) => {
-    if (o.sent.ok) {
-      if (await markDelivered(tx, o.m, o.rendered as Rendered, done.toISOString())) stats.delivered++;
-      return;
-    }
-    const wait = o.sent.retry ? retryDelayMs(playbook.delivery, o.m.attempts, random) : null;
+  const recordFailure = async (tx: Parameters<typeof markFailed>[0], o: Outcome, sent: Extract<SendOutcome, { ok: false }>, done: Date) => {
+    const wait = sent.retry ? retryDelayMs(playbook.delivery, o.m.attempts, random) : null;
     const retryAt = wait === null ? null : new Date(done.getTime() + wait).toISOString();
-    if (await markFailed(tx, o.m, o.sent.error, retryAt, done.toISOString(), o.rendered)) {
+    if (await markFailed(tx, o.m, sent.error, retryAt, done.toISOString(), o.rendered)) {
       if (retryAt === null) stats.dead++;
       else stats.retried++;
     }
@@ -105,7 +121,12 @@ function outcomeRecorder(ctx: AppContext, playbook: Playbook, stats: DispatchSta
   };
 }
 
-async function deliver(ctx: AppContext, channels: Channels, playbook: Playbook, secrets: Map<string, string>, m: MessageRow): Promise<Outcome> {
+interface RoundData {
+  secrets: Map<string, string>;
+  lookup: RenderLookup | null;
+}
+
+async function deliver(ctx: AppContext, channels: Channels, playbook: Playbook, { secrets, lookup }: RoundData, m: MessageRow): Promise<Outcome> {
   const timeoutMs = playbook.delivery.timeout_seconds * 1000;
   if (m.channel === 'webhook') {
     const secret = m.subscription_id ? secrets.get(m.subscription_id) : undefined;
@@ -117,7 +138,7 @@ async function deliver(ctx: AppContext, channels: Channels, playbook: Playbook, 
   }
   let email;
   try {
-    email = await renderEmail(ctx, m, playbook);
+    email = renderEmail(ctx, m, playbook, lookup!);
   } catch (e) {
     email = `rendering failed: ${(e as Error).message}`;
   }
@@ -153,8 +174,17 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Runs dispatch rounds until stopped: back to back while there is work, every `pollMs` when idle. */
+/** Runs dispatch rounds until stopped, one loop per channel: back to back while there is work, every `pollMs` when idle. */
 export function startDeliveryWorker(ctx: AppContext, channels: Channels, options: DispatchOptions & { pollMs?: number } = {}): Worker {
+  const loops = (options.channel ? [options.channel] : (['webhook', 'email'] as const)).map((channel) => channelLoop(ctx, channels, { ...options, channel }));
+  return {
+    async stop() {
+      await Promise.all(loops.map((l) => l.stop()));
+    },
+  };
+}
+
+function channelLoop(ctx: AppContext, channels: Channels, options: DispatchOptions & { pollMs?: number; channel: MessageChannel }): Worker {
   const pollMs = options.pollMs ?? 500;
   let stopped = false;
   let wake: (() => void) | null = null;
@@ -162,9 +192,9 @@ export function startDeliveryWorker(ctx: AppContext, channels: Channels, options
     while (!stopped) {
       let stats: DispatchStats = { claimed: 0, delivered: 0, retried: 0, dead: 0 };
       try {
-        stats = await dispatchOnce(ctx, channels, options);
+        stats = await dispatchChannel(ctx, channels, options.channel, options);
       } catch (e) {
-        ctx.log.error({ err: e }, 'outbox: dispatch round failed; retrying after the poll interval');
+        ctx.log.error({ err: e, channel: options.channel }, 'outbox: dispatch round failed; retrying after the poll interval');
       }
       if (stats.claimed === 0 && !stopped) {
         await new Promise<void>((resolve) => {

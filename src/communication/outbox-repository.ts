@@ -26,20 +26,19 @@ export async function insertMessages(tx: Tx, rows: readonly NewMessage[]): Promi
 }
 
 /**
- * Takes up to `limit` due messages for this worker: pending ones whose time has come, and `sending` ones whose
- * worker's lease ran out (it died mid-delivery). On PostgreSQL, SKIP LOCKED lets many workers claim side by side.
+ * Takes up to `limit` due messages of one channel for this worker: pending ones whose time has come, then `sending`
+ * ones whose worker's lease ran out (it died mid-delivery). Two index range scans, not one OR: an OR made both
+ * engines scan and sort the whole backlog. On PostgreSQL, SKIP LOCKED lets many workers claim side by side.
  */
-export async function claimDue(store: Store, tx: Tx, now: string, leaseUntil: string, limit: number, channel?: MessageTable['channel']): Promise<MessageRow[]> {
-  let q = tx
-    .selectFrom('message')
-    .select('id')
-    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
-    .where('next_attempt_at', '<=', now)
-    .orderBy('next_attempt_at')
-    .limit(limit);
-  if (channel) q = q.where('channel', '=', channel);
-  if (store.dialect === 'postgres') q = q.forUpdate().skipLocked();
-  const ids = (await q.execute()).map((r) => r.id);
+export async function claimDue(store: Store, tx: Tx, now: string, leaseUntil: string, limit: number, channel: MessageTable['channel']): Promise<MessageRow[]> {
+  const due = (status: 'pending' | 'sending', n: number) => {
+    let q = tx.selectFrom('message').select('id').where('status', '=', status).where('channel', '=', channel).where('next_attempt_at', '<=', now);
+    if (status === 'sending') q = q.where('lease_until', '<', now);
+    q = q.orderBy('next_attempt_at').limit(n);
+    return (store.dialect === 'postgres' ? q.forUpdate().skipLocked() : q).execute();
+  };
+  const ids = (await due('pending', limit)).map((r) => r.id);
+  if (ids.length < limit) ids.push(...(await due('sending', limit - ids.length)).map((r) => r.id));
   if (ids.length === 0) return [];
   return tx
     .updateTable('message')
@@ -57,16 +56,25 @@ export interface Rendered {
   body_html: string | null;
 }
 
-/** Records an acknowledged delivery; only the worker that holds this attempt may (a stale one changes nothing). */
-export async function markDelivered(tx: Tx, m: Pick<MessageRow, 'id' | 'attempts'>, rendered: Rendered, now: string): Promise<boolean> {
-  const r = await tx
-    .updateTable('message')
-    .set({ ...rendered, status: 'delivered', delivered_at: now, lease_until: null, last_error: null, updated_at: now })
-    .where('id', '=', m.id)
-    .where('status', '=', 'sending')
-    .where('attempts', '=', m.attempts)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+/**
+ * Records acknowledged deliveries, many per statement; each only if this worker still holds that attempt (a stale
+ * worker changes nothing). Returns how many were recorded.
+ */
+export async function markDelivered(tx: Tx, done: readonly { m: Pick<MessageRow, 'id' | 'attempts'>; rendered: Rendered }[], now: string): Promise<number> {
+  let recorded = 0;
+  for (let at = 0; at < done.length; at += 200) {
+    const values = sql.join(
+      done.slice(at, at + 200).map(({ m, rendered: r }) => sql`(${m.id}, ${m.attempts}, ${r.recipient}, ${r.language}, ${r.subject}, ${r.body_text}, ${r.body_html})`),
+    );
+    // VALUES columns are column1..7 on both engines; PostgreSQL receives the parameters untyped, hence the cast.
+    const result = await sql`
+      update message set status = 'delivered', delivered_at = ${now}, lease_until = null, last_error = null, updated_at = ${now},
+        recipient = v.column3, language = v.column4, subject = v.column5, body_text = v.column6, body_html = v.column7
+      from (values ${values}) as v
+      where message.id = v.column1 and message.status = 'sending' and message.attempts = cast(v.column2 as integer)`.execute(tx);
+    recorded += Number(result.numAffectedRows ?? 0);
+  }
+  return recorded;
 }
 
 /** Records a failed attempt: retried at `retryAt`, or dead-lettered when `retryAt` is null. */

@@ -32,19 +32,45 @@ export interface StoredVars {
   people?: Record<string, { customerName: string; tier: number; ageDays: number }>;
 }
 
-/** Renders an email message; a failure (no template, customer gone) is a reason to dead-letter, returned as text. */
-export async function renderEmail(ctx: AppContext, m: MessageRow, playbook: Playbook): Promise<RenderedEmail | string> {
-  const vars = JSON.parse(m.vars) as StoredVars;
+/** What a round of emails needs from the store, read once for the whole round. */
+export interface RenderLookup {
+  customers: Map<string, { id: string; name: string; email: string; language: string }>;
+  orders: Map<string, { id: string; reference: string | null }>;
+  skuNames: Map<string, string>;
+}
+
+/** Reads the customers, orders and SKU names a round of messages mentions. */
+export async function renderLookup(ctx: AppContext, messages: readonly MessageRow[]): Promise<RenderLookup> {
   const db = ctx.store.db;
-  const customer = m.customer_id ? await db.selectFrom('customer').select(['id', 'name', 'email', 'language']).where('id', '=', m.customer_id).executeTakeFirst() : undefined;
+  const ids = (pick: (m: MessageRow) => string | null) => [...new Set(messages.map(pick).filter((x): x is string => x !== null))];
+  const skus = new Set<string>();
+  for (const m of messages) {
+    const vars = JSON.parse(m.vars) as StoredVars;
+    for (const l of [...(vars.lines ?? []), ...(vars.digest ? [...vars.digest.atRisk, ...vars.digest.slipped, ...vars.digest.oldest] : [])]) skus.add(l.skuId);
+  }
+  const customerIds = ids((m) => m.customer_id);
+  const orderIds = ids((m) => m.order_id);
+  const customers = customerIds.length ? await db.selectFrom('customer').select(['id', 'name', 'email', 'language']).where('id', 'in', customerIds).execute() : [];
+  const orders = orderIds.length ? await db.selectFrom('sales_order').select(['id', 'reference']).where('id', 'in', orderIds).execute() : [];
+  const names = skus.size ? await db.selectFrom('sku').select(['id', 'name']).where('id', 'in', [...skus]).execute() : [];
+  return {
+    customers: new Map(customers.map((c) => [c.id, c])),
+    orders: new Map(orders.map((o) => [o.id, o])),
+    skuNames: new Map(names.map((n) => [n.id, n.name])),
+  };
+}
+
+/** Renders an email message; a failure (no template, customer gone) is a reason to dead-letter, returned as text. */
+export function renderEmail(ctx: AppContext, m: MessageRow, playbook: Playbook, lookup: RenderLookup): RenderedEmail | string {
+  const vars = JSON.parse(m.vars) as StoredVars;
+  const customer = m.customer_id ? lookup.customers.get(m.customer_id) : undefined;
   const to = m.audience === 'customer' ? customer?.email : m.recipient;
   if (!to) return `no recipient: customer ${m.customer_id ?? '(none)'} has no email address`;
   const language = m.audience === 'customer' ? (customer?.language ?? playbook.language) : playbook.language;
   const picked = pickTemplate(m.template, language, playbook.templates, playbook.language);
   if (!picked) return `template '${m.template}' does not exist in language ${language} or ${playbook.language}`;
-  const order = m.order_id ? await db.selectFrom('sales_order').select(['id', 'reference']).where('id', '=', m.order_id).executeTakeFirst() : undefined;
-  const all = [...(vars.lines ?? []), ...(vars.digest ? [...vars.digest.atRisk, ...vars.digest.slipped, ...vars.digest.oldest] : [])];
-  const names = await skuNames(ctx, [...new Set(all.map((l) => l.skuId))]);
+  const order = m.order_id ? lookup.orders.get(m.order_id) : undefined;
+  const names = lookup.skuNames;
   const line = (l: DraftLine): TemplateLine => {
     const who = l.backorderId ? vars.people?.[l.backorderId] : undefined;
     return {
@@ -79,10 +105,4 @@ export async function renderEmail(ctx: AppContext, m: MessageRow, playbook: Play
     digest: vars.digest ? { ...vars.digest, atRisk: vars.digest.atRisk.map(line), slipped: vars.digest.slipped.map(line), oldest: vars.digest.oldest.map(line) } : null,
   };
   return { to, language: picked.language, ...renderTemplate(picked.bodies, view) };
-}
-
-async function skuNames(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await ctx.store.db.selectFrom('sku').select(['id', 'name']).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -13,7 +13,7 @@ import { supplierDef } from '../../src/catalog/entities.js';
 import { changeExpectedDate, createPurchaseOrder, putSupplierItem } from '../../src/purchasing/service.js';
 import { runSchedule } from '../../src/communication/schedule.js';
 import { activePlaybook, storePlaybook } from '../../src/communication/playbook/active.js';
-import { renderEmail } from '../../src/communication/render.js';
+import { renderEmail, renderLookup } from '../../src/communication/render.js';
 import type { MessageRow } from '../../src/communication/outbox-repository.js';
 
 const playbookSource = `version: 1
@@ -188,14 +188,16 @@ describe.each(engines)('time-based playbook rules on $name', (engine) => {
 
   it('queues only messages that render, in the customer’s language or the playbook’s', async () => {
     const { playbook } = await activePlaybook(t.ctx, t.ctx.store.db);
-    for (const m of await all()) {
-      const email = await renderEmail(t.ctx, m, playbook);
+    const messages = await all();
+    const lookup = await renderLookup(t.ctx, messages);
+    for (const m of messages) {
+      const email = renderEmail(t.ctx, m, playbook, lookup);
       if (typeof email === 'string') throw new Error(`${m.rule} ${m.id} does not render: ${email}`);
       expect(email.subject.length).toBeGreaterThan(5);
       expect(email.to).toBe(m.audience === 'customer' ? `${m.customer_id!.toLowerCase()}@example.com` : m.recipient);
     }
     const digest = (await ofRule('digest'))[0]!;
-    const rendered = await renderEmail(t.ctx, digest, playbook);
+    const rendered = renderEmail(t.ctx, digest, playbook, lookup);
     expect(typeof rendered !== 'string' && rendered.text).toContain('Item LAMP');
   });
 });
