@@ -1,12 +1,12 @@
 /**
  * `npm run bench -- outbox [--webhooks 20000] [--emails 5000] [--database sqlite|postgres|postgres://admin-url]
- *   [--batch 100] [--concurrency 32] [--data PATH] [--profile DIR]`
+ *   [--batch N] [--concurrency N] [--data PATH] [--profile DIR]`  (batch and concurrency: the worker's per-channel defaults)
  *
  * Outbox delivery throughput per channel. Fills a scratch store through real intake (Online Retail order shapes
  * when the file is there, else synthetic; customers in en/de/fr) with a webhook subscription active, so every
  * message is a row recordFacts wrote: customer confirmations (email) and backorder.created/promised events
  * (webhooks). Then drains each channel on its own with dispatchOnce and the production channels (pooled SMTP,
- * fetch) against a local SMTP server and a webhook receiver in a child process that reads every message and
+ * node:http keep-alive) against a local SMTP server and a webhook receiver in a child process that reads every message and
  * verifies every signature. Progress goes to stderr; the last line of stdout is one JSON object.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -37,8 +37,8 @@ interface Options {
   webhooks: number;
   emails: number;
   database: string;
-  batchSize: number;
-  concurrency: number;
+  batchSize: number | undefined;
+  concurrency: number | undefined;
   data: string;
   profileDir: string | null;
 }
@@ -50,8 +50,8 @@ function options(args: string[]): Options {
       webhooks: { type: 'string', default: '20000' },
       emails: { type: 'string', default: '5000' },
       database: { type: 'string', default: 'sqlite' },
-      batch: { type: 'string', default: '100' },
-      concurrency: { type: 'string', default: '32' },
+      batch: { type: 'string' },
+      concurrency: { type: 'string' },
       data: { type: 'string', default: resolve(root, '../shared/data/online-retail-2009-2010/transactions.csv.gz') },
       profile: { type: 'string' },
     },
@@ -65,8 +65,8 @@ function options(args: string[]): Options {
     webhooks: num('webhooks', v.webhooks),
     emails: num('emails', v.emails),
     database: v.database,
-    batchSize: Math.max(1, num('batch', v.batch)),
-    concurrency: Math.max(1, num('concurrency', v.concurrency)),
+    batchSize: v.batch === undefined ? undefined : Math.max(1, num('batch', v.batch)),
+    concurrency: v.concurrency === undefined ? undefined : Math.max(1, num('concurrency', v.concurrency)),
     data: resolve(v.data),
     profileDir: v.profile === undefined ? null : resolve(v.profile),
   };
@@ -203,7 +203,7 @@ interface Phase {
 
 async function drainChannel(ctx: AppContext, receivers: Receivers, channel: 'email' | 'webhook', o: Options): Promise<Phase> {
   const channels = realChannels(receivers.smtpUrl);
-  const dispatch: DispatchOptions = { batchSize: o.batchSize, concurrency: o.concurrency, channel };
+  const dispatch: DispatchOptions = { ...(o.batchSize ? { batchSize: o.batchSize } : {}), ...(o.concurrency ? { concurrency: o.concurrency } : {}), channel };
   const before = await receivers.stats();
   const cpu0 = process.cpuUsage();
   const profiler = o.profileDir ? await startProfile(o.profileDir) : null;
@@ -288,7 +288,7 @@ export async function main(args: string[]): Promise<void> {
     await trim(ctx, 'email', o.emails);
     await trim(ctx, 'webhook', o.webhooks);
     const counts = await countByChannel(ctx);
-    progress(`filled: ${filled.orders} orders in ${f1(filled.seconds)} s; measuring ${counts.webhook} webhooks, then ${counts.email} emails (batch ${o.batchSize}, concurrency ${o.concurrency})`);
+    progress(`filled: ${filled.orders} orders in ${f1(filled.seconds)} s; measuring ${counts.webhook} webhooks, then ${counts.email} emails (batch ${o.batchSize ?? 'default'}, concurrency ${o.concurrency ?? 'default'})`);
 
     const webhook = await drainChannel(ctx, receivers, 'webhook', o);
     progress(`webhook: ${f1(webhook.perSecond)}/s`);
@@ -310,7 +310,7 @@ export async function main(args: string[]): Promise<void> {
 
     const out = [
       `outbox benchmark on ${store.engine}: ${counts.webhook} webhooks and ${counts.email} emails written by intake of ${filled.orders} orders (${shapes.source.split(' ')[0]} shapes)`,
-      `dispatchOnce batch ${o.batchSize}, concurrency ${o.concurrency}; SMTP server and webhook receiver (reads every body, verifies every signature) in a child process; 2-core machine shared by both`,
+      `dispatchOnce batch ${o.batchSize ?? 'per-channel default'}, concurrency ${o.concurrency ?? 'per-channel default'}; SMTP server and webhook receiver (reads every body, verifies every signature) in a child process; 2-core machine shared by both`,
       ...table([webhook, email]),
       `received: ${r.emails} emails (${(r.emailBytes / r.emails / 1024).toFixed(1)} KiB average), ${r.webhooks} webhooks; duplicates ${r.emailDuplicates + r.webhookDuplicates}, bad signatures ${r.badSignatures}, undelivered ${undelivered}`,
       `targets: webhooks >= 500/s ${webhook.perSecond >= 500 ? 'met' : 'MISSED'}, emails >= 200/s ${email.perSecond >= 200 ? 'met' : 'MISSED'}`,
@@ -330,8 +330,8 @@ export async function main(args: string[]): Promise<void> {
       sender_cpu_pct_webhook: Number(webhook.senderCpuPct.toFixed(1)),
       receiver_cpu_pct_email: Number(email.receiverCpuPct.toFixed(1)),
       receiver_cpu_pct_webhook: Number(webhook.receiverCpuPct.toFixed(1)),
-      batch_size: o.batchSize,
-      concurrency: o.concurrency,
+      batch_size: o.batchSize ?? null,
+      concurrency: o.concurrency ?? null,
       orders: filled.orders,
       fill_seconds: Number(filled.seconds.toFixed(1)),
       duplicates: r.emailDuplicates + r.webhookDuplicates,
