@@ -62,7 +62,6 @@ const view = (m: MessageRow): MessageView => ({
 export interface MessageQuery {
   orderId?: string | undefined;
   customerId?: string | undefined;
-  backorderId?: string | undefined;
   status?: MessageStatus | undefined;
   channel?: MessageChannel | undefined;
   cursor?: string | undefined;
@@ -77,7 +76,6 @@ export async function listMessages(ctx: AppContext, q: MessageQuery): Promise<Re
   if (resumed.value) s = s.where('id', '<', resumed.value);
   if (q.orderId) s = s.where('order_id', '=', q.orderId);
   if (q.customerId) s = s.where('customer_id', '=', q.customerId);
-  if (q.backorderId) s = s.where('backorder_id', '=', q.backorderId);
   if (q.status) s = s.where('status', '=', q.status);
   if (q.channel) s = s.where('channel', '=', q.channel);
   return ok(toPage(await s.execute(), q.limit, (r) => r.id, view));

@@ -21,7 +21,7 @@ export async function insertMessages(tx: Tx, rows: readonly NewMessage[]): Promi
   const names = sql.join(columns.map((c) => sql.ref(c)));
   for (let at = 0; at < rows.length; at += 300) {
     const values = sql.join(rows.slice(at, at + 300).map((r) => sql`(${sql.join(columns.map((c) => r[c]))})`));
-    await sql`insert into message (${names}) values ${values} on conflict (dedupe_key) do nothing`.execute(tx);
+    await sql`insert into message (${names}) values ${values} on conflict (dedupe_key) where dedupe_key is not null do nothing`.execute(tx);
   }
 }
 

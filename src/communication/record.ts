@@ -99,7 +99,7 @@ function webhookRow(ctx: AppContext, subscriptionId: string, url: string, f: Fac
     sku_id: f.skuId,
     vars: JSON.stringify(webhookEvent(f)),
     playbook_version: version,
-    dedupe_key: `webhook:${subscriptionId}:${f.id}`,
+    dedupe_key: null,
     status: 'pending',
     attempts: 0,
     next_attempt_at: now,

@@ -94,7 +94,7 @@ export function communicationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: {
         tags: ['communication'],
         summary: 'The communication log, newest first (status=dead lists dead letters)',
-        querystring: logQuery.extend({ orderId: z.string().optional(), customerId: z.string().optional(), backorderId: z.string().optional() }),
+        querystring: logQuery.extend({ orderId: z.string().optional(), customerId: z.string().optional() }),
         response: { 200: pageOf(messageSchema), ...problemResponses },
       },
       handler: async (req, reply) => sendResult(reply, await listMessages(ctx, req.query)),

@@ -125,7 +125,8 @@ async function unsent(ctx: AppContext, due: Due[]): Promise<Due[]> {
   const sent = new Set<string>();
   for (let i = 0; i < due.length; i += 500) {
     const keys = due.slice(i, i + 500).map((d) => d.key);
-    const rows = await ctx.store.db.selectFrom('message').select('dedupe_key').where('dedupe_key', 'in', keys).execute();
+    // `is not null` lets both engines use the partial index on dedupe keys.
+    const rows = await ctx.store.db.selectFrom('message').select('dedupe_key').where('dedupe_key', 'is not', null).where('dedupe_key', 'in', keys).execute();
     for (const r of rows) sent.add(r.dedupe_key!);
   }
   return due.filter((d) => !sent.has(d.key));

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /**
  * Communication: the outbox of messages (email and webhooks) written in the same transaction as the change that
@@ -21,7 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('sku_id', 'text')
     .addColumn('vars', 'text', (c) => c.notNull())
     .addColumn('playbook_version', 'integer', (c) => c.notNull())
-    .addColumn('dedupe_key', 'text', (c) => c.unique())
+    .addColumn('dedupe_key', 'text')
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull())
     .addColumn('next_attempt_at', 'text', (c) => c.notNull())
@@ -35,10 +35,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('delivered_at', 'text')
     .execute();
-  await db.schema.createIndex('message_due').on('message').columns(['status', 'next_attempt_at']).execute();
+  // Few indexes: re-promising can write thousands of messages in one transaction, and each index costs every row.
+  // Each channel is claimed on its own, in due order, from (status, channel, next_attempt_at).
+  await db.schema.createIndex('message_due').on('message').columns(['status', 'channel', 'next_attempt_at']).execute();
   await db.schema.createIndex('message_order').on('message').columns(['order_id', 'id']).execute();
   await db.schema.createIndex('message_customer').on('message').columns(['customer_id', 'id']).execute();
-  await db.schema.createIndex('message_backorder').on('message').columns(['backorder_id', 'id']).execute();
+  // Only time-based messages and webhook deliveries carry a dedupe key; the others stay out of the index.
+  await db.schema.createIndex('message_dedupe').on('message').column('dedupe_key').unique().where(sql.ref('dedupe_key'), 'is not', null).execute();
 
   await db.schema
     .createTable('webhook_subscription')
