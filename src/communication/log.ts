@@ -7,6 +7,8 @@ import type { MessageChannel, MessageStatus } from '../db/schema.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { resumeAfter, toPage, type Page } from '../shared/pagination.js';
 import type { MessageRow } from './outbox-repository.js';
+import { activePlaybook } from './playbook/active.js';
+import { renderEmail, renderLookup, type RenderedEmail } from './render.js';
 
 export interface MessageView {
   id: string;
@@ -110,4 +112,14 @@ export async function retryMessage(ctx: AppContext, id: string): Promise<Result<
   return exists
     ? fail('illegal_transition', `message ${id} is ${exists.status}; only a dead message can be retried`, { field: 'id', details: { status: exists.status } })
     : fail('not_found', `message '${id}' not found`, { field: 'id' });
+}
+
+/** What an email says (or would say, if still waiting): rendered now with the playbook in force. */
+export async function previewMessage(ctx: AppContext, id: string): Promise<Result<RenderedEmail>> {
+  const m = await ctx.store.db.selectFrom('message').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!m) return fail('not_found', `message '${id}' not found`, { field: 'id' });
+  if (m.channel !== 'email') return fail('illegal_transition', `message ${id} is a webhook delivery; its payload is the event itself`, { field: 'id' });
+  const { playbook } = await activePlaybook(ctx, ctx.store.db);
+  const rendered = renderEmail(ctx, m, playbook, await renderLookup(ctx, [m]));
+  return typeof rendered === 'string' ? fail('illegal_transition', `message ${id} cannot be rendered: ${rendered}`, { field: 'id' }) : ok(rendered);
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../main/context.js';
 import { pageOf, pageQuery, problemResponses } from '../main/http-schemas.js';
 import { sendResult } from '../main/problem.js';
 import { ok } from '../shared/result.js';
-import { getMessage, listMessages, messagesOf, retryMessage } from './log.js';
+import { getMessage, listMessages, messagesOf, previewMessage, retryMessage } from './log.js';
 import { activePlaybook, storePlaybook } from './playbook/active.js';
 import { parsePlaybook } from './playbook/load.js';
 import { createSubscription, listSubscriptions, subscribableTypes, updateSubscription, webhookEventVersion } from './webhooks.js';
@@ -102,6 +102,15 @@ export function communicationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/messages/:id', {
       schema: { tags: ['communication'], params: z.object({ id: z.string() }), response: { 200: messageDetailSchema, ...problemResponses } },
       handler: async (req, reply) => sendResult(reply, await getMessage(ctx, req.params.id)),
+    });
+    app.get('/messages/:id/preview', {
+      schema: {
+        tags: ['communication'],
+        summary: 'An email as it reads (a waiting one rendered now with the playbook in force; a sent one is in GET /messages/{id})',
+        params: z.object({ id: z.string() }),
+        response: { 200: z.object({ to: z.string(), language: z.string(), subject: z.string(), text: z.string(), html: z.string() }).meta({ id: 'EmailPreview' }), ...problemResponses },
+      },
+      handler: async (req, reply) => sendResult(reply, await previewMessage(ctx, req.params.id)),
     });
     app.post('/messages/:id/retry', {
       schema: {

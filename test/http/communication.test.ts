@@ -68,6 +68,10 @@ describe.each(engines)('communication API on $name', (engine) => {
     expect((await send('GET', '/orders/ord_nope/messages')).statusCode).toBe(404);
     const detail = (await send('GET', `/messages/${log.items[0].id}`)).json();
     expect(detail.payload).toMatchObject({ lines: [expect.objectContaining({ skuId: 'MUG', quantity: 3 })] });
+    const preview = (await send('GET', `/messages/${log.items[0].id}/preview`)).json();
+    expect(preview).toMatchObject({ to: 'c1@example.com', language: 'en' });
+    expect(preview.text).toContain('Item MUG');
+    expect(preview.html).toContain('Customer C1');
   });
 
   it('dead-letters a delivery the receiver refuses, and sends it again on request', async () => {
