@@ -77,7 +77,11 @@ export async function listMessages(ctx: AppContext, q: MessageQuery): Promise<Re
   let s = ctx.store.db.selectFrom('message').selectAll().orderBy('id', 'desc').limit(q.limit + 1);
   if (resumed.value) s = s.where('id', '<', resumed.value);
   if (q.orderId) s = s.where('order_id', '=', q.orderId);
-  if (q.customerId) s = s.where('customer_id', '=', q.customerId);
+  // Through the customer's orders: messages are indexed by order, not by customer.
+  if (q.customerId) {
+    const customerId = q.customerId;
+    s = s.where('order_id', 'in', (eb) => eb.selectFrom('sales_order').select('id').where('customer_id', '=', customerId)).where('customer_id', '=', customerId);
+  }
   if (q.status) s = s.where('status', '=', q.status);
   if (q.channel) s = s.where('channel', '=', q.channel);
   return ok(toPage(await s.execute(), q.limit, (r) => r.id, view));

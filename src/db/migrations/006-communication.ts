@@ -36,10 +36,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('delivered_at', 'text')
     .execute();
   // Few indexes: re-promising can write thousands of messages in one transaction, and each index costs every row.
+  // A customer's log is read through their orders (every customer message belongs to an order).
   // Each channel is claimed on its own, in due order, from (status, channel, next_attempt_at).
   await db.schema.createIndex('message_due').on('message').columns(['status', 'channel', 'next_attempt_at']).execute();
   await db.schema.createIndex('message_order').on('message').columns(['order_id', 'id']).execute();
-  await db.schema.createIndex('message_customer').on('message').columns(['customer_id', 'id']).execute();
   // Only time-based messages and webhook deliveries carry a dedupe key; the others stay out of the index.
   await db.schema.createIndex('message_dedupe').on('message').column('dedupe_key').unique().where(sql.ref('dedupe_key'), 'is not', null).execute();
 
