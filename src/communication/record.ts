@@ -34,8 +34,13 @@ export async function recordFacts(ctx: AppContext, tx: Tx, partial: readonly Par
 /** Writes every message the facts call for (playbook rules and webhook subscriptions). */
 async function writeMessages(ctx: AppContext, tx: Tx, partial: readonly PartialFact[]): Promise<void> {
   pending.delete(tx);
-  const facts = await completeFacts(tx, partial);
   const { version, playbook } = await activePlaybook(ctx, tx);
+  const subscriptions = await matchingSubscriptions(ctx, tx);
+  const wanted = partial.filter((f) => subscriptions.some((s) => s.types.has('*') || s.types.has(f.type)));
+  // Most re-promises move dates earlier, which the default playbook does not announce: draft per backorder first
+  // (no order needed for that), and look owners up only when some message will be written.
+  if (wanted.length === 0 && draftMessages(playbook, partial.map((f) => ({ ...f, orderId: f.orderId ?? f.backorderId ?? f.id, customerId: f.customerId ?? '' }))).length === 0) return;
+  const facts = await completeFacts(tx, partial);
   const now = ctx.clock.now();
   const rows: NewMessage[] = [];
   for (const d of draftMessages(playbook, facts)) {
@@ -44,7 +49,6 @@ async function writeMessages(ctx: AppContext, tx: Tx, partial: readonly PartialF
     const due = new Date(now.getTime() + d.delayMinutes * 60_000).toISOString();
     rows.push(messageRow(ctx, d, version, due, { vars: surveyId ? { surveyId } : {}, dedupeKey: null }));
   }
-  const subscriptions = await matchingSubscriptions(ctx, tx);
   if (subscriptions.length > 0) {
     for (const f of facts) {
       for (const s of subscriptions) {
