@@ -105,6 +105,8 @@ export function timedContext(ctx: AppContext, timer: SqlTimer): AppContext {
       lockSkus: (tx, skuIds) => store.lockSkus(tx, skuIds),
       insertAll: (tx, batches) => store.insertAll(tx, batches),
       selectArrays: (tx, query) => store.selectArrays(tx, query),
+      // Bulk inserts run on the driver directly (SQLite): the timer does not see them.
+      insertRows: (tx, into, rows) => store.insertRows(tx, into, rows),
       close: () => store.close(),
     },
   };

@@ -13,16 +13,15 @@ type NewRow = { [K in (typeof columns)[number]]: MessageTable[K] };
 export type NewMessage = NewRow;
 
 /**
- * Inserts messages; one whose dedupe key exists is skipped (a time-based rule that fired before). Plain SQL with
- * a fixed column list: re-promising can queue thousands of messages in one transaction, and building them through
- * the query builder cost more than writing them.
+ * Inserts messages; one whose dedupe key exists is skipped (a time-based rule that fired before). Through the
+ * store's bulk path: re-promising can queue thousands of messages in one transaction.
  */
-export async function insertMessages(tx: Tx, rows: readonly NewMessage[]): Promise<void> {
-  const names = sql.join(columns.map((c) => sql.ref(c)));
-  for (let at = 0; at < rows.length; at += 300) {
-    const values = sql.join(rows.slice(at, at + 300).map((r) => sql`(${sql.join(columns.map((c) => r[c]))})`));
-    await sql`insert into message (${names}) values ${values} on conflict (dedupe_key) where dedupe_key is not null do nothing`.execute(tx);
-  }
+export async function insertMessages(store: Store, tx: Tx, rows: readonly NewMessage[]): Promise<void> {
+  await store.insertRows(
+    tx,
+    { table: 'message', columns, skipConflictOn: '(dedupe_key) where dedupe_key is not null' },
+    rows.map((r) => columns.map((c) => r[c])),
+  );
 }
 
 /**

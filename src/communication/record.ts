@@ -36,28 +36,55 @@ async function writeMessages(ctx: AppContext, tx: Tx, partial: readonly PartialF
   pending.delete(tx);
   const { version, playbook } = await activePlaybook(ctx, tx);
   const subscriptions = await matchingSubscriptions(ctx, tx);
-  const wanted = partial.filter((f) => subscriptions.some((s) => s.types.has('*') || s.types.has(f.type)));
-  // Most re-promises move dates earlier, which the default playbook does not announce: draft per backorder first
-  // (no order needed for that), and look owners up only when some message will be written.
-  if (wanted.length === 0 && draftMessages(playbook, partial.map((f) => ({ ...f, orderId: f.orderId ?? f.backorderId ?? f.id, customerId: f.customerId ?? '' }))).length === 0) return;
-  const facts = await completeFacts(tx, partial);
+  // Facts from re-promising carry only their backorder: each stands for its own order until its owner is looked
+  // up, and only the facts that make a message are looked up (most re-promises move dates earlier, which the
+  // default playbook does not announce). Drafts of one order are then merged.
+  const provisional = partial.map((f): Fact => (f.orderId && f.customerId ? (f as Fact) : { ...f, orderId: `?${f.backorderId}`, customerId: '' }));
+  const drafts = draftMessages(playbook, provisional);
+  const hooked = provisional.filter((f) => subscriptions.some((s) => s.types.has('*') || s.types.has(f.type)));
+  if (drafts.length === 0 && hooked.length === 0) return;
+  const owners = await lookupOwners(tx, [...drafts.map((d) => d.orderId), ...hooked.map((f) => f.orderId)]);
+  const own = <T extends { orderId: string | null; customerId: string | null }>(x: T): T => {
+    const o = x.orderId?.startsWith('?') ? owners.get(x.orderId.slice(1)) : undefined;
+    return o ? { ...x, orderId: o.order_id, customerId: o.customer_id } : x;
+  };
   const now = ctx.clock.now();
   const rows: NewMessage[] = [];
-  for (const d of draftMessages(playbook, facts)) {
-    const surveyId = d.extra.csat ? await openSurvey(ctx, tx, d, facts) : null;
+  for (const d of mergeByOrder(drafts.map(own))) {
+    const surveyId = d.extra.csat ? await openSurvey(ctx, tx, d, provisional) : null;
     if (d.extra.csat && surveyId === null) continue;
     const due = new Date(now.getTime() + d.delayMinutes * 60_000).toISOString();
     rows.push(messageRow(ctx, d, version, due, { vars: surveyId ? { surveyId } : {}, dedupeKey: null }));
   }
-  if (subscriptions.length > 0) {
-    for (const f of facts) {
-      for (const s of subscriptions) {
-        if (!s.types.has('*') && !s.types.has(f.type)) continue;
-        rows.push(webhookRow(ctx, s.id, s.url, f, version));
-      }
-    }
+  for (const f of hooked.map(own)) {
+    for (const s of subscriptions) if (s.types.has('*') || s.types.has(f.type)) rows.push(webhookRow(ctx, s.id, s.url, f, version));
   }
-  await insertMessages(tx, rows);
+  await insertMessages(ctx.store, tx, rows);
+}
+
+/** Drafts of the same rule and order become one message listing all their lines. */
+function mergeByOrder(drafts: readonly MessageDraft[]): MessageDraft[] {
+  const merged = new Map<string, MessageDraft>();
+  const out: MessageDraft[] = [];
+  for (const d of drafts) {
+    // Order-level drafts (shipments, surveys, choices) have no backorder lines: each stays a message of its own.
+    if (d.lines.length === 0 || d.lines.some((l) => l.backorderId === null)) {
+      out.push(d);
+      continue;
+    }
+    const key = `${d.ruleId} ${d.orderId}`;
+    const seen = merged.get(key);
+    if (!seen) {
+      const copy = { ...d, lines: [...d.lines] };
+      merged.set(key, copy);
+      out.push(copy);
+      continue;
+    }
+    seen.lines.push(...d.lines);
+    seen.backorderId = null;
+    seen.skuId = null;
+  }
+  return out;
 }
 
 /** The outbox row for a drafted email; `vars` adds what time-based rules computed (digest sections, counts). */
@@ -112,20 +139,16 @@ function webhookRow(ctx: AppContext, subscriptionId: string, url: string, f: Fac
   };
 }
 
-/** Facts from re-promising carry only the backorder: their order and customer come from one lookup. */
-async function completeFacts(tx: Tx, partial: readonly PartialFact[]): Promise<Fact[]> {
-  const missing = [...new Set(partial.filter((f) => !f.orderId || !f.customerId).map((f) => f.backorderId!))];
+/** The order and customer of backorders named by provisional order ids (`?bo_...`). */
+async function lookupOwners(tx: Tx, orderIds: readonly (string | null)[]): Promise<Map<string, { order_id: string; customer_id: string }>> {
+  const missing = [...new Set(orderIds.filter((id): id is string => id !== null && id.startsWith('?')).map((id) => id.slice(1)))];
   const owners = new Map<string, { order_id: string; customer_id: string }>();
   for (let i = 0; i < missing.length; i += 500) {
     const rows = await tx.selectFrom('backorder').select(['id', 'order_id', 'customer_id']).where('id', 'in', missing.slice(i, i + 500)).execute();
     for (const r of rows) owners.set(r.id, r);
   }
-  return partial.map((f) => {
-    if (f.orderId && f.customerId) return f as Fact;
-    const o = owners.get(f.backorderId!);
-    if (!o) throw new Error(`fact ${f.id} names backorder ${f.backorderId}, which does not exist`);
-    return { ...f, orderId: o.order_id, customerId: o.customer_id };
-  });
+  for (const id of missing) if (!owners.has(id)) throw new Error(`a fact names backorder ${id}, which does not exist`);
+  return owners;
 }
 
 /** One survey per order; its segments (backordered, promise kept, notified on time) are settled when answered. */

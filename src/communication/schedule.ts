@@ -37,7 +37,7 @@ export async function runSchedule(ctx: AppContext): Promise<number> {
   const iso = now.toISOString();
   const rows: NewMessage[] = fresh.map((d) => messageRow(ctx, d.draft, version, iso, { vars: d.vars, dedupeKey: d.key }));
   const written = await ctx.store.transaction(async (tx) => {
-    await insertMessages(tx, rows);
+    await insertMessages(ctx.store, tx, rows);
     return ok(rows.length);
   });
   return written.ok ? written.value : 0;

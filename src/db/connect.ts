@@ -39,8 +39,28 @@ export interface Store {
    * one connection); PostgreSQL takes the objects' values.
    */
   selectArrays(tx: Tx, query: Compilable): Promise<unknown[][]>;
+  /**
+   * Inserts thousands of rows given as arrays in `columns` order, `ON CONFLICT ... DO NOTHING` when `skipConflictOn`
+   * names the (partial) unique index's column and predicate. SQLite runs one prepared single-row statement per row
+   * inside the transaction (no SQL to build); PostgreSQL sends multi-row statements.
+   */
+  insertRows(tx: Tx, into: BulkInsert, rows: readonly (readonly unknown[])[]): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface BulkInsert {
+  table: keyof Database;
+  columns: readonly string[];
+  /** e.g. `(dedupe_key) where dedupe_key is not null` */
+  skipConflictOn?: string;
+}
+
+const bulkSql = (b: BulkInsert, rowCount: number, placeholder: (i: number) => string): string => {
+  const width = b.columns.length;
+  const rows = Array.from({ length: rowCount }, (_, r) => `(${Array.from({ length: width }, (_, c) => placeholder(r * width + c + 1)).join(', ')})`);
+  const conflict = b.skipConflictOn ? ` on conflict ${b.skipConflictOn} do nothing` : '';
+  return `insert into ${b.table} (${b.columns.join(', ')}) values ${rows.join(', ')}${conflict}`;
+};
 
 export interface Compilable {
   compile(): CompiledQuery;
@@ -223,6 +243,16 @@ function connectSqlite(path: string): Store {
     lockSkus: async (tx, skuIds) =>
       skuIds.length === 0 ? [] : tx.selectFrom('sku').selectAll().where('id', 'in', [...new Set(skuIds)]).execute(),
     insertAll: insertSequentially,
+    insertRows: async (tx, into, rows) => {
+      if (rows.length === 0) return;
+      if (!tx.isTransaction) {
+        // Outside a transaction the connection may be another's: go through Kysely, one statement per row.
+        for (const row of rows) await tx.executeQuery(CompiledQuery.raw(bulkSql(into, 1, () => '?'), [...row]));
+        return;
+      }
+      const stmt = cached.prepare(bulkSql(into, 1, () => '?'));
+      for (const row of rows) stmt.run(...row);
+    },
     selectArrays: async (tx, query) => {
       const compiled = query.compile();
       // Outside a transaction another one may hold the connection: go through Kysely's mutex then.
@@ -261,6 +291,13 @@ function connectPostgres(options: ConnectOptions): Store {
       return tx.selectFrom('sku').selectAll().where('id', 'in', sorted).orderBy('id').forUpdate().execute();
     },
     insertAll: insertInOneStatement,
+    insertRows: async (tx, into, rows) => {
+      const perStatement = Math.max(1, Math.floor(maxParametersPerStatement / into.columns.length));
+      for (let at = 0; at < rows.length; at += perStatement) {
+        const chunk = rows.slice(at, at + perStatement);
+        await tx.executeQuery(CompiledQuery.raw(bulkSql(into, chunk.length, (i) => `$${i}`), chunk.flat()));
+      }
+    },
     selectArrays: async (tx, query) => (await tx.executeQuery(query.compile())).rows.map((r) => Object.values(r as object)),
     close: () => db.destroy(),
   };

@@ -130,7 +130,9 @@ async function recordPromises(
     facts.push({ id, type, at: now, backorderId: row.backorderId, skuId: row.skuId, data });
   }
   await repo.writePromises(tx, writes);
-  for (let i = 0; i < events.length; i += 500) await backorders.insertEvents(tx, events.slice(i, i + 500));
+  // A supplier-wide delay moves thousands of dates: the store's bulk path, not the query builder.
+  const eventColumns = ['id', 'backorder_id', 'type', 'data', 'created_at'] as const;
+  await ctx.store.insertRows(tx, { table: 'backorder_event', columns: eventColumns }, events.map((e) => eventColumns.map((c) => e[c])));
   await recordFacts(ctx, tx, facts);
   return events.length;
 }
