@@ -1,0 +1,111 @@
+/**
+ * Gathers what planning needs per SKU x warehouse: stock numbers, draft POs, the demand estimate over a trailing
+ * window, and each supplier item with its lead time. Reads only, outside any transaction (SQLite's write lock is not
+ * needed for a report).
+ */
+import type { Tx } from '../db/connect.js';
+import type { AppContext } from '../main/context.js';
+import * as catalog from '../catalog/repository.js';
+import * as purchasing from '../purchasing/repository.js';
+import type { ReceiptSample } from '../purchasing/performance.js';
+import type { StockNumbers } from '../planning/risk.js';
+import { byPair, dailySeries, pairKey } from './demand.js';
+import { trailingMoments, type DemandEstimator } from './estimate.js';
+import { demandRows } from './history.js';
+import { leadTimeEstimate, type SupplierChoice } from './inputs.js';
+import { shiftDay } from './periods.js';
+import type { PairFacts } from './plan.js';
+import * as repo from './repository.js';
+
+export interface FactsQuery extends repo.PairFilter {
+  /** Trailing days of demand the estimate looks at (ending yesterday). */
+  windowDays: number;
+}
+
+type Numbers = StockNumbers & { onDraft: number };
+const zero = (): Numbers => ({ onHand: 0, allocated: 0, backordered: 0, onOrder: 0, onDraft: 0 });
+
+/**
+ * Facts for every SKU x warehouse with demand in the window, stock on hand or allocated, waiting backorders or
+ * inbound units, in (SKU, warehouse) order; a SKU and warehouse named together are always included. Discontinued
+ * SKUs are left out: they are never replenished.
+ */
+export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: DemandEstimator = trailingMoments): Promise<PairFacts[]> {
+  const db = ctx.store.db;
+  const today = ctx.clock.now().toISOString().slice(0, 10);
+  // Whole days only: today is not over, and counting it would understate the daily rate.
+  const to = shiftDay(today, -1);
+  const from = shiftDay(today, -q.windowDays);
+  const demand = byPair(await demandRows(db, from, to, q));
+  const numbers = await stockNumbers(db, q);
+  const keys = new Set([...demand.keys(), ...[...numbers].filter(([, n]) => n.onHand + n.allocated + n.backordered + n.onOrder > 0).map(([k]) => k)]);
+  if (q.skuId !== undefined && q.warehouseId !== undefined) keys.add(pairKey(q.skuId, q.warehouseId));
+  const skus = new Map((await catalog.findByIds(db, 'sku', [...keys].map((k) => k.split('|')[0]!))).map((s) => [s.id, s]));
+  const suppliers = await supplierChoices(db, [...skus.keys()]);
+  const out: PairFacts[] = [];
+  for (const key of [...keys].sort()) {
+    const [skuId = '', warehouseId = ''] = key.split('|');
+    const sku = skus.get(skuId);
+    if (!sku || sku.backorder_policy === 'discontinued') continue;
+    // A SKU younger than the window is measured from its creation, not diluted by days it did not exist.
+    const start = sku.created_at.slice(0, 10) > from ? sku.created_at.slice(0, 10) : from;
+    const daily = dailySeries(demand.get(key) ?? [], start, to);
+    const { onDraft, ...stock } = numbers.get(key) ?? zero();
+    out.push({
+      skuId,
+      warehouseId,
+      skuUnitCostMinor: sku.unit_cost_minor,
+      stock,
+      onDraft,
+      demand: { ...estimate({ skuId, warehouseId, from: start, daily }), from: start, to, days: daily.length },
+      suppliers: suppliers.get(skuId) ?? [],
+    });
+  }
+  return out;
+}
+
+/** On hand, allocated, waiting, on order and on draft per pair (key `sku|warehouse`). */
+async function stockNumbers(db: Tx, f: repo.PairFilter): Promise<Map<string, Numbers>> {
+  const [levels, waiting, inbound, transit, drafts] = await Promise.all([
+    repo.stockLevels(db, f),
+    repo.waitingBackorders(db, f),
+    repo.poLineUnits(db, purchasing.inboundStatuses, f),
+    repo.unitsInTransit(db, f),
+    repo.poLineUnits(db, ['draft'], f),
+  ]);
+  const out = new Map<string, Numbers>();
+  const at = (skuId: string, warehouseId: string) => {
+    const key = pairKey(skuId, warehouseId);
+    return out.get(key) ?? out.set(key, zero()).get(key)!;
+  };
+  for (const l of levels) Object.assign(at(l.skuId, l.warehouseId), { onHand: l.onHand, allocated: l.allocated });
+  for (const w of waiting) at(w.skuId, w.warehouseId).backordered += w.quantity;
+  for (const i of [...inbound, ...transit]) at(i.skuId, i.warehouseId).onOrder += i.quantity;
+  for (const d of drafts) at(d.skuId, d.warehouseId).onDraft += d.quantity;
+  return out;
+}
+
+/** Every supplier item of these SKUs with its lead time estimate, by SKU. */
+export async function supplierChoices(db: Tx, skuIds: readonly string[]): Promise<Map<string, SupplierChoice[]>> {
+  const items = await purchasing.supplierItems(db, { skuIds });
+  const supplierIds = [...new Set(items.map((i) => i.supplier_id))];
+  const defaults = new Map((await catalog.findByIds(db, 'supplier', supplierIds)).map((s) => [s.id, s.default_lead_time_days]));
+  const receipts = new Map<string, ReceiptSample[]>();
+  for (const r of await purchasing.receiptsOf(db, { supplierIds })) {
+    const sample = { supplierId: r.supplier_id, skuId: r.sku_id, placedAt: r.placed_at, expectedDate: r.expected_date, receivedAt: r.received_at };
+    (receipts.get(r.supplier_id) ?? receipts.set(r.supplier_id, []).get(r.supplier_id)!).push(sample);
+  }
+  const out = new Map<string, SupplierChoice[]>();
+  for (const i of items) {
+    const configured = i.lead_time_days ?? defaults.get(i.supplier_id) ?? 0;
+    const choice: SupplierChoice = {
+      supplierId: i.supplier_id,
+      unitCostMinor: i.unit_cost_minor,
+      packSize: i.pack_size,
+      minOrderQty: i.min_order_qty,
+      leadTime: leadTimeEstimate(i.sku_id, configured, receipts.get(i.supplier_id) ?? []),
+    };
+    (out.get(i.sku_id) ?? out.set(i.sku_id, []).get(i.sku_id)!).push(choice);
+  }
+  return out;
+}

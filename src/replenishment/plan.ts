@@ -1,0 +1,119 @@
+/**
+ * One SKU x warehouse's policy, risk and purchase recommendation, as pure functions over the facts gathered for it.
+ * The numbers come from the planning core (src/planning/); this file only decides which inputs it gets.
+ */
+import type { Family, Moments } from '../planning/distributions.js';
+import { planPolicy, type Policy, type PolicyInputs, type PolicyKind, type ServiceTarget } from '../planning/policies.js';
+import { recommendOrder, type Recommendation, type SupplierOption } from '../planning/recommend.js';
+import { backorderRisk, inventoryPosition, type Risk, type StockNumbers } from '../planning/risk.js';
+import type { DemandEstimate } from './estimate.js';
+import { cheapestSupplier, chooseFamily, holdingValue, type SupplierChoice } from './inputs.js';
+
+export interface PlanSettings {
+  policy: PolicyKind;
+  /** Days between reviews; 0 is continuous review ((s, Q) and (s, S) only). */
+  reviewDays: number;
+  target: ServiceTarget;
+  /** K, minor units per order placed. */
+  orderCostMinor: number;
+  /** r: holding cost per year as a share of the unit value. */
+  holdingRate: number;
+}
+
+export interface PairFacts {
+  skuId: string;
+  warehouseId: string;
+  skuUnitCostMinor: number;
+  /** onHand, allocated, backordered (units still waiting there), onOrder (open PO lines + transfers in transit). */
+  stock: StockNumbers;
+  /** Units on draft purchase orders to this warehouse: approved, not yet placed. */
+  onDraft: number;
+  demand: DemandEstimate & { from: string; to: string; days: number };
+  suppliers: readonly SupplierChoice[];
+}
+
+export interface PairPlan {
+  family: Family;
+  supplier: SupplierChoice;
+  inputs: PolicyInputs;
+  policy: Policy;
+}
+
+const moments = (f: PairFacts): Moments => ({ mean: f.demand.dailyMean, variance: f.demand.dailyVariance });
+
+/** The family for this pair with this supplier's lead time (see chooseFamily). */
+export function familyFor(f: PairFacts, supplier: SupplierChoice | null, settings: PlanSettings): Family {
+  return chooseFamily(moments(f), settings.reviewDays + (supplier?.leadTime.meanDays ?? 0));
+}
+
+/** What planPolicy is called with for this pair and supplier. */
+export function policyInputsFor(f: PairFacts, supplier: SupplierChoice, family: Family, settings: PlanSettings): PolicyInputs {
+  return {
+    family,
+    dailyDemand: moments(f),
+    leadTime: { meanDays: supplier.leadTime.meanDays, sdDays: supplier.leadTime.sdDays },
+    orderCost: settings.orderCostMinor,
+    holdingCostPerUnitYear: settings.holdingRate * holdingValue(supplier.unitCostMinor, f.skuUnitCostMinor),
+    minimumOrder: supplier.minOrderQty,
+    packSize: supplier.packSize,
+  };
+}
+
+/** The policy with the cheapest supplier item; null when nobody supplies the SKU. */
+export function planPair(f: PairFacts, settings: PlanSettings): PairPlan | null {
+  const supplier = cheapestSupplier(f.suppliers);
+  if (!supplier) return null;
+  const family = familyFor(f, supplier, settings);
+  const inputs = policyInputsFor(f, supplier, family, settings);
+  return { family, supplier, inputs, policy: planPolicy(settings.policy, inputs, settings.target, settings.reviewDays) };
+}
+
+export interface PairRisk extends Risk {
+  family: Family;
+  supplier: SupplierChoice | null;
+}
+
+/**
+ * Backorder risk over the cheapest supplier's lead time: the chance that demand before an order placed now could
+ * arrive exceeds the inventory position. Without a supplier the lead time is 0: only units already short count.
+ */
+export function riskOf(f: PairFacts, settings: PlanSettings): PairRisk {
+  const supplier = cheapestSupplier(f.suppliers);
+  const family = familyFor(f, supplier, settings);
+  const leadTime = supplier ? { meanDays: supplier.leadTime.meanDays, sdDays: supplier.leadTime.sdDays } : { meanDays: 0, sdDays: 0 };
+  return { ...backorderRisk({ ...f.stock, family, dailyDemand: moments(f), leadTime }), family, supplier };
+}
+
+/**
+ * The position recommendations work from: the inventory position plus units on draft purchase orders, so that an
+ * approved recommendation (a draft) is not recommended again while it waits to be placed.
+ */
+export const planningPosition = (f: PairFacts): number => inventoryPosition(f.stock) + f.onDraft;
+
+/** The planning core's option for a supplier (unit value as holding costs see it). */
+export function supplierOption(f: PairFacts, s: SupplierChoice): SupplierOption {
+  return {
+    supplierId: s.supplierId,
+    leadTime: { meanDays: s.leadTime.meanDays, sdDays: s.leadTime.sdDays },
+    unitCost: holdingValue(s.unitCostMinor, f.skuUnitCostMinor),
+    minimumOrder: s.minOrderQty,
+    packSize: s.packSize,
+  };
+}
+
+/** What to order for this pair (among `suppliers`, all of the SKU's by default), or null without a supplier. */
+export function recommendFor(f: PairFacts, settings: PlanSettings, today: string, suppliers = f.suppliers): Recommendation | null {
+  if (suppliers.length === 0) return null;
+  return recommendOrder({
+    policy: settings.policy,
+    reviewDays: settings.reviewDays,
+    target: settings.target,
+    family: familyFor(f, cheapestSupplier(f.suppliers), settings),
+    dailyDemand: moments(f),
+    orderCost: settings.orderCostMinor,
+    holdingRate: settings.holdingRate,
+    inventoryPosition: planningPosition(f),
+    suppliers: suppliers.map((s) => supplierOption(f, s)),
+    today,
+  });
+}
