@@ -12,6 +12,7 @@ import { startBackground } from './worker.js';
 import { loadPlaybookFile } from '../communication/playbook/load.js';
 import { activePlaybook, storePlaybook } from '../communication/playbook/active.js';
 import type { AppContext } from './context.js';
+import { registerForecastCommands } from './forecast-commands.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
 
@@ -179,5 +180,7 @@ program
         `  quantity fill:     ${pct(p.quantityFillRate)}\n`,
     );
   });
+
+registerForecastCommands(program);
 
 await program.parseAsync(process.argv);
