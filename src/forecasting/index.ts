@@ -36,6 +36,22 @@ export const methods: Record<MethodName, MethodEntry> = {
 export const methodNames = Object.keys(methods) as MethodName[];
 
 export { adida, adidaFit, aggregate, imapa, imapaFit } from './aggregation.js';
+export { forecastSeries, horizonDemand, horizonDemandInputs, horizonDemandQuantile, type ForecastOptions, type SeriesForecast } from './auto.js';
+export { coverageOf, inSampleScale, mase, pinballLoss, rmsse, scaledPinball, Scoreboard, type ScoreSummary, type SeriesEvaluation } from './metrics.js';
+export { rmsseOptimalPoint } from './point.js';
+export {
+  intermittentPredictive,
+  quantilesOf,
+  smoothPredictive,
+  stepDistribution,
+  stepQuantiles,
+  totalDistribution,
+  totalQuantiles,
+  type Predictive,
+  type QuantileForecast,
+} from './quantiles.js';
+export { candidatePool, defaultRollingOrigin, modelTrack, oneStepMse, rollingOriginMse, selectByRollingOrigin, type RollingOriginOptions, type Selection } from './select.js';
+export type { Growth, Track } from './tracks.js';
 export { classifyDemand, classOf, ADI_CUTOFF, CV2_CUTOFF, type DemandClass, type DemandProfile } from './classify.js';
 export { croston, crostonFit, sba, sbaFit, type CrostonParams, type IntermittentBounds } from './croston.js';
 export { etsAuto } from './ets-auto.js';
