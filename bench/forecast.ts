@@ -69,7 +69,7 @@ export async function main(args: string[]): Promise<void> {
       `carparts: ${carparts.series.length} series without empty cells; fit months 1-45, forecast 46-51 (h = 6), season 12`,
       ...accuracyTable(carTest, LEVELS),
       `auto chose: ${chosenLine(auto(carTest))}`,
-      `validation (training months only, the window the automatic rules were chosen on): fit months 1-39, forecast 40-45`,
+      `validation on training months only (one of the two windows the automatic rules were chosen on, the other fits months 1-33): fit months 1-39, forecast 40-45`,
       ...accuracyTable(validation, LEVELS),
       '',
     );

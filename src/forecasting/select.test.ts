@@ -7,8 +7,8 @@ import { holt } from './holt.js';
 import { holtWintersFit } from './holt-winters.js';
 import { modelTrack, rollingOriginMse, selectByRollingOrigin } from './select.js';
 import { ses } from './ses.js';
-import { naive, seasonalNaive } from './simple.js';
-import { holtTrack, naiveTrack, sbaTrack, seasonalNaiveTrack, sesTrack, tsbTrack } from './tracks.js';
+import { movingAverage, naive, seasonalNaive } from './simple.js';
+import { holtTrack, movingAverageTrack, naiveTrack, sbaTrack, seasonalNaiveTrack, sesTrack, tsbTrack } from './tracks.js';
 import { tsb } from './tsb.js';
 
 const same = (a: number, b: number): boolean =>
@@ -17,15 +17,17 @@ const same = (a: number, b: number): boolean =>
 const demand = fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.integer({ min: 1, max: 30 }) });
 
 describe('tracks', () => {
-  it('TSB, SBA and naive tracks forecast from each origin what the fixed-parameter model of the prefix does', () => {
+  it('TSB, SBA, naive and moving-average tracks forecast from each origin what the model of the prefix does', () => {
     fc.assert(
       fc.property(fc.array(demand, { minLength: 1, maxLength: 40 }), (values) => {
         const y = Float64Array.from(values);
         const t = tsbTrack(y, 0.1, 0.3);
         const s = sbaTrack(y, 0.2);
         const n = naiveTrack(y);
+        const ma = movingAverageTrack(y, 3);
         for (let o = 1; o <= y.length; o++) {
           const prefix = y.subarray(0, o);
+          if (o >= 3 && !same(ma.forecastAt(o, 1), movingAverage(prefix, 3).forecast(1)[0]!)) throw new Error(`ma at ${o}`);
           if (!same(t.forecastAt(o, 1), tsb(prefix, { alpha: 0.1, beta: 0.3 }).forecast(1)[0]!)) throw new Error(`tsb at ${o}`);
           if (!same(s.forecastAt(o, 3), sba(prefix, { alphaSize: 0.2, alphaInterval: 0.2 }).forecast(3)[2]!)) throw new Error(`sba at ${o}`);
           if (!same(n.forecastAt(o, 2), naive(prefix).forecast(2)[1]!)) throw new Error(`naive at ${o}`);

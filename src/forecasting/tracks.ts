@@ -178,7 +178,7 @@ export function sbaTrack(y: Float64Array, alpha: number): FlatTrack {
 /** Mean of the last k observed values (carried over windows without any). */
 export function movingAverageTrack(y: Float64Array, k: number): FlatTrack {
   const level = levels(y.length);
-  const window = new Float64Array(k);
+  const window = levels(k - 1);
   let filled = 0;
   let sum = 0;
   level[0] = NaN;
