@@ -15,6 +15,7 @@
  * spread of multi-step and cumulative forecasts.
  */
 import { initialStates } from './ets-init.js';
+import { tsbPass } from './tsb.js';
 
 export interface Growth {
   readonly alpha: number;
@@ -122,27 +123,8 @@ export function sesTrack(y: Float64Array, alpha: number): FlatTrack {
 /** TSB with fixed constants (alpha for sizes, beta for the demand probability), initialised as in tsb.ts. */
 export function tsbTrack(y: Float64Array, alpha: number, beta: number): FlatTrack {
   const level = levels(y.length);
-  let size = 0;
-  let probability = 0;
-  let demand = false;
-  let seen = false;
-  let since = 0;
-  for (let t = 0; t < y.length; t++) {
-    level[t] = seen ? (demand ? probability * size : 0) : NaN;
-    const v = y[t]!;
-    if (v !== v) continue;
-    seen = true;
-    since++;
-    if (demand) {
-      probability += beta * ((v > 0 ? 1 : 0) - probability);
-      if (v > 0) size += alpha * (v - size);
-    } else if (v > 0) {
-      size = v;
-      probability = 1 / since;
-      demand = true;
-    }
-  }
-  level[y.length] = seen ? (demand ? probability * size : 0) : NaN;
+  // tsbPass writes each one-step forecast into level[0..n-1]; the forecast after the last period is level[n].
+  level[y.length] = tsbPass(y, alpha, beta, level).level;
   return flat(`tsb(${alpha},${beta})`, level, beta);
 }
 

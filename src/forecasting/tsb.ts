@@ -43,7 +43,8 @@ export function tsbFit(y: Float64Array, bounds: IntermittentBounds = {}): Model 
   return tsb(y, toParams(minimiseInCube(objective, [[0.25, 0.25]], { maxEvals: 80, relTol: 1e-5 }).u));
 }
 
-function tsbPass(y: Float64Array, alpha: number, beta: number, fitted: Float64Array | null): { sse: number; level: number } {
+/** The TSB recursion once over `y`: one-step forecasts into `fitted` (if given), their SSE and the final level. */
+export function tsbPass(y: Float64Array, alpha: number, beta: number, fitted: Float64Array | number[] | null): { sse: number; level: number } {
   let size = 0;
   let probability = 0;
   let demand = false;

@@ -35,7 +35,8 @@ const itemSchema = z
 
 const poStatus = z.enum(['draft', 'placed', 'partially_received', 'received', 'cancelled']);
 
-const poSchema = z
+/** A purchase order as the API shows it (also the answer of approving a replenishment recommendation). */
+export const poSchema = z
   .object({
     id: z.string(),
     supplierId: z.string(),

@@ -1,5 +1,6 @@
 /** zod schemas of the replenishment routes: what each number means is said here, so /openapi.json says it too. */
 import { z } from 'zod';
+import { poSchema } from '../purchasing/routes.js';
 import { catalogId, quantity } from '../main/http-schemas.js';
 import { isoDay } from '../purchasing/routes.js';
 
@@ -169,29 +170,5 @@ export const approveBody = z
   })
   .strict();
 
-/** The draft purchase order an approval created (the same shape as POST /purchase-orders answers). */
-export const draftOrderSchema = z
-  .object({
-    id: z.string(),
-    supplierId: z.string(),
-    reference: z.string().nullable().describe("The recommendation's figures when it was approved"),
-    status: z.enum(['draft', 'placed', 'partially_received', 'received', 'cancelled']),
-    placedAt: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    lines: z.array(
-      z.object({
-        id: z.string(),
-        lineNo: z.number().int(),
-        skuId: z.string(),
-        warehouseId: z.string(),
-        quantity: z.number().int(),
-        received: z.number().int(),
-        cancelled: z.number().int(),
-        open: z.number().int(),
-        expectedDate: z.string(),
-        originalExpectedDate: z.string(),
-      }),
-    ),
-  })
-  .meta({ id: 'ApprovedPurchaseOrder', description: 'A draft purchase order: place it with POST /purchase-orders/{id}/place' });
+/** The draft purchase order an approval created: the purchasing API's own schema (its reference carries the recommendation's figures). */
+export const draftOrderSchema = poSchema;
