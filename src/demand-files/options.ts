@@ -4,22 +4,13 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { methodNames, type MethodName } from '../forecasting/index.js';
-import { attributeNames, type AttributeName, type FileFormat, type ReadOptions } from './types.js';
+import { attributeNames, type AttributeName, type ReadOptions } from './types.js';
 import type { Grain } from './periods.js';
 
-/** The reading flags shared by `forecast` and `plan`, as commander hands them over. */
-export interface ReadFlags {
+/** The reading flags shared by `forecast` and `plan`, as commander hands them over: the reader's options, named as flags. */
+export interface ReadFlags extends Omit<ReadOptions, 'grain' | 'exclude'> {
   input: string;
-  format?: FileFormat;
-  map?: Partial<Record<AttributeName, string>>;
-  seriesColumn?: string;
-  periodColumn?: string;
-  quantityColumn?: string;
-  dateColumn?: string;
-  invoiceColumn?: string;
   period?: Grain;
-  cancellations?: 'skip' | 'subtract';
-  missing?: 'nan' | 'zero';
   exclude?: string[];
 }
 
