@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { daysBetween, draftMessages, type MessageDraft } from './drafts.js';
+import { draftMessages, type MessageDraft } from './drafts.js';
+import { daysBetween } from '../promising/domain.js';
 import type { Fact, FactType } from './facts.js';
 import { playbookSchema, type Playbook } from './playbook/schema.js';
 

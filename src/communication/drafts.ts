@@ -3,7 +3,7 @@
  * without a database. Facts of one order are grouped into one message per rule (an order with three backordered
  * lines gets one confirmation listing three lines, not three emails).
  */
-import type { PromiseBasis } from '../promising/domain.js';
+import { daysBetween, type PromiseBasis } from '../promising/domain.js';
 import type { Fact } from './facts.js';
 import { isEventRule, type Playbook, type PlaybookRule, type RuleOn } from './playbook/schema.js';
 
@@ -34,8 +34,6 @@ export interface MessageDraft {
   extra: { choice?: string; csat?: true };
 }
 
-const dayMs = 86_400_000;
-export const daysBetween = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / dayMs);
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);

@@ -1,8 +1,7 @@
 /** What the scheduler reads: open backorders with their customer, promise slips, and the digest's sections. */
 import type { Tx } from '../db/connect.js';
-import type { PromiseBasis } from '../promising/domain.js';
+import { daysBetween, type PromiseBasis } from '../promising/domain.js';
 import type { DraftLine } from './drafts.js';
-import { daysBetween } from './drafts.js';
 
 export interface OpenBackorder {
   id: string;
@@ -102,15 +101,30 @@ export async function digestVars(db: Tx, open: OpenBackorder[], size: number, no
     .slice(-size)
     .map((s) => line(byId.get(s.backorderId)!, { previousDate: s.from, promisedDate: s.to, shiftDays: s.from && s.to ? daysBetween(s.from, s.to) : null }));
   const oldest = open.slice(0, size);
-  const bySku = new Map<string, { skuId: string; skuName: string; openBackorders: number; waitingUnits: number }>();
+  const topSkus = [...backlogBySku(open).values()].sort((a, b) => b.openBackorders - a.openBackorders || b.waitingUnits - a.waitingUnits).slice(0, size);
+  const shown = [...atRisk, ...oldest, ...slipped.map((l) => byId.get(l.backorderId!)!)];
+  const people = Object.fromEntries(shown.map((b) => [b.id, { customerName: b.customerName, tier: b.tier, ageDays: ageDays(b, now) }]));
+  return { digest: { date: today, atRisk: atRisk.map((b) => line(b)), slipped, oldest: oldest.map((b) => line(b)), topSkus }, people };
+}
+
+/** Whole days since the backorder's order was placed. */
+export const ageDays = (b: OpenBackorder, now: Date): number => Math.floor((now.getTime() - Date.parse(b.placedAt)) / 86_400_000);
+
+export interface SkuBacklog {
+  skuId: string;
+  skuName: string;
+  openBackorders: number;
+  waitingUnits: number;
+}
+
+/** Open backorders and waiting units per SKU. */
+export function backlogBySku(open: readonly OpenBackorder[]): Map<string, SkuBacklog> {
+  const bySku = new Map<string, SkuBacklog>();
   for (const b of open) {
     const s = bySku.get(b.skuId) ?? { skuId: b.skuId, skuName: b.skuName, openBackorders: 0, waitingUnits: 0 };
     s.openBackorders++;
     s.waitingUnits += b.waiting;
     bySku.set(b.skuId, s);
   }
-  const topSkus = [...bySku.values()].sort((a, b) => b.openBackorders - a.openBackorders || b.waitingUnits - a.waitingUnits).slice(0, size);
-  const shown = [...atRisk, ...oldest, ...slipped.map((l) => byId.get(l.backorderId!)!)];
-  const people = Object.fromEntries(shown.map((b) => [b.id, { customerName: b.customerName, tier: b.tier, ageDays: Math.floor((now.getTime() - Date.parse(b.placedAt)) / 86_400_000) }]));
-  return { digest: { date: today, atRisk: atRisk.map((b) => line(b)), slipped, oldest: oldest.map((b) => line(b)), topSkus }, people };
+  return bySku;
 }

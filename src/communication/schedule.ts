@@ -7,12 +7,12 @@
 import type { AppContext } from '../main/context.js';
 import { ok } from '../shared/result.js';
 import type { DraftLine, MessageDraft } from './drafts.js';
-import { daysBetween } from './drafts.js';
+import { daysBetween } from '../promising/domain.js';
 import { insertMessages, type NewMessage } from './outbox-repository.js';
 import { activePlaybook } from './playbook/active.js';
 import type { PlaybookRule, RuleOn, TimeTrigger } from './playbook/schema.js';
 import { messageRow } from './record.js';
-import { digestVars, openBackorders, slipCounts, type OpenBackorder } from './schedule-queries.js';
+import { ageDays, backlogBySku, digestVars, openBackorders, slipCounts, type OpenBackorder } from './schedule-queries.js';
 
 type TimeRule = Extract<PlaybookRule, { on: TimeTrigger }>;
 interface Due {
@@ -21,7 +21,6 @@ interface Due {
   vars: Record<string, unknown>;
 }
 
-const dayMs = 86_400_000;
 
 /** One scheduler round at the clock's time; returns how many messages it queued. */
 export async function runSchedule(ctx: AppContext): Promise<number> {
@@ -48,26 +47,26 @@ const isTimeRule = (r: PlaybookRule): r is TimeRule =>
 
 async function dueFor(ctx: AppContext, rule: TimeRule, open: OpenBackorder[], now: Date): Promise<Due[]> {
   const today = now.toISOString().slice(0, 10);
-  const ageDays = (b: OpenBackorder) => Math.floor((now.getTime() - Date.parse(b.placedAt)) / dayMs);
+  const age = (b: OpenBackorder) => ageDays(b, now);
   switch (rule.on) {
     case 'backorder.still_open':
       return open.flatMap((b) => {
-        const period = Math.floor(ageDays(b) / rule.every_days);
-        return period >= 1 ? [perBackorder(rule, b, `${rule.id}:${b.id}:${period}`, ageDays(b))] : [];
+        const period = Math.floor(age(b) / rule.every_days);
+        return period >= 1 ? [perBackorder(rule, b, `${rule.id}:${b.id}:${period}`, age(b))] : [];
       });
     case 'backorder.delayed':
       return open
-        .filter((b) => daysBetween(b.placedAt.slice(0, 10), b.promisedDate ?? today) >= rule.wait_days_at_least)
-        .map((b) => perBackorder(rule, b, `${rule.id}:${b.id}`, ageDays(b)));
+        .filter((b) => daysBetween(b.placedAt, b.promisedDate ?? today) >= rule.wait_days_at_least)
+        .map((b) => perBackorder(rule, b, `${rule.id}:${b.id}`, age(b)));
     case 'backorder.aged':
       return open
-        .filter((b) => ageDays(b) >= rule.days_at_least && (rule.tier_at_most === undefined || b.tier <= rule.tier_at_most))
-        .map((b) => perBackorder(rule, b, `${rule.id}:${b.id}`, ageDays(b)));
+        .filter((b) => age(b) >= rule.days_at_least && (rule.tier_at_most === undefined || b.tier <= rule.tier_at_most))
+        .map((b) => perBackorder(rule, b, `${rule.id}:${b.id}`, age(b)));
     case 'promise.slipped': {
       const slips = await slipCounts(ctx.store.db, open.map((b) => b.id));
       return open
         .filter((b) => (slips.get(b.id) ?? 0) >= rule.times_at_least)
-        .map((b) => ({ ...perBackorder(rule, b, `${rule.id}:${b.id}:${slips.get(b.id)}`, ageDays(b)), vars: { ...people(b, ageDays(b)), slips: slips.get(b.id) } }));
+        .map((b) => ({ ...perBackorder(rule, b, `${rule.id}:${b.id}:${slips.get(b.id)}`, age(b)), vars: { ...people(b, age(b)), slips: slips.get(b.id) } }));
     }
     case 'sku.open_backorders':
       return skuBacklogs(rule, open, today);
@@ -80,19 +79,12 @@ async function dueFor(ctx: AppContext, rule: TimeRule, open: OpenBackorder[], no
 }
 
 function skuBacklogs(rule: RuleOn<'sku.open_backorders'>, open: OpenBackorder[], today: string): Due[] {
-  const bySku = new Map<string, { count: number; units: number }>();
-  for (const b of open) {
-    const s = bySku.get(b.skuId) ?? { count: 0, units: 0 };
-    s.count++;
-    s.units += b.waiting;
-    bySku.set(b.skuId, s);
-  }
-  return [...bySku]
-    .filter(([, s]) => s.count > rule.above)
-    .map(([skuId, s]) => ({
-      draft: { ...draftFor(rule, null, null, []), skuId },
-      key: `${rule.id}:${skuId}:${today}`,
-      vars: { sku: { id: skuId, name: open.find((b) => b.skuId === skuId)!.skuName, openBackorders: s.count, waitingUnits: s.units } },
+  return [...backlogBySku(open).values()]
+    .filter((s) => s.openBackorders > rule.above)
+    .map((s) => ({
+      draft: { ...draftFor(rule, null, null, []), skuId: s.skuId },
+      key: `${rule.id}:${s.skuId}:${today}`,
+      vars: { sku: { id: s.skuId, name: s.skuName, openBackorders: s.openBackorders, waitingUnits: s.waitingUnits } },
     }));
 }
 
