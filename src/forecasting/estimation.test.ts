@@ -93,11 +93,19 @@ describe('Holt and Holt-Winters estimation', () => {
     expect(fit.params['gamma']).toBeLessThanOrEqual(1 - fit.params['alpha']!);
   });
 
-  it('multiplicative seasonality falls back to additive errors for data with zeros', () => {
+  it('multiplicative seasonality refuses data with a zero or a negative value, as R hw() does', () => {
     const y = seasonalSeries(36, 4, true, 3);
-    y[5] = 0;
-    expect(holtWintersFit(y, 4, 'multiplicative').ets!.errorType).toBe('additive');
-    expect(holtWintersFit(seasonalSeries(36, 4, true, 3), 4, 'multiplicative').name).toBe('ETS(M,A,M)');
+    expect(holtWintersFit(y, 4, 'multiplicative').name).toBe('ETS(M,A,M)');
+    for (const bad of [0, -1]) {
+      const z = y.slice();
+      z[5] = bad;
+      expect(() => holtWintersFit(z, 4, 'multiplicative')).toThrow(/needs positive data/);
+      expect(() => methods.hw_mul.fit(z, { seasonLength: 4 })).toThrow(RangeError);
+    }
+    // A gap (not observed) is not a zero.
+    const gap = y.slice();
+    gap[5] = NaN;
+    expect(holtWintersFit(gap, 4, 'multiplicative').name).toBe('ETS(M,A,M)');
   });
 
   it('refuses Holt-Winters without a season length or two seasons of data', () => {
@@ -155,6 +163,10 @@ describe('missing values', () => {
     for (const y of [seasonal, intermittent]) {
       for (const t of [3, 17, 18, 40, 59]) y[t] = NaN;
       for (const name of methodNames) {
+        if (name === 'hw_mul' && y === intermittent) {
+          expect(() => methods[name].fit(y, { seasonLength: 12 })).toThrow(/positive data/);
+          continue;
+        }
         const model = methods[name].fit(y, { seasonLength: 12 });
         expect(model.fitted.length, name).toBe(y.length);
         for (const v of model.forecast(12)) expect(Number.isFinite(v), `${name} forecast ${v}`).toBe(true);

@@ -9,9 +9,10 @@
  * gamma (and phi) are estimated here; this is what makes the fit fast. The likelihood and AICc still count the
  * initial states as parameters, as R does.
  *
- * Error type: multiplicative seasonality uses multiplicative errors (ETS(M,A,M), the likelihood of hw(seasonal =
- * "multiplicative")) when every observation is positive, additive errors (ETS(A,A,M)) otherwise; the point
- * forecasts are the same either way, only the likelihood and sigma2 differ.
+ * Multiplicative seasonality needs positive data and is refused otherwise (RangeError), as R's hw() refuses it
+ * ("data must be positive") and ets() leaves such models out: with a zero in the data a seasonal index can reach
+ * zero or below and the recursion divides by it, giving forecasts of 1e10 on zero-heavy series. It uses
+ * multiplicative errors (ETS(M,A,M), the likelihood of hw(seasonal = "multiplicative")).
  */
 import { etsForecast, etsInfo, etsName, etsPass, minusTwoLogLik, type EtsParams, type EtsSpec } from './ets-filter.js';
 import { initialStates } from './ets-init.js';
@@ -76,8 +77,9 @@ function fromCube(u: Float64Array, spec: EtsSpec): EtsParams {
 function specFor(y: Float64Array, m: number, seasonality: Seasonality, damped: boolean): EtsSpec {
   if (!Number.isInteger(m) || m < 2) throw new RangeError(`Holt-Winters needs a season length of at least 2, got ${m}`);
   if (countObserved(y) < 2 * m) throw new RangeError(`Holt-Winters needs at least two seasons (${2 * m} observations)`);
-  const error = seasonality === 'multiplicative' && allPositive(y) ? 'multiplicative' : 'additive';
-  return { m, trend: true, damped, season: seasonality, error };
+  if (seasonality === 'additive') return { m, trend: true, damped, season: seasonality, error: 'additive' };
+  if (!allPositive(y)) throw new RangeError('multiplicative Holt-Winters needs positive data (every observed value > 0); use hw_add');
+  return { m, trend: true, damped, season: seasonality, error: 'multiplicative' };
 }
 
 /** Runs the recursion once more with the chosen parameters and wraps the result as a model. */
