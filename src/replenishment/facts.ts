@@ -1,7 +1,7 @@
 /**
- * Gathers what planning needs per SKU x warehouse: stock numbers, draft POs, the demand estimate over a trailing
- * window, and each supplier item with its lead time. Reads only, outside any transaction (SQLite's write lock is not
- * needed for a report).
+ * Gathers what planning needs per SKU x warehouse: stock numbers, draft POs, the demand estimate from a trailing
+ * window (estimate.ts), and each supplier item with its lead time. Reads only, outside any transaction (SQLite's
+ * write lock is not needed for a report).
  */
 import type { Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
@@ -10,7 +10,7 @@ import * as purchasing from '../purchasing/repository.js';
 import type { ReceiptSample } from '../purchasing/performance.js';
 import type { StockNumbers } from '../planning/risk.js';
 import { byPair, dailySeries, pairKey } from './demand.js';
-import { trailingMoments, type DemandEstimator } from './estimate.js';
+import { weeklyForecast, type DemandEstimator } from './estimate.js';
 import { demandRows } from './history.js';
 import { leadTimeEstimate, type SupplierChoice } from './inputs.js';
 import { shiftDay } from './periods.js';
@@ -30,7 +30,7 @@ const zero = (): Numbers => ({ onHand: 0, allocated: 0, backordered: 0, onOrder:
  * inbound units, in (SKU, warehouse) order; a SKU and warehouse named together are always included. Discontinued
  * SKUs are left out: they are never replenished.
  */
-export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: DemandEstimator = trailingMoments): Promise<PairFacts[]> {
+export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: DemandEstimator = weeklyForecast): Promise<PairFacts[]> {
   const db = ctx.store.db;
   const today = ctx.clock.now().toISOString().slice(0, 10);
   // Whole days only: today is not over, and counting it would understate the daily rate.

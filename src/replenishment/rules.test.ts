@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { attributeDemand, dailySeries, homeWarehouse, periodSeries } from './demand.js';
-import { trailingMoments } from './estimate.js';
+import { minForecastWeeks, trailingMoments, weeklyForecast } from './estimate.js';
+import { forecastSeries, horizonDemandInputs } from '../forecasting/index.js';
 import { cheapestSupplier, chooseFamily, leadTimeEstimate, type SupplierChoice } from './inputs.js';
 import { countPeriods, periodLabel, periodStart, periodsCovering, shiftDay } from './periods.js';
 
@@ -59,6 +60,45 @@ describe('estimator and inputs', () => {
     const e = trailingMoments({ skuId: 'S', warehouseId: 'W', from: '2026-01-01', daily: [1, 3, 2, 6] });
     expect(e).toEqual({ dailyMean: 3, dailyVariance: 14 / 3, method: 'trailing-mean(4d)' });
     expect(trailingMoments({ skuId: 'S', warehouseId: 'W', from: '2026-01-01', daily: [] })).toMatchObject({ dailyMean: 0, dailyVariance: 0 });
+  });
+
+  const history = (daily: number[]) => ({ skuId: 'S', warehouseId: 'W', from: '2026-01-01', daily });
+
+  it('forecasts the next week from whole weekly buckets and spreads its law over 7 days', () => {
+    // 30 days: the first 2 are left out, then 4 weeks of 7, 0, 14, 7 units.
+    const daily = [9, 9, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1];
+    const direct = forecastSeries(Float64Array.from([7, 0, 14, 7]), { horizon: 1, quantiles: [], method: 'auto' });
+    const { perPeriod } = horizonDemandInputs(direct, 1);
+    const e = weeklyForecast(history(daily));
+    expect(e.method).toBe(`weekly-forecast(${direct.method}, 4w)`);
+    expect(e.dailyMean).toBeCloseTo(perPeriod.mean / 7, 12);
+    expect(e.dailyVariance).toBeCloseTo(perPeriod.variance / 7, 12);
+    expect(e.dailyMean).toBeGreaterThan(0);
+  });
+
+  it('uses the trailing moments below four whole weeks of history', () => {
+    const short = Array.from({ length: 7 * minForecastWeeks - 1 }, (_, d) => d % 3);
+    expect(weeklyForecast(history(short))).toEqual(trailingMoments(history(short)));
+    expect(weeklyForecast(history([]))).toMatchObject({ dailyMean: 0, dailyVariance: 0 });
+  });
+
+  it('gives a finite, non-negative rate and variance for any non-negative history, zero for none', () => {
+    const daily = fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 50 })), { minLength: 28, maxLength: 200 });
+    fc.assert(
+      fc.property(daily, (d) => {
+        const e = weeklyForecast(history(d));
+        expect(Number.isFinite(e.dailyMean) && e.dailyMean >= 0).toBe(true);
+        expect(Number.isFinite(e.dailyVariance) && e.dailyVariance >= 0).toBe(true);
+        if (d.every((x) => x === 0)) expect(e.dailyMean).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('follows a steady rate: 3 a day for 26 weeks is about 3 a day', () => {
+    const e = weeklyForecast(history(Array.from({ length: 182 }, () => 3)));
+    expect(e.dailyMean).toBeCloseTo(3, 6);
+    expect(e.method).toMatch(/^weekly-forecast\(.+, 26w\)$/);
   });
 
   it('fits normal to smooth demand and counts low volumes in units', () => {

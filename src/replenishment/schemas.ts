@@ -97,7 +97,7 @@ export const policySchema = z
     demand: z.object({
       dailyMean: z.number(),
       dailyVariance: z.number(),
-      method: z.string().describe('The estimator, e.g. trailing-mean(182d)'),
+      method: z.string().describe('The estimator: weekly-forecast(<method chosen>, <weeks>w), or trailing-mean(<days>d) for fewer than 4 whole weeks of history'),
       from: z.string(),
       to: z.string(),
       days: z.number().int(),
