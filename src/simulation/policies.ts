@@ -1,0 +1,203 @@
+/**
+ * Policy families the simulator compares, each with one knob to sweep:
+ *
+ * - Rules of thumb practitioners use, from the average demand of the last 12 periods (avg):
+ *   - `cover`: every review, order up to N periods of average demand (S = ceil(N x avg)); knob N.
+ *   - `minmax`: min s = ceil(k x avg x (L + R)), max S = s + max(1, ceil(avg x R)); knob k.
+ * - Forecast-driven policies, `<model>/<RS|sS|sQ>/<fill|cycle|exchange>`: at every review the demand model
+ *   (demand-models.ts) is re-estimated on the history so far and the planning module (src/planning/policies.ts)
+ *   sets the level for the target fill rate or cycle service level (the knob), with lead time L and review R in
+ *   periods, EOQ-based quantities for (s, S) and (s, Q), the item's MOQ and pack size. `exchange` sets each
+ *   item's order-up-to level by one marginal rate for all items instead (exchangeLevel below).
+ *
+ * Timing as in engine.ts: an order placed at the end of period t arrives at the start of t + 1 + L, so an
+ * order-up-to level protects L + R periods of demand.
+ */
+import { planPolicy, type PolicyKind } from '../planning/policies.js';
+import type { Decide, OrderRule, SimItem } from './engine.js';
+import { demandModel, demandModelNames, demandOver, type DemandModelName, type DemandView, type LawName } from './demand-models.js';
+
+/** An item with the economics the policies and the report need. */
+export interface PlanItem extends SimItem {
+  /** Value of one unit (inventory value, turnover). */
+  readonly unitCost: number;
+  /** K: cost of one order. */
+  readonly orderCost: number;
+  /** h: cost of holding one unit for a year. */
+  readonly holdingCostPerYear: number;
+}
+
+export interface PolicyContext {
+  readonly review: number;
+  readonly periodsPerYear: number;
+}
+
+export interface PolicyFamily {
+  readonly name: string;
+  /** What the knob is, for reports: 'periods of cover', 'fill-rate target', ... */
+  readonly knob: string;
+  readonly settings: readonly number[];
+  /** Per item: the decision for each setting (item-level work such as forecasts is shared between settings). */
+  prepare(item: PlanItem, ctx: PolicyContext): (setting: number) => Decide;
+}
+
+export const defaultTargets = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
+const coverSettings = [0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12];
+const minmaxSettings = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6];
+
+/** Mean of the last (up to) 12 observed periods of a history. */
+function recentAverage(history: Float64Array): number {
+  let sum = 0;
+  let seen = 0;
+  for (let t = history.length - 1; t >= 0 && seen < 12; t--) {
+    const v = history[t]!;
+    if (v === v) {
+      sum += Math.max(0, v);
+      seen++;
+    }
+  }
+  return seen > 0 ? sum / seen : 0;
+}
+
+export function coverFamily(settings: readonly number[] = coverSettings): PolicyFamily {
+  return {
+    name: 'cover',
+    knob: 'periods of cover',
+    settings,
+    prepare: () => (n) => (history) => ({ kind: 'RS', orderUpTo: Math.ceil(n * recentAverage(history) - 1e-9) }),
+  };
+}
+
+export function minmaxFamily(settings: readonly number[] = minmaxSettings): PolicyFamily {
+  return {
+    name: 'minmax',
+    knob: 'min as a multiple of average demand over lead time + review',
+    settings,
+    prepare: (item, ctx) => (k) => (history) => {
+      const avg = recentAverage(history);
+      const min = Math.ceil(k * avg * (item.leadTime + ctx.review) - 1e-9);
+      return { kind: 'sS', reorderPoint: min, orderUpTo: min + Math.max(1, Math.ceil(avg * ctx.review - 1e-9)) };
+    },
+  };
+}
+
+export type ServiceMeasure = 'fill' | 'cycle' | 'exchange';
+
+/** Values of lambda swept by the exchange family: units of fill bought per unit-period of stock. */
+export const defaultExchangeRates = [1, 0.7, 0.5, 0.35, 0.25, 0.18, 0.13, 0.1, 0.07, 0.05, 0.035, 0.025, 0.018, 0.012];
+
+export interface ForecastPolicySpec {
+  readonly model: DemandModelName;
+  readonly law?: LawName;
+  readonly kind: PolicyKind;
+  readonly measure: ServiceMeasure;
+}
+
+export function forecastFamily(spec: ForecastPolicySpec, settings?: readonly number[]): PolicyFamily {
+  const { model, kind, measure } = spec;
+  const law = spec.law ?? 'normal';
+  if (measure === 'exchange' && kind !== 'RS') throw new RangeError(`the exchange measure is for RS policies, got ${kind}`);
+  return {
+    name: `${model}${law === 'normal' ? '' : `+${law}`}/${kind}/${measure}`,
+    knob: measure === 'fill' ? 'fill-rate target' : measure === 'cycle' ? 'cycle-service-level target' : 'units of fill per unit-period of stock',
+    settings: settings ?? (measure === 'exchange' ? defaultExchangeRates : defaultTargets),
+    prepare(item, ctx) {
+      const protection = item.leadTime + ctx.review;
+      const next = demandModel(model, protection, law);
+      // Views by history length: every setting replays the same reviews, and the model only moves forward.
+      const views = new Map<number, DemandView>();
+      const viewAt = (history: Float64Array): DemandView => {
+        let v = views.get(history.length);
+        if (v === undefined) views.set(history.length, (v = next(history)));
+        return v;
+      };
+      if (measure === 'exchange') return (lambda) => (history) => ({ kind: 'RS', orderUpTo: exchangeLevel(viewAt(history), item.leadTime, ctx.review, lambda) });
+      if (law === 'compound') {
+        if (kind !== 'RS' || measure !== 'fill') throw new RangeError('the compound law is for RS policies with a fill-rate target or exchange');
+        return (level) => (history) => ({ kind: 'RS', orderUpTo: fillLevel(viewAt(history), item.leadTime, ctx.review, level) });
+      }
+      return (level) => (history) => ruleFor(viewAt(history), item, ctx, kind, measure, level);
+    },
+  };
+}
+
+function ruleFor(v: DemandView, item: PlanItem, ctx: PolicyContext, kind: PolicyKind, measure: 'fill' | 'cycle', level: number): OrderRule {
+  const p = planPolicy(
+    kind,
+    {
+      family: v.perPeriod.mean > 0 ? v.family : 'normal',
+      dailyDemand: v.perPeriod,
+      leadTime: { meanDays: item.leadTime, sdDays: 0 },
+      orderCost: item.orderCost,
+      holdingCostPerUnitYear: item.holdingCostPerYear > 0 ? item.holdingCostPerYear : 1e-9,
+      minimumOrder: item.minOrder ?? 0,
+      packSize: item.packSize ?? 1,
+      daysPerYear: ctx.periodsPerYear,
+    },
+    { measure: measure === 'fill' ? 'fill-rate' : 'cycle-service-level', level },
+    ctx.review,
+  );
+  if (p.kind === 'RS') return { kind: 'RS', orderUpTo: Math.ceil(p.orderUpTo - 1e-9) };
+  if (p.kind === 'sS') return { kind: 'sS', reorderPoint: Math.ceil(p.reorderPoint - 1e-9), orderUpTo: Math.ceil(p.orderUpTo - 1e-9) };
+  return { kind: 'sQ', reorderPoint: Math.ceil(p.reorderPoint - 1e-9), orderQuantity: p.orderQuantity };
+}
+
+/**
+ * The order-up-to level where one more unit of stock stops paying lambda units of fill per unit-period held: the
+ * exchange-curve allocation (Silver, Pyke & Thomas 2017, section 7.9; Brown 1967): one lambda for every item
+ * spreads a stock budget to where it buys the most fill, instead of giving every item the same target. Raising S
+ * by one fills P(D_{L+R} > S) - P(D_L > S) more units per cycle of R periods (the units short in a cycle are
+ * E[(D_{L+R} - S)+] - E[(D_L - S)+]) and holds the unit about P(D_{L+R} <= S) of the time; S stops rising at the
+ * first S where (fill gained / R) < lambda x (time held).
+ */
+export function exchangeLevel(v: DemandView, lead: number, review: number, lambda: number): number {
+  const m = v.perPeriod.mean;
+  if (!(m > 0)) return 0;
+  const total = demandOver(v, lead + review);
+  const before = lead > 0 ? demandOver(v, lead) : null;
+  const limit = Math.ceil(total.quantile(0.9999)) + 1;
+  for (let S = 0; S <= limit; S++) {
+    const gained = total.survival(S) - (before ? before.survival(S) : 0);
+    if (gained / review < lambda * total.cdf(S)) return S;
+  }
+  return limit;
+}
+
+/**
+ * The smallest order-up-to level whose expected fill rate reaches the target, for any law of demand: units short
+ * per cycle E[(D_{L+R} - S)+] - E[(D_L - S)+] over the R periods' mean demand (Silver, Pyke & Thomas 2017, eq. 6.24).
+ */
+export function fillLevel(v: DemandView, lead: number, review: number, target: number): number {
+  const m = v.perPeriod.mean;
+  if (!(m > 0)) return 0;
+  const total = demandOver(v, lead + review);
+  const before = lead > 0 ? demandOver(v, lead) : null;
+  const limit = Math.ceil(total.quantile(0.99999)) + 1;
+  for (let S = 0; S <= limit; S++) {
+    const short = total.loss(S) - (before ? before.loss(S) : 0);
+    if (1 - short / (m * review) >= target) return S;
+  }
+  return limit;
+}
+
+/**
+ * A family from its spec: `cover`, `minmax`, or `<model>[+count]/<RS|sS|sQ>/<fill|cycle|exchange>` (model: auto,
+ * ses, tsb, sba, ma; `+count` gives a smoother a negative binomial / Poisson law instead of the normal); an
+ * optional `:a,b,c` sets the knob's values. Throws a RangeError naming what is wrong.
+ */
+export function parsePolicySpec(spec: string): PolicyFamily {
+  const [name = '', values] = spec.split(':');
+  const settings = values === undefined ? undefined : values.split(',').map((s) => Number(s.trim()));
+  if (settings?.some((s) => !Number.isFinite(s) || s < 0)) throw new RangeError(`policy '${spec}': settings must be non-negative numbers`);
+  if (name === 'cover') return coverFamily(settings);
+  if (name === 'minmax') return minmaxFamily(settings);
+  const m = /^([a-z]+)(\+count|\+compound)?\/(RS|sS|sQ)\/(fill|cycle|exchange)$/.exec(name);
+  if (m === null || !(demandModelNames as readonly string[]).includes(m[1]!)) {
+    throw new RangeError(`policy '${spec}': expected cover, minmax or <model>[+count]/<RS|sS|sQ>/<fill|cycle|exchange> with model one of ${demandModelNames.join(', ')}`);
+  }
+  const measure = m[4] as ServiceMeasure;
+  if (measure !== 'exchange' && settings?.some((s) => !(s > 0 && s < 1))) throw new RangeError(`policy '${spec}': service targets must be in (0, 1)`);
+  if (measure === 'exchange' && m[3] !== 'RS') throw new RangeError(`policy '${spec}': the exchange measure is for RS policies`);
+  const law: LawName = m[2] === undefined ? 'normal' : (m[2].slice(1) as LawName);
+  return forecastFamily({ model: m[1] as DemandModelName, law, kind: m[3] as PolicyKind, measure }, settings);
+}

@@ -1,0 +1,109 @@
+/**
+ * Runs a panel of items through policy families and their knob settings, and sums what happened per setting.
+ * Items are independent (no shared stock), so the totals are plain sums; per-item results are kept on request.
+ */
+import { simulateItem, type ItemResult, type SimOptions } from './engine.js';
+import type { PlanItem, PolicyContext, PolicyFamily } from './policies.js';
+
+export interface RunOptions extends Omit<SimOptions, 'trace'> {
+  readonly periodsPerYear: number;
+  /** Cost of one unit waiting one period on backorder (for the total cost). */
+  readonly backorderCostPerUnitPeriod?: number;
+  readonly keepItems?: boolean;
+}
+
+/** Sums over items, in units and money. */
+export interface Totals {
+  items: number;
+  itemPeriods: number;
+  demandUnits: number;
+  demandLines: number;
+  fromStockUnits: number;
+  shortUnits: number;
+  shortLines: number;
+  lostUnits: number;
+  shippedUnits: number;
+  shippedValue: number;
+  onHandUnitPeriods: number;
+  onHandValuePeriods: number;
+  backlogUnitPeriods: number;
+  orders: number;
+  orderedUnits: number;
+  holdingCost: number;
+  orderingCost: number;
+  backorderCost: number;
+  /** waits[w]: backordered units filled after w periods; openWaits: still waiting at the end, by wait so far. */
+  waits: number[];
+  openWaits: number[];
+}
+
+export interface SettingResult {
+  readonly family: string;
+  readonly knob: string;
+  readonly setting: number;
+  readonly totals: Totals;
+  readonly items?: ItemResult[];
+}
+
+export function emptyTotals(): Totals {
+  return {
+    items: 0, itemPeriods: 0, demandUnits: 0, demandLines: 0, fromStockUnits: 0, shortUnits: 0, shortLines: 0, lostUnits: 0,
+    shippedUnits: 0, shippedValue: 0, onHandUnitPeriods: 0, onHandValuePeriods: 0, backlogUnitPeriods: 0, orders: 0,
+    orderedUnits: 0, holdingCost: 0, orderingCost: 0, backorderCost: 0, waits: [], openWaits: [],
+  };
+}
+
+/** Adds one item's result to the totals. */
+export function addItem(t: Totals, item: PlanItem, r: ItemResult, o: RunOptions): void {
+  t.items++;
+  t.itemPeriods += r.periods;
+  t.demandUnits += r.demandUnits;
+  t.demandLines += r.demandLines;
+  t.fromStockUnits += r.fromStockUnits;
+  t.shortUnits += r.shortUnits;
+  t.shortLines += r.shortLines;
+  t.lostUnits += r.lostUnits;
+  t.shippedUnits += r.shippedUnits;
+  t.shippedValue += r.shippedUnits * item.unitCost;
+  t.onHandUnitPeriods += r.onHandSum;
+  t.onHandValuePeriods += r.onHandSum * item.unitCost;
+  t.backlogUnitPeriods += r.backlogSum;
+  t.orders += r.orders;
+  t.orderedUnits += r.orderedUnits;
+  t.holdingCost += (r.onHandSum * item.holdingCostPerYear) / o.periodsPerYear;
+  t.orderingCost += r.orders * item.orderCost;
+  t.backorderCost += r.backlogSum * (o.backorderCostPerUnitPeriod ?? 0);
+  addInto(t.waits, r.waits);
+  addInto(t.openWaits, r.openWaits);
+}
+
+/** Adds totals (e.g. from worker threads) into `into`. */
+export function mergeTotals(into: Totals, t: Totals): void {
+  for (const key of Object.keys(t) as (keyof Totals)[]) {
+    if (key === 'waits' || key === 'openWaits') addInto(into[key], t[key]);
+    else into[key] += t[key];
+  }
+}
+
+function addInto(into: number[], from: readonly number[]): void {
+  for (let i = 0; i < from.length; i++) into[i] = (into[i] ?? 0) + from[i]!;
+}
+
+/** Every family x setting over every item. */
+export function runPanel(items: readonly PlanItem[], families: readonly PolicyFamily[], o: RunOptions): SettingResult[] {
+  const out: SettingResult[] = [];
+  const ctx: PolicyContext = { review: o.review, periodsPerYear: o.periodsPerYear };
+  for (const family of families) {
+    const rows = family.settings.map((setting) => ({ family: family.name, knob: family.knob, setting, totals: emptyTotals(), ...(o.keepItems ? { items: [] as ItemResult[] } : {}) }));
+    for (const item of items) {
+      const at = family.prepare(item, ctx);
+      family.settings.forEach((setting, k) => {
+        const r = simulateItem(item, at(setting), o);
+        addItem(rows[k]!.totals, item, r, o);
+        rows[k]!.items?.push(r);
+      });
+    }
+    out.push(...rows);
+  }
+  return out;
+}
