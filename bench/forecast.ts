@@ -4,7 +4,9 @@
  * Forecast accuracy and speed (issue 5). Accuracy, per method and for automatic selection (src/forecasting):
  * - carparts (Hyndman et al., expsmooth): the 2,509 series without empty cells, fit on months 1-45, forecast
  *   months 46-51 (h = 6), season length 12; plus the validation window the automatic rules were chosen on
- *   (fit on months 1-39, forecast 40-45: training months only).
+ *   (fit on months 1-39, forecast 40-45: training months only). Automatic selection is calibrated on the panel
+ *   (src/forecasting/occurrence.ts: P(demand > 0) learned from the four windows of h months before the origin,
+ *   i.e. from each series' own periods before the origin only).
  * - MAN weekly spare parts (de Haan 2021): the last 26 weeks as test (h = 26), fit on the rest; lead-time totals
  *   use each SKU's own lead time. A dataset whose file is absent is skipped.
  * Speed: 1,000 intermittent series (all intermittent methods + fill-rate reorder points, one thread), automatic
@@ -64,7 +66,7 @@ export async function main(args: string[]): Promise<void> {
   else {
     progress(`carparts: ${carparts.series.length} series without empty cells`);
     carTest = evaluateAll(carparts, { origin: 45, horizon: 6, levels: LEVELS, seasonLength: 12 }, progress);
-    const validation = evaluateAll(carparts, { origin: 39, horizon: 6, levels: LEVELS, seasonLength: 12 }, progress, ['zero', 'ses', 'tsb', 'imapa', 'auto']);
+    const validation = evaluateAll(carparts, { origin: 39, horizon: 6, levels: LEVELS, seasonLength: 12 }, progress, ['zero', 'ses', 'tsb', 'imapa', 'auto-uncalibrated', 'auto']);
     out.push(
       `carparts: ${carparts.series.length} series without empty cells; fit months 1-45, forecast 46-51 (h = 6), season 12`,
       ...accuracyTable(carTest, LEVELS),
@@ -97,7 +99,7 @@ export async function main(args: string[]): Promise<void> {
   if (man === null) progress(`man: ${o.man} not found, skipped`);
   else {
     const length = man.series[0]!.length;
-    const only = ['zero', ...methodNames.filter((m) => m !== 'hw_add' && m !== 'hw_mul'), 'auto'] as const;
+    const only = ['zero', ...methodNames.filter((m) => m !== 'hw_add' && m !== 'hw_mul'), 'auto-uncalibrated', 'auto'] as const;
     const rows = evaluateAll(man, { origin: length - 26, horizon: 26, levels: LEVELS, ...(man.leadTimes ? { leadTimes: man.leadTimes } : {}) }, progress, only);
     out.push(
       `MAN weekly: ${man.series.length} SKUs; fit weeks 1-${length - 26}, forecast the last 26 (h = 26); no season (hw_add, hw_mul need one); LTcov uses each SKU's lead time`,

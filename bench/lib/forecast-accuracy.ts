@@ -4,6 +4,7 @@
  * coverage (src/forecasting/metrics.ts), plus the coverage of the quantiles of TOTAL demand over a lead time.
  */
 import { forecastSeries, horizonDemandQuantile, methodNames, Scoreboard, type MethodName, type ScoreSummary } from '../../src/forecasting/index.js';
+import { fitOccurrenceModel, type OccurrenceModel } from '../../src/forecasting/occurrence.js';
 import type { Panel } from './forecast-data.js';
 
 export interface AccuracySpec {
@@ -14,6 +15,11 @@ export interface AccuracySpec {
   readonly seasonLength?: number;
   /** Lead time per series for the coverage of lead-time totals (default: the whole horizon). */
   readonly leadTimes?: readonly number[];
+  /**
+   * Calibrate automatic selection's P(demand > 0) on the panel (occurrence.ts), from each series' periods before
+   * the origin only (default true).
+   */
+  readonly calibrate?: boolean;
 }
 
 export interface AccuracyRow {
@@ -28,11 +34,12 @@ export interface AccuracyRow {
   readonly chosen?: ReadonlyMap<string, number>;
 }
 
-type Runner = MethodName | 'auto' | 'zero';
+/** 'auto' is calibrated on the panel unless spec.calibrate is false; 'auto-uncalibrated' never is. */
+type Runner = MethodName | 'auto' | 'auto-uncalibrated' | 'zero';
 
 /** Every registry method, automatic selection (its mean and its RMSSE point) and the all-zero forecast. */
 export function evaluateAll(panel: Panel, spec: AccuracySpec, progress: (msg: string) => void, only?: readonly Runner[]): AccuracyRow[] {
-  const runners: Runner[] = [...(only ?? ['zero', ...methodNames, 'auto'])];
+  const runners: Runner[] = [...(only ?? ['zero', ...methodNames, 'auto-uncalibrated', 'auto'])];
   const rows: AccuracyRow[] = [];
   for (const runner of runners) {
     const started = performance.now();
@@ -50,6 +57,8 @@ function evaluate(panel: Panel, spec: AccuracySpec, runner: Runner): AccuracyRow
   const chosen = new Map<string, number>();
   let failures = 0;
   const started = performance.now();
+  const occurrence: OccurrenceModel | null =
+    runner === 'auto' && spec.calibrate !== false ? fitOccurrenceModel(panel.series.map((y) => y.subarray(0, origin)), { horizon }) : null;
   panel.series.forEach((y, i) => {
     const train = y.subarray(0, origin);
     const actual = y.subarray(origin, origin + horizon);
@@ -63,7 +72,7 @@ function evaluate(panel: Panel, spec: AccuracySpec, runner: Runner): AccuracyRow
     const base = { horizon, quantiles: levels, ...(spec.seasonLength === undefined ? {} : { seasonLength: spec.seasonLength }) };
     let f;
     try {
-      f = forecastSeries(train, { ...base, method: runner });
+      f = forecastSeries(train, { ...base, method: runner === 'auto-uncalibrated' ? 'auto' : runner, ...(occurrence === null ? {} : { occurrence }) });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       failures++;
@@ -76,6 +85,7 @@ function evaluate(panel: Panel, spec: AccuracySpec, runner: Runner): AccuracyRow
   });
   const seconds = (performance.now() - started) / 1000;
   const totalCoverage = covered.map((c) => c / panel.series.length);
+  if (runner === 'auto-uncalibrated') return [{ label: 'auto, uncal. (point)', summary: point.summary(), failures, seconds, totalCoverage }];
   if (runner !== 'auto') return [{ label: runner, summary: mean.summary(), failures, seconds, totalCoverage }];
   return [
     { label: 'auto (point)', summary: point.summary(), failures, seconds, totalCoverage, chosen },

@@ -15,11 +15,15 @@
  * - `point`: for count series the point forecast that minimises the expected RMSSE (point.ts; Kolassa 2016 on
  *   matching the point to the error measure), lower than the mean for slow movers; the mean otherwise. Report
  *   RMSSE with `point`; plan with `mean`, the quantiles and `horizonDemand`.
+ * - Optional panel calibration (`occurrence`, fitted by occurrence.ts's fitOccurrenceModel on the user's panel up
+ *   to the forecast origin): intermittent and lumpy count series then get a zero-modified NB per step, P(0) from
+ *   the panel's logistic model of P(demand > 0) and the NB's law above zero (quantiles.ts). Without it, the NB.
  * The rules (candidate pools, the level and dispersion of the quantiles, the RMSSE point) were chosen by
  * rolling-origin evaluation on the training months of carparts only (bench/forecast.ts).
  */
 import { methods } from './index.js';
 import { classifyDemand, type DemandClass } from './classify.js';
+import { occurrenceProbability, type OccurrenceModel } from './occurrence.js';
 import { rmsseOptimalPoint } from './point.js';
 import {
   intermittentPredictive,
@@ -41,6 +45,11 @@ export interface ForecastOptions {
   readonly quantiles: readonly number[];
   readonly method: MethodName | 'auto';
   readonly seasonLength?: number;
+  /**
+   * Panel calibration of P(demand > 0) for intermittent and lumpy count series (occurrence.ts's
+   * fitOccurrenceModel, fitted on the panel's data up to the forecast origin). Absent: the uncalibrated NB.
+   */
+  readonly occurrence?: OccurrenceModel;
 }
 
 export interface SeriesForecast {
@@ -72,9 +81,10 @@ export function forecastSeries(y: Float64Array, o: ForecastOptions): SeriesForec
   // Too short a series for a one-step error leaves only the mean (and, for counts, the NB's floor var = mean).
   const sigma2 = Number.isFinite(fit.sigma2) ? fit.sigma2 : 0;
   const family = stats.counts ? 'negative-binomial' : stats.nonNegative ? 'gamma' : 'normal';
+  const occurrence = intermittent && stats.counts && o.occurrence !== undefined ? occurrenceProbability(o.occurrence, y) : undefined;
   const predictive = intermittent
-    ? intermittentPredictive(upperLevel(y, fit.mean[0]!, slow), Math.min(stats.dispersion, residualDispersion(y, slow)), 0.1, h, family)
-    : smoothPredictive(fit.mean, sigma2, fit.growth, family);
+    ? intermittentPredictive(upperLevel(y, fit.mean[0]!, slow), Math.min(stats.dispersion, residualDispersion(y, slow)), 0.1, h, family, occurrence)
+    : smoothPredictive(fit.mean, sigma2, fit.growth, family, Math.max(1, stats.dispersion));
   const mean = stats.nonNegative ? fit.mean.map((m) => Math.max(0, m)) : fit.mean;
   return {
     method: fit.name,

@@ -39,6 +39,7 @@ export { adida, adidaFit, aggregate, imapa, imapaFit } from './aggregation.js';
 export { forecastSeries, horizonDemand, horizonDemandInputs, horizonDemandQuantile, type ForecastOptions, type SeriesForecast } from './auto.js';
 export { coverageOf, inSampleScale, mase, pinballLoss, rmsse, scaledPinball, Scoreboard, type ScoreSummary, type SeriesEvaluation } from './metrics.js';
 export { rmsseOptimalPoint } from './point.js';
+export { fitOccurrenceModel, occurrenceProbability, type OccurrenceModel } from './occurrence.js';
 export {
   intermittentPredictive,
   quantilesOf,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fitDistribution } from '../planning/distributions.js';
 import { seededRandom } from '../shared/random.js';
-import { forecastSeries } from './auto.js';
+import { forecastSeries, horizonDemand } from './auto.js';
 import { rmsseOptimalPoint } from './point.js';
 import { intermittentPredictive, quantilesOf, smoothPredictive } from './quantiles.js';
 
@@ -40,6 +40,28 @@ describe('variance of multi-step and cumulative forecasts', () => {
     const c2 = 0.5 + 0.2 * 0.75;
     expect(p.variance[2]).toBeCloseTo(1 + c1 * c1 + c2 * c2, 12);
     expect(p.totalVariance[2]).toBeCloseTo((1 + c1 + c2) ** 2 + (1 + c1) ** 2 + 1, 12);
+  });
+
+  it('counts: var / mean never exceeds the given dispersion, so a level near zero has a short tail', () => {
+    const p = smoothPredictive(Float64Array.from([0.01, 0.01]), 10, { alpha: 0.5, beta: 0, phi: 1 }, 'negative-binomial', 3);
+    expect(Array.from(p.variance)).toEqual([0.03, 0.03].map((v) => expect.closeTo(v, 12)));
+    expect(p.totalVariance[1]).toBeCloseTo(0.06, 12);
+    // Uncapped where the residual variance is the smaller; normal data is never capped.
+    expect(smoothPredictive(Float64Array.from([50]), 10, { alpha: 0.5, beta: 0, phi: 1 }, 'negative-binomial', 3).variance[0]).toBe(10);
+    expect(smoothPredictive(Float64Array.from([0.01]), 10, { alpha: 0.5, beta: 0, phi: 1 }, 'normal', 3).variance[0]).toBe(10);
+  });
+
+  it('a dying erratic count series keeps its own dispersion, not an NB of mean 0.01 and variance 20', () => {
+    // A carparts series: erratic early demand, then 7 months of zeros; SES(0.5) wins and its level nears zero
+    // while its residual variance is still that of the busy years. A fill-rate level is set by the law's
+    // expected shortage, which such a variance sends to thousands of units.
+    const y = Float64Array.from([2, 11, 8, 0, 5, 6, 4, 1, 2, 0, 0, 2, 3, 4, 3, 6, 3, 3, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+    const f = forecastSeries(y, { horizon: 2, quantiles: [0.99], method: 'auto' });
+    expect(f.demandClass).toBe('erratic');
+    const total = horizonDemand(f, 2);
+    expect(total.mean).toBeGreaterThan(0);
+    expect(total.variance / total.mean).toBeLessThan(4); // the history's var / mean is about 3.2
+    expect(total.quantile(0.999)).toBeLessThanOrEqual(3);
   });
 
   it('intermittent totals: H m d plus a shared level uncertainty', () => {

@@ -16,6 +16,12 @@
  * - The total of H steps of intermittent demand has mean H m and variance H m d + (H m)^2 v_level, where
  *   v_level = alpha d / ((2 - alpha) m) is the relative variance of an exponentially smoothed level (SES with
  *   constant alpha averages about (2 - alpha) / alpha periods): the steps share one uncertain level.
+ * - Intermittent counts with a known probability of demand per period p (occurrence.ts, learned across a panel):
+ *   a zero-modified law, the (a, b, 1) class of Klugman, Panjer & Willmot ("Loss Models", 4th ed., section 6.6):
+ *   P(0) = 1 - p and, above zero, the NB (or Poisson) above conditioned on being positive, so the sizes keep the
+ *   series' level and dispersion while the chance of any demand comes from how similar histories continued. The
+ *   per-step mean and variance are that law's; the total keeps the form above with that variance per step and
+ *   the level variance alpha / (2 - alpha) of it, so the mean of the total is still the sum of the step means.
  *
  * Discrete quantiles are the smallest k with P(Y <= k) >= q, so they are exceeded at most (1 - q) of the time.
  * Count quantiles are summed from the pmf recursion (fast for the small means of slow movers), gamma quantiles of
@@ -27,6 +33,11 @@ import type { Growth } from './tracks.js';
 
 export interface Predictive {
   readonly family: Family;
+  /**
+   * Zero-modified count steps (see above): P(demand > 0) per step and the NB (or Poisson) level and variance of
+   * the law it modifies. Absent for the family's plain law.
+   */
+  readonly zeroModified?: ZeroModifiedStep;
   /** Per step j = 1..h (index j - 1). */
   readonly mean: Float64Array;
   readonly variance: Float64Array;
@@ -53,18 +64,26 @@ function growthCoefficients(g: Growth, h: number): Float64Array {
   return c;
 }
 
-/** Smooth demand: per-step means from the method, one-step variance sigma2, spread growing as above. */
-export function smoothPredictive(means: Float64Array, sigma2: number, growth: Growth, family: Family): Predictive {
+/**
+ * Smooth demand: per-step means from the method, one-step variance sigma2, spread growing as above; for counts,
+ * var / mean at most `maxDispersion` (auto.ts passes the history's var / mean).
+ */
+export function smoothPredictive(means: Float64Array, sigma2: number, growth: Growth, family: Family, maxDispersion = Infinity): Predictive {
   const h = means.length;
   const c = growthCoefficients(growth, h);
   const variance = new Float64Array(h);
   const totalMean = new Float64Array(h);
   const totalVariance = new Float64Array(h);
+  // Counts: the residual variance is the series' average spread, but a count's spread shrinks with its level. When
+  // the level falls towards zero (a part dying out), sigma^2 alone would give an NB of mean 0.01 and variance 10,
+  // whose upper tail runs to thousands of units; var / mean is held to the history's own index of dispersion.
+  const count = family === 'negative-binomial' || family === 'poisson';
+  const cap = (v: number, m: number) => (count ? Math.min(v, Math.max(m, m * maxDispersion)) : v);
   let squares = 0;
   let running = 0;
   for (let j = 1; j <= h; j++) {
     const m = family === 'normal' ? means[j - 1]! : Math.max(0, means[j - 1]!);
-    variance[j - 1] = sigma2 * (1 + squares);
+    variance[j - 1] = cap(sigma2 * (1 + squares), m);
     squares += c[j]! * c[j]!;
     running += m;
     totalMean[j - 1] = running;
@@ -74,33 +93,116 @@ export function smoothPredictive(means: Float64Array, sigma2: number, growth: Gr
       v += (1 + cumulative) * (1 + cumulative);
       cumulative += c[j - k + 1]!;
     }
-    totalVariance[j - 1] = sigma2 * v;
+    totalVariance[j - 1] = cap(sigma2 * v, running);
   }
   return { family, mean: family === 'normal' ? means : means.map((m) => Math.max(0, m)), variance, totalMean, totalVariance };
+}
+
+export interface ZeroModifiedStep {
+  /** P(demand > 0) in each step, in (0, 1). */
+  readonly occurrence: number;
+  /** Mean and variance of the count law that is conditioned on being positive. */
+  readonly baseMean: number;
+  readonly baseVariance: number;
 }
 
 /**
  * Intermittent demand: flat mean m, index of dispersion d = var / mean of the history, level smoothed with constant
  * alpha. Counts are NB (d at least 1: Poisson), other non-negative data gamma, and data with negatives normal.
+ * With `occurrence` (P(demand > 0) per step, e.g. from occurrence.ts) and counts, each step is zero-modified: P(0)
+ * = 1 - occurrence, the NB(m, m d) above zero. Ignored for other families and for m = 0.
  */
-export function intermittentPredictive(m: number, dispersion: number, alpha: number, h: number, family: Family): Predictive {
+export function intermittentPredictive(m: number, dispersion: number, alpha: number, h: number, family: Family, occurrence?: number): Predictive {
   const mean = family === 'normal' ? m : Math.max(0, m);
-  const d = family === 'negative-binomial' || family === 'poisson' ? Math.max(1, dispersion) : Math.max(0, dispersion);
-  const scale = Math.abs(mean);
-  const levelVariance = scale > 0 ? (alpha * d) / ((2 - alpha) * scale) : 0;
+  const count = family === 'negative-binomial' || family === 'poisson';
+  const d = count ? Math.max(1, dispersion) : Math.max(0, dispersion);
   const buffer = new Float64Array(4 * h);
   const p = { family, mean: buffer.subarray(0, h), variance: buffer.subarray(h, 2 * h), totalMean: buffer.subarray(2 * h, 3 * h), totalVariance: buffer.subarray(3 * h) };
-  p.mean.fill(mean);
-  p.variance.fill(scale * d);
+  const modified = count && mean > 0 && occurrence !== undefined && occurrence === occurrence ? zeroModifiedStep(occurrence, mean, family === 'poisson' ? mean : mean * d) : undefined;
+  const stepMean = modified === undefined ? mean : modified.mean;
+  const stepVariance = modified === undefined ? Math.abs(mean) * d : modified.variance;
+  // Var of the smoothed level: alpha / (2 - alpha) of the step variance (= (mean)^2 alpha d / ((2 - alpha) m) above).
+  const levelVariance = (alpha / (2 - alpha)) * stepVariance;
+  p.mean.fill(stepMean);
+  p.variance.fill(stepVariance);
   for (let H = 1; H <= h; H++) {
-    p.totalMean[H - 1] = H * mean;
-    p.totalVariance[H - 1] = H * scale * d + (H * mean) ** 2 * levelVariance;
+    p.totalMean[H - 1] = H * stepMean;
+    p.totalVariance[H - 1] = H * stepVariance + H * H * levelVariance;
   }
-  return p;
+  return modified === undefined ? p : { ...p, zeroModified: modified.step };
+}
+
+/** The zero-modified step law's parameters and moments (occurrence clamped into [1e-9, 1 - 1e-9]). */
+function zeroModifiedStep(occurrence: number, baseMean: number, baseVariance: number): { step: ZeroModifiedStep; mean: number; variance: number } {
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, occurrence));
+  const positive = 1 - countZero(baseMean, baseVariance);
+  // E[Y] = q E_base[Y] / P_base(Y > 0), E[Y^2] likewise.
+  const c = q / positive;
+  const mean = c * baseMean;
+  const variance = Math.max(0, c * (baseVariance + baseMean * baseMean) - mean * mean);
+  return { step: { occurrence: q, baseMean, baseVariance }, mean, variance };
+}
+
+/** P(0) of the NB with this mean and variance (Poisson when variance <= mean). */
+function countZero(mean: number, variance: number): number {
+  if (variance <= mean * (1 + 1e-9)) return Math.exp(-mean);
+  return Math.exp(((mean * mean) / (variance - mean)) * Math.log(mean / variance));
+}
+
+/**
+ * The zero-modified count law: P(0) = 1 - p, P(k) = c P_base(k) for k >= 1 with c = p / P_base(Y > 0). Its cdf is
+ * 1 - p + c (F_base(k) - P_base(0)), its shortfall E[(Y - x)+] = c E_base[(Y - x)+] for x >= 0, and its q-quantile
+ * 0 for q <= 1 - p, else the base law's quantile at P_base(0) + (q - 1 + p) / c (never below 1).
+ */
+export class ZeroModifiedCount implements Distribution {
+  readonly kind: Family;
+  readonly discrete = true;
+  readonly mean: number;
+  readonly variance: number;
+  private readonly base: Distribution;
+  private readonly zero: number;
+  private readonly c: number;
+  constructor(readonly step: ZeroModifiedStep) {
+    const poisson = step.baseVariance <= step.baseMean * (1 + 1e-9);
+    this.kind = poisson ? 'poisson' : 'negative-binomial';
+    this.base = fitDistribution(this.kind, step.baseMean, step.baseVariance);
+    const moments = zeroModifiedStep(step.occurrence, step.baseMean, step.baseVariance);
+    this.mean = moments.mean;
+    this.variance = moments.variance;
+    this.zero = countZero(step.baseMean, step.baseVariance);
+    this.c = step.occurrence / (1 - this.zero);
+  }
+  density(x: number): number {
+    if (x === 0) return 1 - this.step.occurrence;
+    return x > 0 && Number.isInteger(x) ? this.c * this.base.density(x) : 0;
+  }
+  cdf(x: number): number {
+    if (x < 0) return 0;
+    return Math.min(1, 1 - this.step.occurrence + this.c * Math.max(0, this.base.cdf(x) - this.zero));
+  }
+  survival(x: number): number {
+    if (x < 0) return 1;
+    return x < 1 ? this.step.occurrence : Math.min(1, this.c * this.base.survival(x));
+  }
+  quantile(q: number): number {
+    return zeroModifiedLevel(this.step.occurrence, this.zero, q, (level) => this.base.quantile(level));
+  }
+  loss(x: number): number {
+    return x < 0 ? this.mean - x : this.c * this.base.loss(x);
+  }
+}
+
+/** The q-quantile of the zero-modified law from the base law's quantile function (see ZeroModifiedCount). */
+function zeroModifiedLevel(occurrence: number, zero: number, q: number, baseQuantile: (level: number) => number): number {
+  if (q <= 1 - occurrence) return 0;
+  if (!(q < 1)) return Infinity;
+  const level = Math.min(1 - 1e-15, zero + ((q - 1 + occurrence) * (1 - zero)) / occurrence);
+  return Math.max(1, baseQuantile(level));
 }
 
 /** The law of step j (1-based). */
 export function stepDistribution(p: Predictive, j: number): Distribution {
+  if (p.zeroModified !== undefined) return new ZeroModifiedCount(p.zeroModified);
   return fitDistribution(p.family, p.mean[j - 1]!, p.variance[j - 1]!);
 }
 
@@ -199,7 +301,20 @@ function countQuantiles(variance: number, mean: number, levels: readonly number[
 
 /** Per-step quantiles at each level. */
 export function stepQuantiles(p: Predictive, levels: readonly number[]): QuantileForecast[] {
+  if (p.zeroModified !== undefined) return zeroModifiedTable(p.zeroModified, p.mean.length, levels);
   return quantileTable(p.family, p.mean, p.variance, levels);
+}
+
+/** Quantiles of identical zero-modified steps: the base law's count quantiles at the mapped levels. */
+function zeroModifiedTable(step: ZeroModifiedStep, h: number, levels: readonly number[]): QuantileForecast[] {
+  const zero = countZero(step.baseMean, step.baseVariance);
+  const mapped = levels.map((q) => (q <= 1 - step.occurrence || !(q < 1) ? q : Math.min(1 - 1e-15, zero + ((q - 1 + step.occurrence) * (1 - zero)) / step.occurrence)));
+  const base = quantilesOf(step.baseVariance <= step.baseMean * (1 + 1e-9) ? 'poisson' : 'negative-binomial', step.baseMean, step.baseVariance, mapped);
+  const buffer = new Float64Array(levels.length * h);
+  return levels.map((q, k) => {
+    const value = zeroModifiedLevel(step.occurrence, zero, q, () => base[k]!);
+    return { q, values: buffer.subarray(k * h, (k + 1) * h).fill(value) };
+  });
 }
 
 /** Quantiles of the totals over H = 1..h steps at each level. */
