@@ -15,6 +15,7 @@ import { planColumns, planDefaults, type ChunkResult, type PlanDefaults, type Pl
 import { readDemandFile } from '../demand-files/read.js';
 import type { DemandSet } from '../demand-files/types.js';
 import { exitCodeOf, type ErrorCode } from '../shared/errors.js';
+import { fitOccurrenceModel } from '../forecasting/index.js';
 import { chunkSeries, runJob, type Job } from './forecast-worker.js';
 
 /**
@@ -35,7 +36,7 @@ interface OutputFlags {
   json?: boolean;
   threads?: number;
 }
-type ForecastFlags = parse.ReadFlags & OutputFlags & { horizon: number; quantiles: number[]; method: ForecastSettings['method']; seasonLength?: number };
+type ForecastFlags = parse.ReadFlags & OutputFlags & { horizon: number; quantiles: number[]; method: ForecastSettings['method']; seasonLength?: number; calibrate?: boolean };
 type PlanFlags = parse.ReadFlags & OutputFlags & Partial<PlanDefaults> & {
   demand: 'forecast' | 'history';
   method: ForecastSettings['method'];
@@ -55,7 +56,8 @@ export function registerForecastCommands(program: Command): void {
     .requiredOption('--horizon <H>', 'periods to forecast', parse.positiveInteger)
     .addOption(new Option('--quantiles <list>', 'quantiles to report, comma-separated').argParser(parse.quantileList).default([0.5, 0.8, 0.95], '0.5,0.8,0.95'))
     .option('--method <name>', 'auto (chosen per series) or a method name', parse.method, 'auto' as const)
-    .option('--season-length <M>', 'periods per season (seasonal methods)', parse.positiveInteger);
+    .option('--season-length <M>', 'periods per season (seasonal methods)', parse.positiveInteger)
+    .option('--calibrate', 'auto: learn P(demand > 0) of slow movers from the whole file (its periods up to the forecast origin)');
   withReadFlags(forecast).action((flags: ForecastFlags) => forecastCommand(flags));
   const plan = program
     .command('plan')
@@ -106,6 +108,13 @@ async function forecastCommand(flags: ForecastFlags): Promise<void> {
   const settings: ForecastSettings = { horizon: flags.horizon, quantiles: flags.quantiles, method: flags.method, periodKind: set.periodKind, firstOrdinal: set.firstOrdinal };
   if (flags.seasonLength !== undefined) settings.seasonLength = flags.seasonLength;
   if (flags.train !== undefined) settings.train = flags.train;
+  if (flags.calibrate) {
+    if (flags.method !== 'auto') return failWith('malformed_request', '--calibrate works with --method auto');
+    // Fitted on what the forecasts see: each series up to the origin (--train), never the periods after it.
+    const model = fitOccurrenceModel(set.series.map((s) => (flags.train === undefined ? s.values : s.values.subarray(0, flags.train))), { horizon: flags.horizon });
+    if (model === null) process.stderr.write('--calibrate: too little history to learn from; forecasting uncalibrated\n');
+    else settings.occurrence = model;
+  }
   await writeResults(flags, set, { kind: 'forecast', settings }, forecastColumns(settings));
 }
 

@@ -92,6 +92,28 @@ describe('raincheck plan and forecast on a CSV', () => {
     expect(readFileSync(path('fc-2.csv'), 'utf8')).toBe(readFileSync(path('fc-1.csv'), 'utf8'));
   }, 60_000);
 
+  it('forecast --calibrate learns P(demand) from the file: other quantiles for slow movers, same means, same bytes on workers', async () => {
+    const input = writeWide('wide-cal.csv', 60);
+    const args = ['forecast', '--input', input, '--horizon', '2', '--train', '36', '--quantiles', '0.5,0.9,0.99'];
+    const [plain, single, pooled, named] = await Promise.all([
+      cli(...args, '--out', path('cal-0.csv')),
+      cli(...args, '--calibrate', '--threads', '0', '--out', path('cal-1.csv')),
+      cli(...args, '--calibrate', '--threads', '2', '--out', path('cal-2.csv')),
+      cli(...args, '--calibrate', '--method', 'ses', '--out', path('cal-3.csv')),
+    ]);
+    for (const run of [plain, single, pooled]) expect(run.status, run.stderr).toBe(0);
+    const before = body(path('cal-0.csv')).map(splitCsvLine);
+    const after = body(path('cal-1.csv')).map(splitCsvLine);
+    expect(after.map((r) => r[3])).toEqual(before.map((r) => r[3])); // the means do not move
+    const changed = after.filter((r, i) => r.slice(5, 8).join() !== before[i]!.slice(5, 8).join());
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.every((r) => r[9] === 'intermittent' || r[9] === 'lumpy')).toBe(true);
+    expect(readFileSync(path('cal-2.csv'), 'utf8')).toBe(readFileSync(path('cal-1.csv'), 'utf8'));
+    expect(named.status).toBe(64);
+    expect(named.stderr).toMatch(/--calibrate works with --method auto/);
+    expect(existsSync(path('cal-3.csv'))).toBe(false);
+  }, 60_000);
+
   it('plan reads order lines and writes CSV to stdout without --out', async () => {
     const orders = [
       'invoice,stock_code,description,quantity,invoice_date,unit_price,customer_id,country',
