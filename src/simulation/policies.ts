@@ -97,26 +97,42 @@ export function forecastFamily(spec: ForecastPolicySpec, settings?: readonly num
   const { model, kind, measure } = spec;
   const law = spec.law ?? 'normal';
   if (measure === 'exchange' && kind !== 'RS') throw new RangeError(`the exchange measure is for RS policies, got ${kind}`);
+  const swept = settings ?? (measure === 'exchange' ? defaultExchangeRates : defaultTargets);
+  const name = `${model}${law === 'normal' ? '' : `+${law}`}/${kind}/${measure}`;
   return {
-    name: `${model}${law === 'normal' ? '' : `+${law}`}/${kind}/${measure}`,
+    name,
     knob: measure === 'fill' ? 'fill-rate target' : measure === 'cycle' ? 'cycle-service-level target' : 'units of fill per unit-period of stock',
-    settings: settings ?? (measure === 'exchange' ? defaultExchangeRates : defaultTargets),
+    settings: swept,
     prepare(item, ctx) {
       const protection = item.leadTime + ctx.review;
       const next = demandModel(model, protection, law);
-      // Views by history length: every setting replays the same reviews, and the model only moves forward.
+      // Per review (by history length): every setting replays the same reviews, and the model only moves forward.
       const views = new Map<number, DemandView>();
       const viewAt = (history: Float64Array): DemandView => {
         let v = views.get(history.length);
         if (v === undefined) views.set(history.length, (v = next(history)));
         return v;
       };
-      if (measure === 'exchange') return (lambda) => (history) => ({ kind: 'RS', orderUpTo: exchangeLevel(viewAt(history), item.leadTime, ctx.review, lambda) });
-      if (law === 'compound') {
-        if (kind !== 'RS' || measure !== 'fill') throw new RangeError('the compound law is for RS policies with a fill-rate target or exchange');
-        return (level) => (history) => ({ kind: 'RS', orderUpTo: fillLevel(viewAt(history), item.leadTime, ctx.review, level) });
+      if (kind === 'RS' && measure !== 'cycle') {
+        // One scan over S gives the level of every setting at a review: the sweep costs what one setting costs.
+        const levels = new Map<number, number[]>();
+        const levelsAt = (history: Float64Array): number[] => {
+          let l = levels.get(history.length);
+          if (l === undefined) {
+            const v = viewAt(history);
+            l = measure === 'fill' ? fillLevels(v, item.leadTime, ctx.review, swept) : exchangeLevels(v, item.leadTime, ctx.review, swept);
+            levels.set(history.length, l);
+          }
+          return l;
+        };
+        return (setting) => {
+          const k = swept.indexOf(setting);
+          if (k < 0) throw new RangeError(`${name}: ${setting} is not one of its settings`);
+          return (history) => ({ kind: 'RS', orderUpTo: levelsAt(history)[k]! });
+        };
       }
-      return (level) => (history) => ruleFor(viewAt(history), item, ctx, kind, measure, level);
+      if (law === 'compound') throw new RangeError('the compound law is for RS policies with a fill-rate target or exchange');
+      return (level) => (history) => ruleFor(viewAt(history), item, ctx, kind, measure as 'fill' | 'cycle', level);
     },
   };
 }
@@ -151,33 +167,53 @@ function ruleFor(v: DemandView, item: PlanItem, ctx: PolicyContext, kind: Policy
  * first S where (fill gained / R) < lambda x (time held).
  */
 export function exchangeLevel(v: DemandView, lead: number, review: number, lambda: number): number {
-  const m = v.perPeriod.mean;
-  if (!(m > 0)) return 0;
+  return exchangeLevels(v, lead, review, [lambda])[0]!;
+}
+
+/** exchangeLevel for several lambdas at once (one scan over S; any order of lambdas). */
+export function exchangeLevels(v: DemandView, lead: number, review: number, lambdas: readonly number[]): number[] {
+  const out = lambdas.map(() => 0);
+  if (!(v.perPeriod.mean > 0)) return out;
   const total = demandOver(v, lead + review);
   const before = lead > 0 ? demandOver(v, lead) : null;
   const limit = Math.ceil(total.quantile(0.9999)) + 1;
-  for (let S = 0; S <= limit; S++) {
+  // Largest lambda first: each smaller one stops at the same S or later.
+  const order = lambdas.map((_, i) => i).sort((a, b) => lambdas[b]! - lambdas[a]!);
+  let next = 0;
+  for (let S = 0; S <= limit && next < order.length; S++) {
     const gained = total.survival(S) - (before ? before.survival(S) : 0);
-    if (gained / review < lambda * total.cdf(S)) return S;
+    const held = total.cdf(S);
+    while (next < order.length && gained / review < lambdas[order[next]!]! * held) out[order[next++]!] = S;
   }
-  return limit;
+  while (next < order.length) out[order[next++]!] = limit;
+  return out;
 }
 
 /**
  * The smallest order-up-to level whose expected fill rate reaches the target, for any law of demand: units short
  * per cycle E[(D_{L+R} - S)+] - E[(D_L - S)+] over the R periods' mean demand (Silver, Pyke & Thomas 2017, eq. 6.24).
+ * Whole units: the same level as planning's planRS rounded up, for every family.
  */
 export function fillLevel(v: DemandView, lead: number, review: number, target: number): number {
+  return fillLevels(v, lead, review, [target])[0]!;
+}
+
+/** fillLevel for several targets at once (one scan over S; any order of targets). */
+export function fillLevels(v: DemandView, lead: number, review: number, targets: readonly number[]): number[] {
+  const out = targets.map(() => 0);
   const m = v.perPeriod.mean;
-  if (!(m > 0)) return 0;
+  if (!(m > 0)) return out;
   const total = demandOver(v, lead + review);
   const before = lead > 0 ? demandOver(v, lead) : null;
   const limit = Math.ceil(total.quantile(0.99999)) + 1;
-  for (let S = 0; S <= limit; S++) {
-    const short = total.loss(S) - (before ? before.loss(S) : 0);
-    if (1 - short / (m * review) >= target) return S;
+  const order = targets.map((_, i) => i).sort((a, b) => targets[a]! - targets[b]!);
+  let next = 0;
+  for (let S = 0; S <= limit && next < order.length; S++) {
+    const fill = 1 - (total.loss(S) - (before ? before.loss(S) : 0)) / (m * review);
+    while (next < order.length && fill >= targets[order[next]!]!) out[order[next++]!] = S;
   }
-  return limit;
+  while (next < order.length) out[order[next++]!] = limit;
+  return out;
 }
 
 /**
