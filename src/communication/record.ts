@@ -36,9 +36,9 @@ async function writeMessages(ctx: AppContext, tx: Tx, partial: readonly PartialF
   pending.delete(tx);
   const { version, playbook } = await activePlaybook(ctx, tx);
   const subscriptions = await matchingSubscriptions(ctx, tx);
-  // Facts from re-promising carry only their backorder: each stands for its own order until its owner is looked
-  // up, and only the facts that make a message are looked up (most re-promises move dates earlier, which the
-  // default playbook does not announce). Drafts of one order are then merged.
+  // A fact may carry only its backorder (re-promising carries the owner too, read with the queue): it stands for
+  // its own order until its owner is looked up, and only the facts that make a message are looked up. Drafts of
+  // one order are then merged.
   const provisional = partial.map((f): Fact => (f.orderId && f.customerId ? (f as Fact) : { ...f, orderId: `?${f.backorderId}`, customerId: '' }));
   const drafts = draftMessages(playbook, provisional);
   const hooked = provisional.filter((f) => subscriptions.some((s) => s.types.has('*') || s.types.has(f.type)));

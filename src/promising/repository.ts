@@ -7,6 +7,8 @@ import type { WaitingDemand } from '../allocation/strategies.js';
 /** A waiting backorder as the projection takes it, with what is stored of its current promise. */
 export interface QueuedBackorder extends WaitingDemand {
   skuId: string;
+  /** Whose backorder it is: the facts of a changed promise carry them, so messages need no lookup. */
+  customerId: string;
   promisedDate: string | null;
   promiseKey: string | null;
 }
@@ -15,7 +17,7 @@ export interface QueuedBackorder extends WaitingDemand {
 export async function waitingQueue(store: Store, tx: Tx, skuIds: readonly string[] | 'all', withTier = true): Promise<QueuedBackorder[]> {
   let q = tx
     .selectFrom('backorder as b')
-    .select(['b.id', 'b.sku_id', 'b.warehouse_id', 'b.flexible', 'b.placed_at', 'b.promised_date', 'b.promise_key'])
+    .select(['b.id', 'b.sku_id', 'b.warehouse_id', 'b.flexible', 'b.placed_at', 'b.promised_date', 'b.promise_key', 'b.order_id', 'b.customer_id'])
     .select(sql<number>`b.quantity - b.allocated - b.fulfilled - b.cancelled`.as('waiting'))
     .where('b.status', 'in', ['open', 'partially_allocated'])
     .orderBy('b.placed_at')
@@ -29,15 +31,16 @@ export async function waitingQueue(store: Store, tx: Tx, skuIds: readonly string
   const rows = await store.selectArrays(tx, query);
   return rows.map((r) => ({
     backorderId: r[0] as string,
-    orderId: '',
+    orderId: r[7] as string,
+    customerId: r[8] as string,
     skuId: r[1] as string,
     warehouseId: r[2] as string,
     flexible: Number(r[3]) === 1,
     placedAt: r[4] as string,
     promisedDate: r[5] as string | null,
     promiseKey: r[6] as string | null,
-    waiting: Number(r[7]),
-    customerTier: Number(r[8]),
+    waiting: Number(r[9]),
+    customerTier: Number(r[10]),
   }));
 }
 

@@ -102,7 +102,7 @@ export type PromiseMap = Map<string, ProjectedPromise>;
 async function recordPromises(
   ctx: AppContext,
   tx: Tx,
-  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'backorderId' | 'skuId' | 'waiting' | 'promisedDate' | 'promiseKey'>>,
+  rows: ReadonlyMap<string, Pick<repo.QueuedBackorder, 'backorderId' | 'orderId' | 'customerId' | 'skuId' | 'waiting' | 'promisedDate' | 'promiseKey'>>,
   promises: readonly ProjectedPromise[],
   cause: PromiseCause,
 ): Promise<number> {
@@ -127,7 +127,7 @@ async function recordPromises(
       : { from: row.promisedDate, to: p.date, confidence, confirmed: p.confirmed, basis: p.basis, cause, waiting: row.waiting };
     const id = ctx.ids.next('bev');
     events.push({ id, backorder_id: row.backorderId, type, data: JSON.stringify(data), created_at: now });
-    facts.push({ id, type, at: now, backorderId: row.backorderId, skuId: row.skuId, data });
+    facts.push({ id, type, at: now, backorderId: row.backorderId, orderId: row.orderId, customerId: row.customerId, skuId: row.skuId, data });
   }
   await repo.writePromises(tx, writes);
   // A supplier-wide delay moves thousands of dates: the store's bulk path, not the query builder.

@@ -27,19 +27,19 @@ export function promiseView(p: ProjectedPromise | undefined): PromiseView {
 
 /** The stored form of a promise: rounded confidence, basis as JSON, and the fingerprint of all of it. */
 export function storedPromise(p: ProjectedPromise): StoredPromise {
-  // Backorders served by the same lot share basis, date and confidence: build their stored form once.
-  const shared = storedByBasis.get(p.basis) ?? storedByBasis.set(p.basis, new Map()).get(p.basis)!;
-  const id = `${p.date}|${p.confidence}|${p.confirmed}`;
-  let stored = shared.get(id);
-  if (!stored) {
-    stored = buildStored(p);
-    shared.set(id, stored);
-  }
+  // Backorders served by the same lot share basis, date and confidence: build their stored form once. A lot
+  // yields only a few distinct (date, confidence, confirmed), so a short list beats building a string key for
+  // each of the tens of thousands of promises a re-projection checks.
+  let shared = storedByBasis.get(p.basis);
+  if (shared === undefined) storedByBasis.set(p.basis, (shared = []));
+  for (const entry of shared) if (entry.date === p.date && entry.confidence === p.confidence && entry.confirmed === p.confirmed) return entry.stored;
+  const stored = buildStored(p);
+  shared.push({ date: p.date, confidence: p.confidence, confirmed: p.confirmed, stored });
   return stored;
 }
 
 type StoredPromise = ReturnType<typeof buildStored>;
-const storedByBasis = new WeakMap<object, Map<string, StoredPromise>>();
+const storedByBasis = new WeakMap<object, { date: string | null; confidence: number; confirmed: boolean; stored: StoredPromise }[]>();
 
 function buildStored(p: ProjectedPromise) {
   const confidence = Math.round(p.confidence * 1000) / 1000;

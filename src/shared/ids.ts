@@ -25,6 +25,9 @@ function encodeTime(ms: number): string {
 export function createIdGenerator(nowMs: () => number, randomBytes: (n: number) => Uint8Array): IdGenerator {
   let lastMs = -1;
   let lastRandom: number[] = [];
+  // A bulk change makes thousands of ids in one millisecond: its time part is encoded once, not per id.
+  let encodedMs = -1;
+  let encodedTime = '';
   return {
     next(prefix) {
       const ms = nowMs();
@@ -35,7 +38,13 @@ export function createIdGenerator(nowMs: () => number, randomBytes: (n: number) 
         lastMs = ms;
         lastRandom = Array.from(randomBytes(16), (b) => b % 32);
       }
-      return `${prefix}_${encodeTime(lastMs)}${lastRandom.map((d) => alphabet[d]).join('')}`;
+      if (encodedMs !== lastMs) {
+        encodedMs = lastMs;
+        encodedTime = encodeTime(lastMs);
+      }
+      let random = '';
+      for (const d of lastRandom) random += alphabet[d];
+      return `${prefix}_${encodedTime}${random}`;
     },
   };
 }
