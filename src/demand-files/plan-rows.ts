@@ -29,6 +29,13 @@ export interface PlanDefaults {
 
 export const planDefaults: PlanDefaults = { leadTime: 1, leadTimeSd: 0, unitCost: 1, orderCost: 10, holdingRate: 0.25, minOrderQty: 0, packSize: 1 };
 
+/** The defaults with the ones given (e.g. by command-line flags) put in. */
+export function planDefaultsWith(given: Partial<PlanDefaults>): PlanDefaults {
+  const out: PlanDefaults = { ...planDefaults };
+  for (const key of Object.keys(planDefaults) as (keyof PlanDefaults)[]) out[key] = given[key] ?? planDefaults[key];
+  return out;
+}
+
 export interface PlanSettings {
   policy: PolicyKind;
   /** Periods between reviews; 0 = continuous review ((s, Q) and (s, S) only). */
@@ -126,17 +133,30 @@ export function planChunk(series: readonly DemandSeries[], settings: PlanSetting
   return { text, failures, tally };
 }
 
-function policyInputs(a: Attributes, settings: PlanSettings, d: PlanDemand, lead: number): PolicyInputs {
-  const def = settings.defaults;
+/** A series' economics: its attribute where the file has one, else the default (holding cost: rate x unit cost). */
+export function seriesEconomics(a: Attributes, def: PlanDefaults) {
   const unitCost = a.unit_cost ?? def.unitCost;
+  return {
+    leadTime: a.lead_time ?? def.leadTime,
+    leadTimeSd: a.lead_time_sd ?? def.leadTimeSd,
+    unitCost,
+    orderCost: a.order_cost ?? def.orderCost,
+    holdingCostPerYear: a.holding_cost ?? def.holdingRate * unitCost,
+    minOrder: a.min_order_qty ?? def.minOrderQty,
+    packSize: a.pack_size ?? def.packSize,
+  };
+}
+
+function policyInputs(a: Attributes, settings: PlanSettings, d: PlanDemand, lead: number): PolicyInputs {
+  const e = seriesEconomics(a, settings.defaults);
   return {
     family: d.family,
     dailyDemand: { mean: d.mean, variance: d.variance },
-    leadTime: { meanDays: lead, sdDays: a.lead_time_sd ?? def.leadTimeSd },
-    orderCost: a.order_cost ?? def.orderCost,
-    holdingCostPerUnitYear: a.holding_cost ?? def.holdingRate * unitCost,
-    minimumOrder: a.min_order_qty ?? def.minOrderQty,
-    packSize: a.pack_size ?? def.packSize,
+    leadTime: { meanDays: lead, sdDays: e.leadTimeSd },
+    orderCost: e.orderCost,
+    holdingCostPerUnitYear: e.holdingCostPerYear,
+    minimumOrder: e.minOrder,
+    packSize: e.packSize,
     daysPerYear: settings.periodsPerYear,
   };
 }

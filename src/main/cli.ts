@@ -13,6 +13,7 @@ import { loadPlaybookFile } from '../communication/playbook/load.js';
 import { activePlaybook, storePlaybook } from '../communication/playbook/active.js';
 import type { AppContext } from './context.js';
 import { registerForecastCommands } from './forecast-commands.js';
+import { registerSimulateCommand } from './simulate-command.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
 
@@ -182,5 +183,6 @@ program
   });
 
 registerForecastCommands(program);
+registerSimulateCommand(program);
 
 await program.parseAsync(process.argv);

@@ -11,7 +11,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { forecastColumns, type ForecastSettings } from '../demand-files/forecast-rows.js';
 import * as parse from '../demand-files/options.js';
 import { periodsPerYearOf } from '../demand-files/periods.js';
-import { planColumns, planDefaults, type ChunkResult, type PlanDefaults, type PlanSettings } from '../demand-files/plan-rows.js';
+import { planColumns, planDefaults, planDefaultsWith, type ChunkResult, type PlanDefaults, type PlanSettings } from '../demand-files/plan-rows.js';
 import { readDemandFile } from '../demand-files/read.js';
 import type { DemandSet } from '../demand-files/types.js';
 import { exitCodeOf, type ErrorCode } from '../shared/errors.js';
@@ -81,6 +81,16 @@ export function registerForecastCommands(program: Command): void {
 }
 
 function withReadFlags(cmd: Command): Command {
+  return withInputFlags(cmd)
+    .option('--train <N>', 'use only the first N periods (forecast: report the rest as actual)', parse.positiveInteger)
+    .option('--out <file>', 'write the CSV here (default: stdout)')
+    .option('--json', 'with --out: print the summary as JSON')
+    .addOption(new Option('--threads <n>', 'worker threads (0: none); default one per core for large inputs').argParser(parseThreads).hideHelp())
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodeOf('malformed_request')));
+}
+
+/** The flags that say how to read a demand file (every command that reads one: forecast, plan, simulate). */
+export function withInputFlags(cmd: Command): Command {
   return cmd
     .requiredOption('--input <file>', 'demand CSV, plain or gzip')
     .addOption(new Option('--format <format>', 'input format (default: detected from the header)').choices(['wide', 'long', 'orders']))
@@ -93,12 +103,7 @@ function withReadFlags(cmd: Command): Command {
     .addOption(new Option('--period <grain>', 'orders: sum per day, week (ISO) or month').choices(['day', 'week', 'month']).default('week'))
     .addOption(new Option('--cancellations <rule>', 'orders: skip C... invoices, or subtract them').choices(['skip', 'subtract']).default('skip'))
     .addOption(new Option('--missing <rule>', 'long: a period without a row is not observed (nan) or zero').choices(['nan', 'zero']).default('nan'))
-    .option('--exclude <ids>', 'series ids to leave out, comma-separated', parse.idList)
-    .option('--train <N>', 'use only the first N periods (forecast: report the rest as actual)', parse.positiveInteger)
-    .option('--out <file>', 'write the CSV here (default: stdout)')
-    .option('--json', 'with --out: print the summary as JSON')
-    .addOption(new Option('--threads <n>', 'worker threads (0: none); default one per core for large inputs').argParser(parseThreads).hideHelp())
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodeOf('malformed_request')));
+    .option('--exclude <ids>', 'series ids to leave out, comma-separated', parse.idList);
 }
 
 async function forecastCommand(flags: ForecastFlags): Promise<void> {
@@ -127,8 +132,7 @@ async function planCommand(flags: PlanFlags): Promise<void> {
   const periodsPerYear = flags.periodsPerYear ?? periodsPerYearOf(set.periodKind);
   if (periodsPerYear === null) return failWith('malformed_request', 'plan: the file has integer periods; say how many make a year with --periods-per-year');
   const target = { measure: flags.serviceType === 'cycle' ? 'cycle-service-level' : 'fill-rate', level: flags.service } as const;
-  const defaults: PlanDefaults = { ...planDefaults };
-  for (const key of Object.keys(planDefaults) as (keyof PlanDefaults)[]) defaults[key] = flags[key] ?? planDefaults[key];
+  const defaults = planDefaultsWith(flags);
   const { method, seasonLength } = flags;
   const demand: PlanSettings['demand'] =
     flags.demand === 'history' ? { source: 'history' } : seasonLength === undefined ? { source: 'forecast', method } : { source: 'forecast', method, seasonLength };

@@ -69,11 +69,13 @@ function smootherModel(name: SmootherName, law: LawName): DemandModel {
   let squares = 0;
   let errors = 0;
   const sizes: number[] = [];
+  let whole = true;
   return (history) => {
     for (; seen < history.length; seen++) {
       const v = history[seen]!;
       if (v !== v) continue;
-      if (v > 0) sizes.push(Math.round(v));
+      if (v > 0) sizes.push(v);
+      if (!Number.isInteger(v)) whole = false;
       if (forecast === forecast) {
         const e = v - forecast;
         // The first errors are averaged, then smoothed: a single early error would otherwise set the spread.
@@ -85,7 +87,8 @@ function smootherModel(name: SmootherName, law: LawName): DemandModel {
     const mean = forecast === forecast ? Math.max(0, forecast) : 0;
     const variance = mse === mse ? mse : mean;
     if (law === 'normal') return { family: 'normal', perPeriod: { mean, variance } };
-    if (law === 'compound' && sizes.length > 0 && mean > 0) {
+    // The compound law counts whole units; quantities like 0.4 (metres, kilograms) keep the count law's moments.
+    if (law === 'compound' && whole && sizes.length > 0 && mean > 0) {
       const law = empiricalSizes(sizes);
       return { family: 'negative-binomial', perPeriod: { mean, variance }, compound: { occasionsPerPeriod: mean / law.mean, sizes: law } };
     }

@@ -42,7 +42,8 @@ export interface PolicyFamily {
 }
 
 export const defaultTargets = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
-const coverSettings = [0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12];
+// Periods of cover up to a year of weekly demand: weekly data with lead times of 8-17 weeks needs far more than 12.
+const coverSettings = [0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 16, 20, 26, 39, 52];
 const minmaxSettings = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6];
 
 /** Mean of the last (up to) 12 observed periods of a history. */
@@ -76,7 +77,8 @@ export function minmaxFamily(settings: readonly number[] = minmaxSettings): Poli
     prepare: (item, ctx) => (k) => (history) => {
       const avg = recentAverage(history);
       const min = Math.ceil(k * avg * (item.leadTime + ctx.review) - 1e-9);
-      return { kind: 'sS', reorderPoint: min, orderUpTo: min + Math.max(1, Math.ceil(avg * ctx.review - 1e-9)) };
+      // No recent demand, no stock (as cover); else at least one unit above the min.
+      return { kind: 'sS', reorderPoint: min, orderUpTo: avg > 0 ? min + Math.max(1, Math.ceil(avg * ctx.review - 1e-9)) : 0 };
     },
   };
 }
@@ -222,18 +224,22 @@ export function fillLevels(v: DemandView, lead: number, review: number, targets:
  * optional `:a,b,c` sets the knob's values. Throws a RangeError naming what is wrong.
  */
 export function parsePolicySpec(spec: string): PolicyFamily {
-  const [name = '', values] = spec.split(':');
-  const settings = values === undefined ? undefined : values.split(',').map((s) => Number(s.trim()));
-  if (settings?.some((s) => !Number.isFinite(s) || s < 0)) throw new RangeError(`policy '${spec}': settings must be non-negative numbers`);
+  const parts = spec.split(':');
+  if (parts.length > 2) throw new RangeError(`policy '${spec}': one ':' at most, before the settings`);
+  const [name = '', values] = parts;
+  const settings = values === undefined ? undefined : values.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
+  if (settings?.some((v) => !Number.isFinite(v) || v <= 0)) throw new RangeError(`policy '${spec}': settings must be positive numbers, separated by commas`);
   if (name === 'cover') return coverFamily(settings);
   if (name === 'minmax') return minmaxFamily(settings);
   const m = /^([a-z]+)(\+count|\+compound)?\/(RS|sS|sQ)\/(fill|cycle|exchange)$/.exec(name);
   if (m === null || !(demandModelNames as readonly string[]).includes(m[1]!)) {
-    throw new RangeError(`policy '${spec}': expected cover, minmax or <model>[+count]/<RS|sS|sQ>/<fill|cycle|exchange> with model one of ${demandModelNames.join(', ')}`);
+    throw new RangeError(`policy '${spec}': expected cover, minmax or <model>[+count|+compound]/<RS|sS|sQ>/<fill|cycle|exchange> with model one of ${demandModelNames.join(', ')}`);
   }
-  const measure = m[4] as ServiceMeasure;
-  if (measure !== 'exchange' && settings?.some((s) => !(s > 0 && s < 1))) throw new RangeError(`policy '${spec}': service targets must be in (0, 1)`);
-  if (measure === 'exchange' && m[3] !== 'RS') throw new RangeError(`policy '${spec}': the exchange measure is for RS policies`);
-  const law: LawName = m[2] === undefined ? 'normal' : (m[2].slice(1) as LawName);
-  return forecastFamily({ model: m[1] as DemandModelName, law, kind: m[3] as PolicyKind, measure }, settings);
+  const [, model, lawPart, kind, measure] = m as unknown as [string, DemandModelName, string | undefined, PolicyKind, ServiceMeasure];
+  const law: LawName = lawPart === undefined ? 'normal' : (lawPart.slice(1) as LawName);
+  if (measure !== 'exchange' && settings?.some((v) => !(v < 1))) throw new RangeError(`policy '${spec}': service targets must be in (0, 1)`);
+  if (measure === 'exchange' && kind !== 'RS') throw new RangeError(`policy '${spec}': the exchange measure is for RS policies`);
+  if (model === 'auto' && law !== 'normal') throw new RangeError(`policy '${spec}': auto brings its own law (negative binomial, gamma or normal); +${law} is for the smoothers`);
+  if (law === 'compound' && (kind !== 'RS' || measure === 'cycle')) throw new RangeError(`policy '${spec}': the compound law is for RS policies with fill or exchange`);
+  return forecastFamily({ model, law, kind, measure }, settings);
 }
