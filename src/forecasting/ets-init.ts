@@ -11,6 +11,7 @@
  * R's ets() then optimises these states together with the smoothing parameters; Holt-Winters here keeps them
  * (see holt-winters.ts). Missing values are skipped by every mean and regression.
  */
+import { solveLinear } from './linear.js';
 import type { SeasonType } from './ets-filter.js';
 import type { EtsState } from './types.js';
 
@@ -175,31 +176,4 @@ function meanOf(y: Float64Array, k: number): number {
     }
   }
   return sum / n;
-}
-
-/** Solves A x = b for a small dense system by Gaussian elimination with partial pivoting (A is p x p, row-major). */
-function solveLinear(a: Float64Array, b: Float64Array, p: number): Float64Array {
-  const m = Float64Array.from(a);
-  const x = Float64Array.from(b);
-  for (let c = 0; c < p; c++) {
-    let piv = c;
-    for (let r = c + 1; r < p; r++) if (Math.abs(m[r * p + c]!) > Math.abs(m[piv * p + c]!)) piv = r;
-    if (piv !== c) {
-      for (let j = 0; j < p; j++) [m[c * p + j], m[piv * p + j]] = [m[piv * p + j]!, m[c * p + j]!];
-      [x[c], x[piv]] = [x[piv]!, x[c]!];
-    }
-    const d = m[c * p + c]!;
-    for (let r = c + 1; r < p; r++) {
-      const f = m[r * p + c]! / d;
-      if (f === 0) continue;
-      for (let j = c; j < p; j++) m[r * p + j] = m[r * p + j]! - f * m[c * p + j]!;
-      x[r] = x[r]! - f * x[c]!;
-    }
-  }
-  for (let c = p - 1; c >= 0; c--) {
-    let s = x[c]!;
-    for (let j = c + 1; j < p; j++) s -= m[c * p + j]! * x[j]!;
-    x[c] = s / m[c * p + c]!;
-  }
-  return x;
 }

@@ -22,6 +22,7 @@
  * and 0.530 for P(Y > 0) of the uncalibrated NB; fewer features (TSB speeds only, or two speeds and the run)
  * did worse, a step-ahead feature and weighting by the SPL's 1 / scale did not help.
  */
+import { solveLinear } from './linear.js';
 
 /** Coefficients of the logistic regression on `occurrenceFeatures` (intercept first). */
 export interface OccurrenceModel {
@@ -175,7 +176,7 @@ function logisticRegression(rows: readonly number[], hits: readonly number[], tr
       hessian[a * p + a] = hessian[a * p + a]! + RIDGE;
     }
     for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) hessian[a * p + b] = hessian[b * p + a]!;
-    const step = solve(hessian, gradient, p);
+    const step = solveLinear(hessian, gradient, p);
     let largest = 0;
     for (let a = 0; a < p; a++) {
       beta[a] = beta[a]! + step[a]!;
@@ -184,34 +185,4 @@ function logisticRegression(rows: readonly number[], hits: readonly number[], tr
     if (largest < 1e-9) break;
   }
   return [...beta];
-}
-
-/** Solves A x = b (A symmetric positive definite, p x p) by Gaussian elimination with partial pivoting. */
-function solve(matrix: Float64Array, rhs: Float64Array, p: number): Float64Array {
-  const a = Float64Array.from(matrix);
-  const b = Float64Array.from(rhs);
-  for (let i = 0; i < p; i++) {
-    let pivot = i;
-    for (let r = i + 1; r < p; r++) if (Math.abs(a[r * p + i]!) > Math.abs(a[pivot * p + i]!)) pivot = r;
-    if (pivot !== i) {
-      for (let c = 0; c < p; c++) [a[i * p + c], a[pivot * p + c]] = [a[pivot * p + c]!, a[i * p + c]!];
-      [b[i], b[pivot]] = [b[pivot]!, b[i]!];
-    }
-    const d = a[i * p + i]!;
-    if (d === 0) continue;
-    for (let r = i + 1; r < p; r++) {
-      const f = a[r * p + i]! / d;
-      if (f === 0) continue;
-      for (let c = i; c < p; c++) a[r * p + c] = a[r * p + c]! - f * a[i * p + c]!;
-      b[r] = b[r]! - f * b[i]!;
-    }
-  }
-  const x = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = b[i]!;
-    for (let c = i + 1; c < p; c++) s -= a[i * p + c]! * x[c]!;
-    const d = a[i * p + i]!;
-    x[i] = d === 0 ? 0 : s / d;
-  }
-  return x;
 }

@@ -1,32 +1,13 @@
 /** `raincheck forecast` and `raincheck plan` run as a user runs them, on CSV files this test writes. */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { splitCsvLine } from '../../src/demand-files/csv.js';
+import { cli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'raincheck-forecast-cli-'));
 const path = (name: string) => join(dir, name);
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npx tsx src/main/cli.ts ...args`; asynchronous so independent runs overlap. */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/main/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** A wide weekly file shaped like the MAN data: attributes under their own names, 40 weeks, some cells empty. */
 function writeWide(name: string, seriesCount: number): string {
