@@ -2,7 +2,8 @@
 // the spec parser's accepted and refused forms.
 import { describe, expect, it } from 'vitest';
 import { demandModel, type DemandView } from './demand-models.js';
-import { coverFamily, exchangeLevel, fillLevel, minmaxFamily, parsePolicySpec, type PlanItem, type PolicyContext } from './policies.js';
+import { coverFamily, exchangeLevel, fillLevel, fillLevels, minmaxFamily, parsePolicySpec, type PlanItem, type PolicyContext } from './policies.js';
+import { demandOver } from './demand-models.js';
 
 const ctx: PolicyContext = { review: 1, periodsPerYear: 12 };
 const item = (leadTime: number): PlanItem => ({ id: 'i', demand: new Float64Array(0), leadTime, unitCost: 1, orderCost: 10, holdingCostPerYear: 0.25 });
@@ -69,6 +70,27 @@ function poissonCdf(m: number, S: number): number {
 }
 
 describe('fillLevel', () => {
+  it('large levels (the galloping search) are the smallest S reaching each target, as a scan from 0 finds them', () => {
+    for (const v of [
+      { family: 'negative-binomial', perPeriod: { mean: 120, variance: 2400 } },
+      { family: 'normal', perPeriod: { mean: 300, variance: 9e4 } },
+      { family: 'poisson', perPeriod: { mean: 40, variance: 40 } },
+    ] as DemandView[]) {
+      const [L, R] = [8, 1];
+      const total = demandOver(v, L + R);
+      const before = demandOver(v, L);
+      const fill = (S: number) => 1 - (total.loss(S) - before.loss(S)) / v.perPeriod.mean;
+      const targets = [0.99, 0.5, 0.9, 0.95, 0.999];
+      const scanned = targets.map((t) => {
+        let S = 0;
+        while (fill(S) < t) S++;
+        return S;
+      });
+      expect(fillLevels(v, L, R, targets), v.family).toEqual(scanned);
+      expect(Math.min(...scanned)).toBeGreaterThan(64);
+    }
+  });
+
   it('Poisson: the smallest S with 1 - (E[(D2 - S)+] - E[(D1 - S)+]) / 1 >= target', () => {
     // By the sums: fill(S) = 0, 0.2325, 0.5623, 0.8053, 0.9292, 0.9782, 0.9942 for S = 0..6.
     const fill = (S: number) => 1 - (poissonLoss(2, S) - poissonLoss(1, S));
