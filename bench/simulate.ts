@@ -27,8 +27,10 @@ import { periodsPerYearOf } from '../src/demand-files/periods.js';
 import { chartPng } from '../src/simulation/png.js';
 import { parsePolicySpec, type PlanItem, type PolicyFamily } from '../src/simulation/policies.js';
 import {
-  backorderedAt, bestRule, buildReport, compareAt, num, pct, reportHtml, settingLabel, tradeoffCharts, type FamilyReport, type InventoryMeasure, type RunDescription, type SimulationReport,
+  backorderedAt, bestRule, buildReport, compareAt, num, pct, settingLabel, type FamilyReport, type InventoryMeasure, type RunDescription, type SimulationReport,
 } from '../src/simulation/report.js';
+import { tradeoffCharts } from '../src/simulation/chart.js';
+import { reportHtml } from '../src/simulation/html.js';
 import { emptyTotals, mergeTotals, runPanel, type RunOptions, type SettingResult } from '../src/simulation/run.js';
 import { reduction } from '../src/simulation/summary.js';
 import { carpartsItems, manItems, type ItemPanel } from './lib/simulate-data.js';

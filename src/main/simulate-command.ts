@@ -20,9 +20,11 @@ import { planDefaults, planDefaultsWith, seriesEconomics, type PlanDefaults } fr
 import { readDemandFile } from '../demand-files/read.js';
 import type { DemandSeries } from '../demand-files/types.js';
 import { exitCodeOf, type ErrorCode } from '../shared/errors.js';
+import { tradeoffCharts } from '../simulation/chart.js';
+import { reportHtml } from '../simulation/html.js';
 import { chartPng } from '../simulation/png.js';
 import { parsePolicySpec, type PlanItem, type PolicyFamily } from '../simulation/policies.js';
-import { buildReport, collectWorstSeries, inventoryMeasureOf, num, pct, reportHtml, seriesColumns, settingLabel, seriesRows, tradeoffCharts, type RunDescription, type SeriesFilter, type WorstSeries } from '../simulation/report.js';
+import { buildReport, collectWorstSeries, inventoryMeasureOf, num, pct, seriesColumns, settingLabel, seriesRows, type RunDescription, type SeriesFilter, type WorstSeries } from '../simulation/report.js';
 import { emptyTotals, mergeTotals, runPanel, type RunOptions, type SettingResult } from '../simulation/run.js';
 
 export const defaultPolicies = ['cover', 'minmax', 'tsb/RS/fill', 'auto/RS/fill'];

@@ -3,7 +3,7 @@
 import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Canvas, chartPng, crc32, encodePng } from './png.js';
-import type { ChartModel } from './report.js';
+import type { ChartModel } from './chart.js';
 
 interface Decoded {
   width: number;

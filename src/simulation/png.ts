@@ -7,7 +7,7 @@
  * Lines are drawn last-family-on-top, 2 pixels wide; markers are 5 x 5 squares centred on the points.
  */
 import { deflateSync } from 'node:zlib';
-import { plotArea, tickLabel, toPixel, type ChartModel } from './report.js';
+import { plotArea, tickLabel, toPixel, type ChartModel } from './chart.js';
 
 type Rgb = readonly [number, number, number];
 

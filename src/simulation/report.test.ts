@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { ItemResult } from './engine.js';
 import type { PlanItem } from './policies.js';
 import {
-  buildReport, collectWorstSeries, curvesOf, escapeHtml, inventoryMeasureOf, niceAxis, reportHtml, seriesColumns, seriesRows, tradeoffCharts,
+  buildReport, collectWorstSeries, curvesOf, inventoryMeasureOf, seriesColumns, seriesRows,
   type RunDescription, type WorstSeries,
 } from './report.js';
+import { escapeHtml, niceAxis, tradeoffCharts } from './chart.js';
+import { reportHtml } from './html.js';
 import { emptyTotals, type SettingResult } from './run.js';
 
 /**
