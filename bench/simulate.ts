@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- simulate [--only carparts|man] [--carparts PATH] [--man PATH] [--policy SPEC ...] [--budget S] [--out DIR]`
  *
- * The policy simulator (issue 6) on real demand, each family sweeping its knob:
+ * The policy simulator (issue 6) on real demand, each family sweeping its knob, on one worker thread per core:
  * - carparts (bench/lib/simulate-data.ts): the 1,849 complete series with >= 2 non-zero months in months 1-24;
  *   monthly review, lead time 1 (an order at the end of month t arrives at the start of t + 2), full
  *   backordering; months 1-24 are history only, policies run from month 25 (start 24, 0-based), months 28-51
@@ -19,9 +19,9 @@
  * Progress goes to stderr; the trade-off table to stdout; the last line is one JSON object.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { periodsPerYearOf } from '../src/demand-files/periods.js';
 import { chartPng } from '../src/simulation/png.js';
@@ -31,7 +31,8 @@ import {
 } from '../src/simulation/report.js';
 import { tradeoffCharts } from '../src/simulation/chart.js';
 import { reportHtml } from '../src/simulation/html.js';
-import { emptyTotals, mergeTotals, runPanel, type RunOptions, type SettingResult } from '../src/simulation/run.js';
+import { SimulationPool } from '../src/simulation/pool.js';
+import { emptyTotals, type RunOptions, type SettingResult } from '../src/simulation/run.js';
 import { reduction } from '../src/simulation/summary.js';
 import { carpartsItems, manItems, type ItemPanel } from './lib/simulate-data.js';
 
@@ -92,28 +93,19 @@ interface FamilyRun {
   readonly error?: string;
 }
 
-/** One family over the panel, in chunks, stopping once the budget is spent. */
-async function runFamily(family: PolicyFamily, items: readonly PlanItem[], o: RunOptions, budget: number): Promise<FamilyRun> {
-  const results: SettingResult[] = family.settings.map((setting) => ({ family: family.name, knob: family.knob, setting, totals: emptyTotals() }));
+/** One family over the panel on every core, stopping once the budget is spent. */
+async function runFamily(pool: SimulationPool, family: PolicyFamily, items: readonly PlanItem[], o: RunOptions, budget: number): Promise<FamilyRun> {
   const started = performance.now();
-  let done = 0;
-  // Small chunks: the budget is checked between them, and one item can take seconds (see the report on compound).
-  const size = 10;
-  let error: string | undefined;
-  while (done < items.length && (performance.now() - started) / 1000 < budget) {
-    try {
-      const part = runPanel(items.slice(done, done + size), [family], o);
-      part.forEach((r, k) => mergeTotals(results[k]!.totals, r.totals));
-    } catch (e) {
-      // A family that cannot handle some item is reported and left out, not allowed to end the benchmark.
-      error = `items ${done + 1}-${Math.min(items.length, done + size)}: ${(e as Error).message}`;
-      break;
-    }
-    done = Math.min(items.length, done + size);
-    await yieldToEventLoop();
+  // The spec with its settings written out: the workers rebuild the family from it.
+  const spec = `${family.name}:${family.settings.join(',')}`;
+  try {
+    const run = await pool.run(items, [spec], o, { budgetSeconds: budget });
+    return { family, results: run.results, seconds: (performance.now() - started) / 1000, items: run.itemsDone, complete: run.complete };
+  } catch (e) {
+    // A family that cannot handle some item is reported and left out, not allowed to end the benchmark.
+    const results = family.settings.map((setting) => ({ family: family.name, knob: family.knob, setting, totals: emptyTotals() }));
+    return { family, results, seconds: (performance.now() - started) / 1000, items: 0, complete: false, error: (e as Error).message.split('\n')[0]! };
   }
-  const seconds = (performance.now() - started) / 1000;
-  return { family, results, seconds, items: done, complete: done === items.length, ...(error === undefined ? {} : { error }) };
 }
 
 interface DataSetResult {
@@ -125,13 +117,13 @@ interface DataSetResult {
   readonly lines: string[];
 }
 
-async function runDataSet(s: Setup, families: readonly PolicyFamily[], budget: number): Promise<DataSetResult> {
+async function runDataSet(pool: SimulationPool, s: Setup, families: readonly PolicyFamily[], budget: number): Promise<DataSetResult> {
   const { panel, run } = s;
   const runs: FamilyRun[] = [];
   let simulatedItemPeriods = 0;
   const started = performance.now();
   for (const family of families) {
-    const r = await runFamily(family, panel.items, run, budget);
+    const r = await runFamily(pool, family, panel.items, run, budget);
     runs.push(r);
     // Only the items it finished count as work done.
     for (const item of panel.items.slice(0, r.items)) simulatedItemPeriods += Math.max(0, item.demand.length - run.start) * family.settings.length;
@@ -265,6 +257,8 @@ export async function main(args: string[]): Promise<void> {
   const out: string[] = [];
   const json: Record<string, unknown> = {};
   const sets: DataSetResult[] = [];
+  // One pool for every family of both data sets: starting workers once, not once per family.
+  const pool = new SimulationPool(availableParallelism());
 
   if (o.only !== 'man') {
     const panel = carpartsItems(o.carparts);
@@ -272,6 +266,7 @@ export async function main(args: string[]): Promise<void> {
     else {
       progress(`carparts: ${panel.items.length} of ${panel.read} complete series with >= 2 non-zero months in months 1-24`);
       const d = await runDataSet(
+        pool,
         {
           panel,
           run: { start: 24, measureFrom: 27, review: 1, periodsPerYear: 12 },
@@ -294,6 +289,7 @@ export async function main(args: string[]): Promise<void> {
     else {
       progress(`man: ${panel.items.length} SKUs with their own lead times, costs and MOQs`);
       const d = await runDataSet(
+        pool,
         {
           panel,
           run: { start: 52, measureFrom: 56, review: 1, periodsPerYear: periodsPerYearOf('week')! },
@@ -314,7 +310,7 @@ export async function main(args: string[]): Promise<void> {
   const seconds = sets.reduce((a, d) => a + d.seconds, 0);
   json['sku_periods_per_s'] = seconds > 0 ? Math.round(periods / seconds) : null;
   json['budget_s'] = o.budget;
-  out.push(`speed: ${num(periods)} item-periods (every family x setting, from the start period on) in ${seconds.toFixed(1)} s: ${num(periods / seconds)} per second, one thread`);
+  out.push(`speed: ${num(periods)} item-periods (every family x setting, from the start period on) in ${seconds.toFixed(1)} s: ${num(periods / seconds)} per second, ${pool.threads} worker threads`);
   if (o.out !== undefined) {
     for (const d of sets) {
       const dir = join(o.out, d.name);
@@ -326,6 +322,7 @@ export async function main(args: string[]): Promise<void> {
     }
   }
   out.push(...targets(json));
+  pool.close();
   process.stdout.write(`${out.join('\n')}\n${JSON.stringify(json)}\n`);
 }
 

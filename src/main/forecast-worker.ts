@@ -3,11 +3,11 @@
  * core), and hands the chunks' CSV text back in input order, so both paths write the same bytes.
  *
  * This file is also the worker's entry: loaded in a worker thread with a job in `workerData`, it answers chunk
- * messages. Workers cannot load TypeScript by themselves, so when this file is a .ts (run through tsx or vitest)
- * a worker first registers tsx's loader and then imports this file.
+ * messages (shared/workers.ts starts it, through tsx when it is a .ts file).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
+import { spawnModuleWorker } from '../shared/workers.js';
 import { forecastChunk, projectForecaster, type ForecastSettings } from '../demand-files/forecast-rows.js';
 import { planChunk, type ChunkResult, type PlanSettings } from '../demand-files/plan-rows.js';
 import type { DemandSeries } from '../demand-files/types.js';
@@ -85,13 +85,7 @@ function runOnPool(job: Job, chunks: DemandSeries[][], size: number, onChunk: (r
 }
 
 function spawnWorker(job: Job): Worker {
-  const data = { raincheckJob: job };
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL(self), { workerData: data });
-  // The ESM build of tsx's API: its CommonJS build registers its loader at a wrong path inside an eval'd worker.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return spawnModuleWorker(import.meta.url, { raincheckJob: job });
 }
 
 /** Worker side: answer each chunk message with its CSV rows, or with the error it threw. */

@@ -5,14 +5,14 @@
  *
  * Everything is computed before anything is written; the four files are then written beside their final names
  * and renamed, so a failed run leaves nothing (and no DIR it created). The summary table goes to stdout (JSON with
- * --json), the progress bar to stderr. One thread: items are independent, so a pool would split them and merge
- * the totals with mergeTotals, but the forecast pool's job type does not cover simulation yet.
+ * --json), the progress bar to stderr. Large runs go to one worker thread per core (simulation/pool.ts), with
+ * the same results.
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import * as parse from '../demand-files/options.js';
 import { withInputFlags } from './forecast-commands.js';
 import { periodLabel, periodsPerYearOf } from '../demand-files/periods.js';
@@ -25,7 +25,8 @@ import { reportHtml } from '../simulation/html.js';
 import { chartPng } from '../simulation/png.js';
 import { parsePolicySpec, type PlanItem, type PolicyFamily } from '../simulation/policies.js';
 import { buildReport, collectWorstSeries, inventoryMeasureOf, num, pct, seriesColumns, settingLabel, seriesRows, type RunDescription, type SeriesFilter, type WorstSeries } from '../simulation/report.js';
-import { emptyTotals, mergeTotals, runPanel, type RunOptions, type SettingResult } from '../simulation/run.js';
+import { runPanelOnThreads } from '../simulation/pool.js';
+import { runPanel, type RunOptions, type SettingResult } from '../simulation/run.js';
 
 export const defaultPolicies = ['cover', 'minmax', 'tsb/RS/fill', 'auto/RS/fill'];
 
@@ -42,6 +43,7 @@ type SimulateFlags = parse.ReadFlags &
     seriesOnly?: string[];
     out: string;
     json?: boolean;
+    threads?: number;
   };
 
 /** Adds `simulate` to the program. */
@@ -67,6 +69,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--series-only <family:setting>', 'write series.csv rows only for this family and setting (repeatable; default: every one)', collect)
     .requiredOption('--out <dir>', 'directory for results.json, series.csv, report.html and tradeoff.png (created)')
     .option('--json', 'print the summary as JSON')
+    .addOption(new Option('--threads <n>', 'worker threads (0: none); default one per core for large runs').argParser(nonNegativeInteger).hideHelp())
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodeOf('malformed_request')))
     .action((flags: SimulateFlags) => simulateCommand(flags));
 }
@@ -134,7 +137,7 @@ async function simulateCommand(flags: SimulateFlags): Promise<void> {
 
   let run: RunOutput;
   try {
-    run = await simulate(items, families, o, only);
+    run = await simulate(items, specs, families, o, flags.threads ?? threadsFor(items, families, o), only);
   } catch (e) {
     // The engine and the planning module refuse out-of-range inputs with a RangeError naming the item.
     if (!(e instanceof RangeError)) throw e;
@@ -222,31 +225,35 @@ interface RunOutput {
   simulatedItemPeriods: number;
 }
 
-/** Every family x setting over the items, in chunks so the progress bar moves; totals merged per setting. */
-async function simulate(items: readonly PlanItem[], families: readonly PolicyFamily[], o: RunOptions, only: SeriesFilter = () => true): Promise<RunOutput> {
-  const results: SettingResult[] = families.flatMap((f) => f.settings.map((setting) => ({ family: f.name, knob: f.knob, setting, totals: emptyTotals() })));
-  const seriesText: string[] = [];
-  const worst: WorstSeries = new Map();
+/**
+ * When the run goes to worker threads: above 2,000,000 item-periods x settings (carparts with the default
+ * families is about 5 million; a worker takes about half a second to start).
+ */
+function threadsFor(items: readonly PlanItem[], families: readonly PolicyFamily[], o: RunOptions): number {
   const settings = families.reduce((a, f) => a + f.settings.length, 0);
-  let simulatedItemPeriods = 0;
-  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'simulate [{bar}] {value}/{total} series | {duration}s' });
+  const work = items.reduce((a, item) => a + Math.max(0, item.demand.length - o.start), 0) * settings;
+  return work > 2_000_000 ? availableParallelism() : 0;
+}
+
+/** Every family x setting over the items (on worker threads when large), with a progress bar. */
+async function simulate(items: readonly PlanItem[], specs: readonly string[], families: readonly PolicyFamily[], o: RunOptions, threads: number, only: SeriesFilter): Promise<RunOutput> {
+  const settings = families.reduce((a, f) => a + f.settings.length, 0);
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: `simulate [{bar}] {value}/{total} series | {duration}s${threads > 1 ? ` | ${threads} threads` : ''}` });
   bar.start(items.length, 0);
+  let results: SettingResult[];
   try {
-    const size = 25;
-    for (let i = 0; i < items.length; i += size) {
-      const chunk = items.slice(i, i + size);
-      const part = runPanelNamingFailures(chunk, families, o);
-      part.forEach((r, k) => mergeTotals(results[k]!.totals, r.totals));
-      seriesText.push(seriesRows(chunk, part, only));
-      collectWorstSeries(worst, chunk, part);
-      for (const item of chunk) simulatedItemPeriods += Math.max(0, item.demand.length - o.start) * settings;
-      bar.increment(chunk.length);
-      await yieldToEventLoop();
-    }
+    results = (await runPanelOnThreads(items, specs, o, { threads, onChunk: (n) => bar.increment(n) })).results;
+  } catch (e) {
+    // Find the series at fault and say so (rare: the run is done again in this thread to name it).
+    runPanelNamingFailures(items, families, o);
+    throw e;
   } finally {
     bar.stop();
   }
-  return { results, seriesText, worst, simulatedItemPeriods };
+  const worst: WorstSeries = new Map();
+  collectWorstSeries(worst, items, results);
+  const simulatedItemPeriods = items.reduce((a, item) => a + Math.max(0, item.demand.length - o.start), 0) * settings;
+  return { results, seriesText: [seriesRows(items, results, only)], worst, simulatedItemPeriods };
 }
 
 /** runPanel, and when an item makes it throw a RangeError, the same error with the series named. */

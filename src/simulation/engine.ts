@@ -6,7 +6,8 @@
  *      on the shelf;
  *   2. demand y_t is served from the shelf; what the shelf cannot serve is backordered (or lost, `lostSales`);
  *   3. at a review (every `review` periods from `start`), the policy sees the demand of periods 0..t ONLY (the
- *      engine hands it a copy of that prefix, so it can neither read nor change later demand) and the inventory
+ *      engine reveals the demand period by period into a buffer of its own and hands out views of it: later
+ *      periods are not in it yet, and what a policy writes there never reaches the engine's demand) and the inventory
  *      position (on hand + on order - backlog), and may order; an order placed at the end of t with lead time L
  *      arrives at the start of t + 1 + L.
  * Orders are rounded up to whole packs and at least the minimum order quantity. The shelf starts at the policy's
@@ -109,7 +110,10 @@ export function simulateItem(item: SimItem, decide: Decide, o: SimOptions): Item
   const queueT: number[] = [];
   const queueQ: number[] = [];
   let head = 0;
-  let onHand = Math.max(0, Math.ceil(targetOf(decide(y.slice(0, o.start), 0)) - 1e-9));
+  // What the policy may see: filled in period by period (a copy per review cost more than the rest of the run).
+  const revealed = new Float64Array(n).fill(NaN);
+  revealed.set(y.subarray(0, o.start));
+  let onHand = Math.max(0, Math.ceil(targetOf(decide(revealed.subarray(0, o.start), 0)) - 1e-9));
   let onOrder = 0;
   let backlog = 0;
   let orderCount = 0;
@@ -136,6 +140,7 @@ export function simulateItem(item: SimItem, decide: Decide, o: SimOptions): Item
     backlog -= backlogFilled;
     onHand += supply;
     // 2. Demand.
+    revealed[t] = y[t]!;
     const d = y[t]! > 0 ? y[t]! : 0;
     const fromStock = Math.min(onHand, d);
     const short = d - fromStock;
@@ -149,7 +154,7 @@ export function simulateItem(item: SimItem, decide: Decide, o: SimOptions): Item
     let ordered = 0;
     if ((t - o.start) % o.review === 0) {
       const position = onHand + onOrder - backlog;
-      ordered = orderFor(decide(y.slice(0, t + 1), position), position, moq, pack);
+      ordered = orderFor(decide(revealed.subarray(0, t + 1), position), position, moq, pack);
       if (ordered > 0) {
         const lead = item.leadTimeOf ? item.leadTimeOf(orderCount) : item.leadTime;
         orderCount++;

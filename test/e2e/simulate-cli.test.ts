@@ -100,6 +100,14 @@ describe('raincheck simulate', () => {
     expect(readdirSync(out).some((f) => f.includes('partial'))).toBe(false);
   }, 60_000);
 
+  it('on worker threads: the same results.json and series.csv, byte for byte', async () => {
+    const args = ['simulate', '--input', input, '--lead-time-column', 'lt', '--policy', 'cover:2,4', '--policy', 'tsb/RS/fill:0.9,0.95'];
+    const [one, two] = await Promise.all([cli(...args, '--threads', '0', '--out', path('out-t0')), cli(...args, '--threads', '2', '--out', path('out-t2'))]);
+    expect(one.status, one.stderr).toBe(0);
+    expect(two.status, two.stderr).toBe(0);
+    for (const f of ['results.json', 'series.csv']) expect(readFileSync(join(path('out-t2'), f), 'utf8'), f).toBe(readFileSync(join(path('out-t0'), f), 'utf8'));
+  }, 60_000);
+
   it('chosen policies, start, warm-up, lost sales and per-series rows for one setting; the table on stdout', async () => {
     const out = path('out-chosen');
     const run = await cli(
