@@ -104,6 +104,15 @@ describe('fillLevel', () => {
     }
   });
 
+  it('fill-avg: the level whose fill rate is nearest the target', () => {
+    // fill(3..6) = 0.8053, 0.9292, 0.9782, 0.9942: 0.86 is nearer 0.8053 (S = 3) than 0.9292; 0.9 is nearer 0.9292;
+    // 0.95 is nearer 0.9292 (S = 4) than 0.9782; 0.96 nearer 0.9782 (S = 5).
+    expect(fillLevels(poisson1, 1, 1, [0.86, 0.9, 0.95, 0.96], true)).toEqual([3, 4, 4, 5]);
+    expect(fillLevels(poisson1, 1, 1, [0.86, 0.9, 0.95, 0.96])).toEqual([4, 4, 5, 5]);
+    expect(parsePolicySpec('tsb+count/RS/fill-avg').knob).toBe('fill-rate target');
+    expect(() => parsePolicySpec('tsb/sS/fill-avg')).toThrow("policy 'tsb/sS/fill-avg'");
+  });
+
   it('is non-decreasing in the target, for normal, Poisson and negative binomial views', () => {
     const views: [DemandView, number, number][] = [
       [poisson1, 1, 1],

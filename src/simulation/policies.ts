@@ -83,7 +83,12 @@ export function minmaxFamily(settings: readonly number[] = minmaxSettings): Poli
   };
 }
 
-export type ServiceMeasure = 'fill' | 'cycle' | 'exchange';
+/**
+ * fill: each item's level is the smallest whose expected fill rate reaches the target, so every item is at or above
+ * it and the panel as a whole above it; fill-avg: the level whose expected fill rate is nearest the target, so
+ * the panel meets it on average (whole units make slow movers' fill rates jump: 0.85 at S = 1, 0.97 at S = 2).
+ */
+export type ServiceMeasure = 'fill' | 'fill-avg' | 'cycle' | 'exchange';
 
 /** Values of lambda swept by the exchange family: units of fill bought per unit-period of stock. */
 export const defaultExchangeRates = [1, 0.7, 0.5, 0.35, 0.25, 0.18, 0.13, 0.1, 0.07, 0.05, 0.035, 0.025, 0.018, 0.012];
@@ -103,7 +108,7 @@ export function forecastFamily(spec: ForecastPolicySpec, settings?: readonly num
   const name = `${model}${law === 'normal' ? '' : `+${law}`}/${kind}/${measure}`;
   return {
     name,
-    knob: measure === 'fill' ? 'fill-rate target' : measure === 'cycle' ? 'cycle-service-level target' : 'units of fill per unit-period of stock',
+    knob: measure === 'cycle' ? 'cycle-service-level target' : measure === 'exchange' ? 'units of fill per unit-period of stock' : 'fill-rate target',
     settings: swept,
     prepare(item, ctx) {
       const protection = item.leadTime + ctx.review;
@@ -122,7 +127,7 @@ export function forecastFamily(spec: ForecastPolicySpec, settings?: readonly num
           let l = levels.get(history.length);
           if (l === undefined) {
             const v = viewAt(history);
-            l = measure === 'fill' ? fillLevels(v, item.leadTime, ctx.review, swept) : exchangeLevels(v, item.leadTime, ctx.review, swept);
+            l = measure === 'exchange' ? exchangeLevels(v, item.leadTime, ctx.review, swept) : fillLevels(v, item.leadTime, ctx.review, swept, measure === 'fill-avg');
             levels.set(history.length, l);
           }
           return l;
@@ -134,6 +139,7 @@ export function forecastFamily(spec: ForecastPolicySpec, settings?: readonly num
         };
       }
       if (law === 'compound') throw new RangeError('the compound law is for RS policies with a fill-rate target or exchange');
+      if (measure === 'fill-avg') throw new RangeError('fill-avg is for RS policies');
       return (level) => (history) => ruleFor(viewAt(history), item, ctx, kind, measure as 'fill' | 'cycle', level);
     },
   };
@@ -208,14 +214,22 @@ const SCAN_LIMIT = 64;
  * in increasing order each starting from the last one's level: a few dozen evaluations where a scan from 0 took
  * one per unit (thousands for MAN's weekly quantities over lead times of 8-17 weeks).
  */
-export function fillLevels(v: DemandView, lead: number, review: number, targets: readonly number[]): number[] {
-  const out = targets.map(() => 0);
+export function fillLevels(v: DemandView, lead: number, review: number, targets: readonly number[], nearest = false): number[] {
   const m = v.perPeriod.mean;
-  if (!(m > 0)) return out;
+  if (!(m > 0)) return targets.map(() => 0);
   const total = demandOver(v, lead + review);
   const before = lead > 0 ? demandOver(v, lead) : null;
-  const limit = Math.ceil(total.quantile(0.99999)) + 1;
+  // Units short per cycle over the R periods' demand (see fillLevel).
   const fill = (S: number) => 1 - (total.loss(S) - (before ? before.loss(S) : 0)) / (m * review);
+  const out = fillLevelsAtLeast(fill, Math.ceil(total.quantile(0.99999)) + 1, targets);
+  if (!nearest) return out;
+  // One unit less when its fill rate is nearer the target than that of the level reaching it (see ServiceMeasure).
+  return out.map((S, k) => (S > 0 && targets[k]! - fill(S - 1) < fill(S) - targets[k]! ? S - 1 : S));
+}
+
+/** The smallest S in 0..limit with fill(S) >= each target (limit when none), fill non-decreasing. */
+function fillLevelsAtLeast(fill: (S: number) => number, limit: number, targets: readonly number[]): number[] {
+  const out = targets.map(() => 0);
   const order = targets.map((_, i) => i).sort((a, b) => targets[a]! - targets[b]!);
   if (limit <= SCAN_LIMIT) {
     // Slow movers: a plain scan over their few levels is cheaper than searching for each target.
@@ -256,8 +270,9 @@ export function fillLevels(v: DemandView, lead: number, review: number, targets:
 }
 
 /**
- * A family from its spec: `cover`, `minmax`, or `<model>[+count]/<RS|sS|sQ>/<fill|cycle|exchange>` (model: auto,
- * ses, tsb, sba, ma; `+count` gives a smoother a negative binomial / Poisson law instead of the normal); an
+ * A family from its spec: `cover`, `minmax`, or `<model>[+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange>`
+ * (model: auto, ses, tsb, sba, ma; `+count` gives a smoother a negative binomial / Poisson law instead of the
+ * normal, `+compound` a compound Poisson of its observed sizes; fill-avg and exchange for RS only); an
  * optional `:a,b,c` sets the knob's values. Throws a RangeError naming what is wrong.
  */
 export function parsePolicySpec(spec: string): PolicyFamily {
@@ -268,14 +283,14 @@ export function parsePolicySpec(spec: string): PolicyFamily {
   if (settings?.some((v) => !Number.isFinite(v) || v <= 0)) throw new RangeError(`policy '${spec}': settings must be positive numbers, separated by commas`);
   if (name === 'cover') return coverFamily(settings);
   if (name === 'minmax') return minmaxFamily(settings);
-  const m = /^([a-z]+)(\+count|\+compound)?\/(RS|sS|sQ)\/(fill|cycle|exchange)$/.exec(name);
+  const m = /^([a-z]+)(\+count|\+compound)?\/(RS|sS|sQ)\/(fill|fill-avg|cycle|exchange)$/.exec(name);
   if (m === null || !(demandModelNames as readonly string[]).includes(m[1]!)) {
-    throw new RangeError(`policy '${spec}': expected cover, minmax or <model>[+count|+compound]/<RS|sS|sQ>/<fill|cycle|exchange> with model one of ${demandModelNames.join(', ')}`);
+    throw new RangeError(`policy '${spec}': expected cover, minmax or <model>[+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange> with model one of ${demandModelNames.join(', ')}`);
   }
   const [, model, lawPart, kind, measure] = m as unknown as [string, DemandModelName, string | undefined, PolicyKind, ServiceMeasure];
   const law: LawName = lawPart === undefined ? 'normal' : (lawPart.slice(1) as LawName);
   if (measure !== 'exchange' && settings?.some((v) => !(v < 1))) throw new RangeError(`policy '${spec}': service targets must be in (0, 1)`);
-  if (measure === 'exchange' && kind !== 'RS') throw new RangeError(`policy '${spec}': the exchange measure is for RS policies`);
+  if ((measure === 'exchange' || measure === 'fill-avg') && kind !== 'RS') throw new RangeError(`policy '${spec}': the ${measure} measure is for RS policies`);
   if (model === 'auto' && law !== 'normal') throw new RangeError(`policy '${spec}': auto brings its own law (negative binomial, gamma or normal); +${law} is for the smoothers`);
   if (law === 'compound' && (kind !== 'RS' || measure === 'cycle')) throw new RangeError(`policy '${spec}': the compound law is for RS policies with fill or exchange`);
   return forecastFamily({ model, law, kind, measure }, settings);
