@@ -97,19 +97,35 @@ interface FamilyRun {
   readonly error?: string;
 }
 
-/** One family over the panel on every core, stopping once the budget is spent. */
-async function runFamily(pool: SimulationPool, family: PolicyFamily, items: readonly PlanItem[], o: RunOptions, budget: number): Promise<FamilyRun> {
+/**
+ * Families over the panel on every core, stopping once the budget is spent. Families run together share what they
+ * can (the automatic forecaster's views of an item), and share the time.
+ */
+async function runFamilies(pool: SimulationPool, families: readonly PolicyFamily[], items: readonly PlanItem[], o: RunOptions, budget: number): Promise<FamilyRun[]> {
   const started = performance.now();
-  // The spec with its settings written out: the workers rebuild the family from it.
-  const spec = `${family.name}:${family.settings.join(',')}`;
+  // The specs with their settings written out: the workers rebuild the families from them.
+  const specs = families.map((f) => `${f.name}:${f.settings.join(',')}`);
   try {
-    const run = await pool.run(items, [spec], o, { budgetSeconds: budget });
-    return { family, results: run.results, seconds: (performance.now() - started) / 1000, items: run.itemsDone, complete: run.complete };
+    const run = await pool.run(items, specs, o, { budgetSeconds: budget });
+    // Shared time, split evenly: the families' seconds still add up to the sweep's.
+    const seconds = (performance.now() - started) / 1000 / families.length;
+    let at = 0;
+    return families.map((family) => {
+      const results = run.results.slice(at, (at += family.settings.length));
+      return { family, results, seconds, items: run.itemsDone, complete: run.complete };
+    });
   } catch (e) {
     // A family that cannot handle some item is reported and left out, not allowed to end the benchmark.
-    const results = family.settings.map((setting) => ({ family: family.name, knob: family.knob, setting, totals: emptyTotals() }));
-    return { family, results, seconds: (performance.now() - started) / 1000, items: 0, complete: false, error: (e as Error).message.split('\n')[0]! };
+    const seconds = (performance.now() - started) / 1000 / families.length;
+    const error = (e as Error).message.split('\n')[0]!;
+    return families.map((family) => ({ family, results: family.settings.map((setting) => ({ family: family.name, knob: family.knob, setting, totals: emptyTotals() })), seconds, items: 0, complete: false, error }));
   }
+}
+
+/** Runs of families: the automatic forecaster's families together (they forecast each item once), the others alone. */
+function groupsOf(families: readonly PolicyFamily[]): PolicyFamily[][] {
+  const auto = families.filter((f) => f.name.startsWith('auto/'));
+  return [...families.filter((f) => !f.name.startsWith('auto/')).map((f) => [f]), ...(auto.length > 0 ? [auto] : [])];
 }
 
 interface DataSetResult {
@@ -126,14 +142,16 @@ async function runDataSet(pool: SimulationPool, s: Setup, families: readonly Pol
   const runs: FamilyRun[] = [];
   let simulatedItemPeriods = 0;
   const started = performance.now();
-  for (const family of families) {
-    const r = await runFamily(pool, family, panel.items, run, budget);
-    runs.push(r);
+  for (const group of groupsOf(families)) {
+    const groupRuns = await runFamilies(pool, group, panel.items, run, budget);
+    runs.push(...groupRuns);
+    const r = groupRuns[0]!;
     // Only the items it finished count as work done.
-    for (const item of panel.items.slice(0, r.items)) simulatedItemPeriods += Math.max(0, item.demand.length - run.start) * family.settings.length;
-    const rate = r.items / r.seconds;
+    const settings = group.reduce((a, f) => a + f.settings.length, 0);
+    for (const item of panel.items.slice(0, r.items)) simulatedItemPeriods += Math.max(0, item.demand.length - run.start) * settings;
+    const rate = r.items / (r.seconds * group.length);
     const stopped = r.error !== undefined ? `FAILED after ${r.items} of ${panel.items.length} items (${r.error})` : `STOPPED after ${r.items} of ${panel.items.length} items (projected ${num(panel.items.length / rate)} s)`;
-    progress(`${panel.name}: ${family.name} ${r.complete ? 'done' : stopped} in ${r.seconds.toFixed(1)} s`);
+    progress(`${panel.name}: ${group.map((f) => f.name).join(' + ')} ${r.complete ? 'done' : stopped} in ${(r.seconds * group.length).toFixed(1)} s`);
   }
   const seconds = (performance.now() - started) / 1000;
   const complete = runs.filter((r) => r.complete);

@@ -46,15 +46,27 @@ export type LawName = 'normal' | 'count' | 'compound';
 /** A model for one item: call with the history seen so far (each call's history extends the previous one). */
 export type DemandModel = (history: Float64Array) => DemandView;
 
-export function demandModel(name: DemandModelName, protectionPeriods: number, law: LawName = 'normal'): DemandModel {
-  return name === 'auto' ? autoModel(protectionPeriods) : smootherModel(name, law);
+/**
+ * `series` (optional) names the whole series the histories are prefixes of: auto's views are then kept per series,
+ * so two families on the same item in one run (e.g. auto/RS/fill and auto/RS/fill-avg) forecast once.
+ */
+export function demandModel(name: DemandModelName, protectionPeriods: number, law: LawName = 'normal', series?: object): DemandModel {
+  return name === 'auto' ? autoModel(protectionPeriods, series) : smootherModel(name, law);
 }
 
-function autoModel(H: number): DemandModel {
+const autoViews = new WeakMap<object, Map<string, DemandView>>();
+
+function autoModel(H: number, series: object | undefined): DemandModel {
   const horizon = Math.max(1, Math.round(H));
+  const shared = series === undefined ? new Map<string, DemandView>() : (autoViews.get(series) ?? autoViews.set(series, new Map()).get(series)!);
   return (history) => {
-    const f = forecastSeries(history, { horizon, quantiles: [], method: 'auto' });
-    return horizonDemandInputs(f, horizon);
+    const key = `${history.length}|${horizon}`;
+    let view = shared.get(key);
+    if (view === undefined) {
+      view = horizonDemandInputs(forecastSeries(history, { horizon, quantiles: [], method: 'auto' }), horizon);
+      shared.set(key, view);
+    }
+    return view;
   };
 }
 

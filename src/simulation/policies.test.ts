@@ -202,6 +202,14 @@ describe('parsePolicySpec', () => {
     expect(fractional.perPeriod.mean).toBeGreaterThan(0);
   });
 
+  it('auto forecasts a series once for every family that asks with the same series and horizon', () => {
+    const y = Float64Array.from([0, 2, 0, 1, 0, 0, 3, 0, 1, 0, 2, 0, 0, 1]);
+    const a = demandModel('auto', 2, 'normal', y)(y.subarray(0, 12));
+    expect(demandModel('auto', 2, 'normal', y)(y.slice(0, 12))).toBe(a);
+    expect(demandModel('auto', 3, 'normal', y)(y.subarray(0, 12))).not.toBe(a);
+    expect(demandModel('auto', 2)(y.subarray(0, 12))).toEqual(a);
+  });
+
   it('names the compound law in its message', () => {
     expect(() => parsePolicySpec('nope')).toThrow('[+count|+compound]');
   });

@@ -112,7 +112,7 @@ export function forecastFamily(spec: ForecastPolicySpec, settings?: readonly num
     settings: swept,
     prepare(item, ctx) {
       const protection = item.leadTime + ctx.review;
-      const next = demandModel(model, protection, law);
+      const next = demandModel(model, protection, law, item.demand);
       // Per review (by history length): every setting replays the same reviews, and the model only moves forward.
       const views = new Map<number, DemandView>();
       const viewAt = (history: Float64Array): DemandView => {
