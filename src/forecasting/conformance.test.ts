@@ -1,6 +1,7 @@
 // Conformance with R forecast 8.20 (scripts/fixtures/forecast-fixtures.R printed these numbers; R is not needed here).
 // Fixed parameters and initial states must reproduce R's recursions to 1e-9.
 import { describe, expect, it } from 'vitest';
+import { expectClose } from '../../test/support/expect-close.js';
 import { croston, sba } from './croston.js';
 import { initialStates } from './ets-init.js';
 import { holt, holtFit } from './holt.js';
@@ -60,16 +61,6 @@ const R = {
   croston025Fitted: [NaN, 0, 0, 1.6666666666666667, 1.6666666666666667, 1.6666666666666667, 1.5, 1.5, 1.5, 1.5, 1.5769230769230769, 1.5769230769230769, 1.6489361702127661, 1.6489361702127661, 1.6489361702127661, 1.6489361702127661, 1.6489361702127661, 1.4864253393665159, 1.4864253393665159, 1.4864253393665159],
   croston025Mean: [1.3023391812865497, 1.3023391812865497, 1.3023391812865497],
 } as const;
-
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol = 1e-9): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const e = expected[i]!;
-    if (Number.isNaN(e)) expect(a, `index ${i}`).toBeNaN();
-    else expect(Math.abs(a - e), `index ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e)));
-  }
-}
 
 /** R's initstate() gives [l, b, s0 .. s_{m-2}] with s0 the most recent; ours is a ring by phase, completed to sum 0 or m. */
 function fromInitstate(r: readonly number[], m: number, multiplicative: boolean, trend = true): EtsState {

@@ -1,5 +1,6 @@
 // Hand-checked recursions: each expected value is the textbook recursion written out for a short series.
 import { describe, expect, it } from 'vitest';
+import { expectClose } from '../../test/support/expect-close.js';
 import { adida, aggregate, imapa } from './aggregation.js';
 import { classifyDemand } from './classify.js';
 import { croston, sba } from './croston.js';
@@ -8,16 +9,6 @@ import { movingAverage, movingAverageFit, naive, seasonalNaive } from './simple.
 import { tsb } from './tsb.js';
 
 const f64 = (a: readonly number[]): Float64Array => Float64Array.from(a);
-
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol = 1e-9): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const e = expected[i]!;
-    if (Number.isNaN(e)) expect(a, `index ${i}`).toBeNaN();
-    else expect(Math.abs(a - e), `index ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e)));
-  }
-}
 
 describe('benchmark methods (FPP 5.2)', () => {
   const y = f64([3, 5, 4, 8, 6, 7]);
