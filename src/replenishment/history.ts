@@ -18,6 +18,19 @@ export async function demandRows(db: Tx, from: string, to: string, f: repo.PairF
   return f.warehouseId === undefined ? rows : rows.filter((r) => r.warehouseId === f.warehouseId);
 }
 
+/** Checks that the SKU and warehouse a query names (either may be left out) exist: a 422 naming the field if not. */
+export async function requireNamedPair(db: Tx, q: repo.PairFilter): Promise<Result<void>> {
+  if (q.skuId !== undefined) {
+    const sku = await requireRef(db, 'sku', q.skuId, 'skuId');
+    if (!sku.ok) return sku;
+  }
+  if (q.warehouseId !== undefined) {
+    const wh = await requireRef(db, 'warehouse', q.warehouseId, 'warehouseId');
+    if (!wh.ok) return wh;
+  }
+  return ok(undefined);
+}
+
 /** The trailing window used by default: 26 weeks. */
 export const defaultWindowDays = 182;
 /** More periods than this in one answer is refused: ask for a coarser period or a shorter range. */
@@ -59,14 +72,8 @@ export async function demandHistory(ctx: AppContext, q: DemandQuery): Promise<Re
   if (periods > maxPeriods) {
     return fail('validation_failed', `${askedFrom}..${askedTo} holds ${periods} ${q.period} periods; at most ${maxPeriods} per request`, { field: 'from' });
   }
-  if (q.skuId !== undefined) {
-    const sku = await requireRef(db, 'sku', q.skuId, 'skuId');
-    if (!sku.ok) return sku;
-  }
-  if (q.warehouseId !== undefined) {
-    const wh = await requireRef(db, 'warehouse', q.warehouseId, 'warehouseId');
-    if (!wh.ok) return wh;
-  }
+  const named = await requireNamedPair(db, q);
+  if (!named.ok) return named;
   // Whole periods only: a week or month cut at the range's edge would look like a drop in demand.
   const from = periodStart(askedFrom, q.period);
   const to = shiftDay(nextPeriodStart(periodStart(askedTo, q.period), q.period), -1);

@@ -3,12 +3,11 @@
  * Each gathers the facts once (facts.ts) and runs the pure planning per pair (plan.ts).
  */
 import type { AppContext } from '../main/context.js';
-import { requireRef } from '../catalog/references.js';
 import type { PolicyKind } from '../planning/policies.js';
 import { inventoryPosition } from '../planning/risk.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { loadPairFacts } from './facts.js';
-import { defaultWindowDays } from './history.js';
+import { defaultWindowDays, requireNamedPair } from './history.js';
 import { planPair, recommendFor, riskOf, type PairFacts, type PlanSettings } from './plan.js';
 import { policyView, recommendationView, riskView, type PolicyView, type RecommendationView, type RiskView } from './views.js';
 
@@ -56,14 +55,8 @@ export function settingsOf(q: PlanningQuery): Result<PlanSettings> {
 /** Checks the named SKU and warehouse, then gathers the facts of the pairs asked for. */
 export async function factsFor(ctx: AppContext, q: PlanningQuery): Promise<Result<PairFacts[]>> {
   const db = ctx.store.db;
-  if (q.skuId !== undefined) {
-    const sku = await requireRef(db, 'sku', q.skuId, 'skuId');
-    if (!sku.ok) return sku;
-  }
-  if (q.warehouseId !== undefined) {
-    const wh = await requireRef(db, 'warehouse', q.warehouseId, 'warehouseId');
-    if (!wh.ok) return wh;
-  }
+  const named = await requireNamedPair(db, q);
+  if (!named.ok) return named;
   return ok(await loadPairFacts(ctx, { skuId: q.skuId, warehouseId: q.warehouseId, windowDays: q.windowDays ?? planningDefaults.windowDays }));
 }
 
