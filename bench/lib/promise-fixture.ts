@@ -139,7 +139,7 @@ export function buildFixture(o: ShapeOptions): PromiseFixture {
       const lineId = `line_B${pad(lines, 7)}`;
       rows.order_line.push({
         id: lineId, order_id: orderId, line_no: ++lineNo, sku_id: skuIds[k]!, quantity: q, allocated: 0, shipped: 0,
-        backordered: q, rejected: 0, reject_reason: null, cancelled: 0,
+        backordered: q, rejected: 0, reject_reason: null, cancelled: 0, placed_at: placedAt, warehouse_id: home, last_shipped_at: null,
       });
       rows.backorder.push({
         id: `bo_B${pad(lines, 7)}`, order_id: orderId, order_line_id: lineId, sku_id: skuIds[k]!, customer_id: customerId,

@@ -6,6 +6,7 @@ import * as projection003 from './migrations/003-projection-cache.js';
 import * as promiseKey004 from './migrations/004-promise-key.js';
 import * as queueIndex005 from './migrations/005-queue-index.js';
 import * as communication006 from './migrations/006-communication.js';
+import * as kpis007 from './migrations/007-kpis.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '004-promise-key': promiseKey004,
   '005-queue-index': queueIndex005,
   '006-communication': communication006,
+  '007-kpis': kpis007,
 };
 
 /** Every migration, in the order they apply. */

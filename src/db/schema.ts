@@ -89,6 +89,12 @@ export interface OrderLineTable {
   rejected: number;
   reject_reason: string | null;
   cancelled: number;
+  /** The order's time (a substitute line: when it was added), kept on the line so KPIs scan one table. */
+  placed_at: string | null;
+  /** Home warehouse: where the line waits when backordered, else the first that served it (null: none existed). */
+  warehouse_id: string | null;
+  /** When its last units shipped: order cycle time per slice is read from the lines alone. */
+  last_shipped_at: string | null;
 }
 
 export interface AllocationTable {
@@ -132,6 +138,12 @@ export interface BackorderTable {
   fulfilled_at: string | null;
   /** Fingerprint of the stored promise: compared instead of the promise itself when re-projecting. */
   promise_key: string | null;
+  /** Root cause attributed when it was created (src/causes), and its facts as JSON. */
+  cause: string | null;
+  cause_detail: string | null;
+  /** Root cause attributed again when it was fulfilled or cancelled. */
+  resolution_cause: string | null;
+  resolution_detail: string | null;
 }
 
 export interface BackorderEventTable {

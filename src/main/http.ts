@@ -23,6 +23,7 @@ import { purchasingRoutes } from '../purchasing/routes.js';
 import { promisingRoutes } from '../promising/routes.js';
 import { communicationRoutes } from '../communication/routes.js';
 import { selfServiceRoutes } from '../selfservice/routes.js';
+import { kpiRoutes } from '../kpis/routes.js';
 import { replenishmentRoutes } from '../replenishment/routes.js';
 
 export const bodyLimitBytes = 1024 * 1024;
@@ -94,6 +95,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'communication', description: 'Playbook, webhook subscriptions, the communication log and dead letters' },
         { name: 'self-service', description: 'Customer choices, SKU alternates (substitutes), CSAT surveys and their report' },
         { name: 'replenishment', description: 'Demand history, policies (s, Q / s, S / R, S), backorder risk, purchase recommendations' },
+        { name: 'kpis', description: 'KPIs per period and slice, root causes of backorders and their Pareto' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -116,6 +118,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(communicationRoutes(ctx));
   await app.register(selfServiceRoutes(ctx));
   await app.register(replenishmentRoutes(ctx));
+  await app.register(kpiRoutes(ctx));
   await app.ready();
   return app;
 }

@@ -157,7 +157,7 @@ async function shipLine(
       created_at: now,
     },
   ]);
-  await repo.adjustLine(tx, line.id, { allocated: -quantity, shipped: quantity });
+  await repo.adjustLine(tx, line.id, { allocated: -quantity, shipped: quantity }, now);
 }
 
 /** Settles the order's status after a change and tells the playbook about a shipment or the order's completion. */

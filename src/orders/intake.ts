@@ -33,6 +33,8 @@ export interface LinePlan {
   /** Where the backorder waits; with `flexible` any warehouse may fill it, otherwise only this one. */
   backorderWarehouseId: string | null;
   flexible: boolean;
+  /** The line's home warehouse: where it waits if backordered, else the first that served it (KPIs slice by it). */
+  homeWarehouseId: string | null;
   rejected: number;
   rejectReason: RejectReason | null;
 }
@@ -61,6 +63,7 @@ export function planIntake(input: IntakeInput): LinePlan[] {
       backordered,
       backorderWarehouseId: backordered > 0 ? home : null,
       flexible: input.customer.acceptsPartial,
+      homeWarehouseId: home,
       rejected,
       rejectReason,
     };

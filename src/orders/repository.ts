@@ -33,6 +33,7 @@ export async function adjustLine(
   tx: Tx,
   id: string,
   delta: { allocated?: number; shipped?: number; cancelled?: number },
+  shippedAt?: string,
 ): Promise<void> {
   await tx
     .updateTable('order_line')
@@ -40,6 +41,7 @@ export async function adjustLine(
       allocated: sql`allocated + ${delta.allocated ?? 0}`,
       shipped: sql`shipped + ${delta.shipped ?? 0}`,
       cancelled: sql`cancelled + ${delta.cancelled ?? 0}`,
+      ...(shippedAt !== undefined ? { last_shipped_at: shippedAt } : {}),
     })
     .where('id', '=', id)
     .execute();

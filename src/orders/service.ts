@@ -72,6 +72,9 @@ async function writeOrder(
     rejected: p.rejected,
     reject_reason: p.rejectReason,
     cancelled: 0,
+    placed_at: now,
+    warehouse_id: p.homeWarehouseId,
+    last_shipped_at: null,
   }));
   const order: repo.OrderRow = {
     id: orderId,
@@ -126,6 +129,10 @@ async function writeOrder(
         first_promised_date: null,
         fulfilled_at: null,
         promise_key: null,
+        cause: null,
+        cause_detail: null,
+        resolution_cause: null,
+        resolution_detail: null,
       });
     }
   });

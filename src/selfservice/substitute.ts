@@ -53,7 +53,7 @@ export async function substituteLine(
   if (!(await stock.reserve(tx, pick.skuId, pick.warehouseId, quantity, now))) {
     throw new RetryableConflict(`stock of ${pick.skuId} at ${pick.warehouseId} changed during a substitution`);
   }
-  const added = newLine(ctx, locked, pick.skuId, quantity);
+  const added = newLine(ctx, locked, pick.skuId, quantity, pick.warehouseId, now);
   const allocation: AllocationRow = {
     id: ctx.ids.next('alc'),
     order_id: locked.order.id,
@@ -76,7 +76,7 @@ export async function substituteLine(
   return ok({ alternateSkuId: pick.skuId, warehouseId: pick.warehouseId, quantity, newLineId: added.id, cancelled: cancelled.value });
 }
 
-function newLine(ctx: AppContext, locked: LockedOrder, skuId: string, quantity: number): LineRow {
+function newLine(ctx: AppContext, locked: LockedOrder, skuId: string, quantity: number, warehouseId: string, now: string): LineRow {
   return {
     id: ctx.ids.next('line'),
     order_id: locked.order.id,
@@ -89,5 +89,8 @@ function newLine(ctx: AppContext, locked: LockedOrder, skuId: string, quantity: 
     rejected: 0,
     reject_reason: null,
     cancelled: 0,
+    placed_at: now,
+    warehouse_id: warehouseId,
+    last_shipped_at: null,
   };
 }
