@@ -1,6 +1,7 @@
 /** HTTP routes for backorders: filtered list, one with its history, cancellation. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { causes } from '../causes/domain.js';
 import type { AppContext } from '../main/context.js';
 import { idempotencyHeaders, idempotencyOf, pageOf, pageQuery, problemResponses } from '../main/http-schemas.js';
 import { sendResult } from '../main/problem.js';
@@ -9,6 +10,12 @@ import { cancelBackorder } from '../orders/fulfilment.js';
 import { backorderStatuses } from './domain.js';
 import { promiseBasisSchema } from '../promising/schemas.js';
 import * as service from './service.js';
+
+const causeSchema = z.object({
+  cause: z.enum(causes),
+  reason: z.string().describe('Why, in plain words'),
+  facts: z.record(z.string(), z.unknown()).describe('The facts the rule rested on (PO lines, demand and its quantile, inventory position...)'),
+});
 
 const backorderSchema = z
   .object({
@@ -35,6 +42,8 @@ const backorderSchema = z
     promiseBasis: promiseBasisSchema.nullable(),
     firstPromisedDate: z.string().nullable().describe('The first date ever promised (promise accuracy is measured against it)'),
     fulfilledAt: z.string().nullable(),
+    cause: causeSchema.nullable().describe('Root cause attributed when it was created; null until the background attribution ran'),
+    resolutionCause: causeSchema.nullable().describe('Root cause attributed again when it was fulfilled or cancelled'),
   })
   .meta({ id: 'Backorder' });
 

@@ -35,6 +35,21 @@ export interface BackorderView {
   promiseBasis: PromiseBasis | null;
   firstPromisedDate: string | null;
   fulfilledAt: string | null;
+  /** Root cause when it was created and when it resolved (src/causes), with the reason; null until attributed. */
+  cause: CauseView | null;
+  resolutionCause: CauseView | null;
+}
+
+export interface CauseView {
+  cause: string;
+  reason: string;
+  facts: Record<string, unknown>;
+}
+
+function causeView(cause: string | null, detail: string | null): CauseView | null {
+  if (cause === null) return null;
+  const d = JSON.parse(detail ?? '{}') as { reason?: string; facts?: Record<string, unknown> };
+  return { cause, reason: d.reason ?? '', facts: d.facts ?? {} };
 }
 
 export interface BackorderEvent {
@@ -71,6 +86,8 @@ export function backorderView(r: repo.BackorderRow, now: Date): BackorderView {
     promiseBasis: r.promise_basis === null ? null : (JSON.parse(r.promise_basis) as PromiseBasis),
     firstPromisedDate: r.first_promised_date,
     fulfilledAt: r.fulfilled_at,
+    cause: causeView(r.cause, r.cause_detail),
+    resolutionCause: causeView(r.resolution_cause, r.resolution_detail),
   };
 }
 

@@ -25,7 +25,7 @@ export interface KpiScope {
 }
 
 /** Each row's columns for slicing: the table alias and how it reaches a SKU, a warehouse and a customer. */
-interface Source {
+export interface Source {
   sku: RawBuilder<unknown>;
   warehouse: RawBuilder<unknown> | null;
   /** Joins that reach the customer (for tiers); null when the rows have no customer. */
@@ -38,7 +38,7 @@ const primarySupplier = sql`(select sku_id, supplier_id from (
     from supplier_item) ranked where rn = 1)`;
 
 /** The key expression, the joins it needs and the filters' WHERE terms, for one source. */
-function slicing(scope: KpiScope, src: Source): { key: RawBuilder<unknown>; joins: RawBuilder<unknown>; where: RawBuilder<unknown>; groupTail: RawBuilder<unknown> } {
+export function slicing(scope: KpiScope, src: Source): { key: RawBuilder<unknown>; joins: RawBuilder<unknown>; where: RawBuilder<unknown>; groupTail: RawBuilder<unknown> } {
   const f = scope.filter;
   const needSupplier = scope.by === 'supplier' || f.supplierId !== undefined;
   const needCustomer = scope.by === 'tier' || f.tier !== undefined;

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../main/context.js';
 import { problemResponses } from '../main/http-schemas.js';
 import { sendResult } from '../main/problem.js';
-import { kpiQuery, kpiReportSchema } from './schemas.js';
+import { causeReport } from '../causes/service.js';
+import { causeQuery, causeReportSchema, kpiQuery, kpiReportSchema } from './schemas.js';
 import { kpiReport } from './service.js';
 
 export function kpiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -16,6 +17,15 @@ export function kpiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: kpiReportSchema, ...problemResponses },
       },
       handler: async (req, reply) => sendResult(reply, await kpiReport(ctx, req.query)),
+    });
+    app.get('/kpis/causes', {
+      schema: {
+        tags: ['kpis'],
+        summary: 'Pareto of root causes (supplier late or short, demand spike, no replenishment, reorder point too low, allocation priority, data error)',
+        querystring: causeQuery,
+        response: { 200: causeReportSchema, ...problemResponses },
+      },
+      handler: async (req, reply) => sendResult(reply, await causeReport(ctx, req.query)),
     });
   };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { catalogId } from '../main/http-schemas.js';
 import { isoDay } from '../purchasing/routes.js';
+import { causes } from '../causes/domain.js';
 
 export const dimensions = ['warehouse', 'sku', 'supplier', 'tier'] as const;
 export const kpiPeriods = ['day', 'week', 'month', 'total'] as const;
@@ -91,3 +92,33 @@ export const kpiReportSchema = z
     totals: z.array(kpiRowSchema).describe('One row per slice over the whole range'),
   })
   .meta({ id: 'KpiReport', description: 'Every KPI per period and slice (formulas in the README)' });
+
+export const causeQuery = z.object({
+  from: isoDay.describe('First day backorders were created (inclusive)'),
+  to: isoDay.describe('Last day (inclusive)'),
+  by: z.enum(['warehouse', 'sku', 'supplier']).optional().describe('One Pareto per warehouse, SKU or supplier (the SKU\'s cheapest)'),
+  stage: z.enum(['created', 'resolved', 'latest']).default('latest').describe('created: cause at creation; resolved: cause at resolution (resolved ones only); latest: resolved if resolved, else created'),
+  warehouseId: catalogId.optional(),
+  skuId: catalogId.optional(),
+  supplierId: catalogId.optional(),
+});
+
+export const causeReportSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    by: z.enum(['warehouse', 'sku', 'supplier']).nullable(),
+    stage: z.enum(['created', 'resolved', 'latest']),
+    rows: z.array(
+      z.object({
+        slice: z.string().describe("Warehouse, SKU or supplier id; '' when not sliced"),
+        cause: z.enum([...causes, 'unattributed']),
+        count: z.number().int().describe('Backorders'),
+        units: z.number().int().describe('Units backordered'),
+        shareOfUnits: z.number(),
+        shareOfCount: z.number(),
+        cumulativeUnits: z.number().describe("Share of the slice's units covered by this cause and the ones above it"),
+      }),
+    ),
+  })
+  .meta({ id: 'CauseReport', description: 'Pareto of root causes per slice, by units then count' });

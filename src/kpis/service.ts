@@ -20,6 +20,7 @@ import {
   type InventoryKpis,
   type Span,
 } from './domain.js';
+import { checkRange, instantsOf } from './range.js';
 import * as repo from './repository.js';
 import type { Dimension, KpiFilter } from './repository.js';
 
@@ -63,13 +64,9 @@ export interface KpiReport {
 /** Periods one report may hold: a year of days, ten years of months. */
 export const maxPeriods = 1_000;
 
-const isoDay = /^\d{4}-\d{2}-\d{2}$/;
-const validDay = (d: string) => isoDay.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
-
 function spansOf(q: KpiQuery, period: KpiPeriod): Result<Span[]> {
-  if (!validDay(q.from)) return fail('validation_failed', `from must be an ISO day (YYYY-MM-DD), got '${q.from}'`, { field: 'from' });
-  if (!validDay(q.to)) return fail('validation_failed', `to must be an ISO day (YYYY-MM-DD), got '${q.to}'`, { field: 'to' });
-  if (q.from > q.to) return fail('validation_failed', `from (${q.from}) is after to (${q.to})`, { field: 'from' });
+  const range = checkRange(q.from, q.to);
+  if (!range.ok) return range;
   if (period === 'total') return ok([{ label: 'total', start: q.from, end: q.to }]);
   const spans = periodsCovering(q.from, q.to, period).map((p) => ({
     label: p.period,
@@ -99,7 +96,7 @@ export async function kpiReport(ctx: AppContext, q: KpiQuery): Promise<Result<Kp
   if (!spans.ok) return spans;
   const by = q.by ?? null;
   const filter: KpiFilter = { warehouseId: q.warehouseId, skuId: q.skuId, supplierId: q.supplierId, tier: q.tier };
-  const scope = { start: `${q.from}T00:00:00.000Z`, end: `${dayAfter(q.to)}T00:00:00.000Z`, by, filter };
+  const scope = { ...instantsOf(q.from, q.to), by, filter };
   const asOf = ctx.clock.now().toISOString();
   const withCsat = by !== 'warehouse' && by !== 'sku' && by !== 'supplier' && !filter.warehouseId && !filter.skuId && !filter.supplierId;
   const withStock = by !== 'tier' && filter.tier === undefined;
@@ -170,7 +167,6 @@ export async function kpiReport(ctx: AppContext, q: KpiQuery): Promise<Result<Kp
   return ok({ from: q.from, to: q.to, period, by, asOf, rows: period === 'total' ? report([total]) : report(spans.value), totals: report([total]) });
 }
 
-const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** The span holding a day (spans are contiguous and sorted), by binary search. */
 function spanOf(day: string, spans: readonly Span[]): Span | undefined {

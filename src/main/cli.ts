@@ -14,6 +14,7 @@ import { activePlaybook, storePlaybook } from '../communication/playbook/active.
 import type { AppContext } from './context.js';
 import { registerForecastCommands } from './forecast-commands.js';
 import { registerSimulateCommand } from './simulate-command.js';
+import { registerReportCommand } from './report-command.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
 
@@ -184,5 +185,6 @@ program
 
 registerForecastCommands(program);
 registerSimulateCommand(program);
+registerReportCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 /**
- * Background work of a process: outbox delivery and the playbook's scheduler. `serve` runs it beside the API by
+ * Background work of a process: outbox delivery, the playbook's scheduler and root-cause attribution. `serve` runs it beside the API by
  * default; `raincheck worker` runs it alone. Several processes may run it on one PostgreSQL store: claims use
  * SKIP LOCKED and scheduled messages carry dedupe keys.
  */
@@ -7,12 +7,15 @@ import type { AppContext } from './context.js';
 import { realChannels, type Channels } from '../communication/channels.js';
 import { startDeliveryWorker } from '../communication/delivery.js';
 import { startScheduler } from '../communication/schedule.js';
+import { startAttribution } from '../causes/service.js';
 
 export interface BackgroundOptions {
   deliver?: boolean;
   schedule?: boolean;
   pollMs?: number;
   scheduleEveryMs?: number;
+  /** How often root causes are attributed to new and newly resolved backorders (default 30 s). */
+  attributeEveryMs?: number;
   channels?: Channels;
 }
 
@@ -25,9 +28,11 @@ export function startBackground(ctx: AppContext, options: BackgroundOptions = {}
       ? null
       : startDeliveryWorker(ctx, channels, { pollMs: options.pollMs ?? 500, channel: ctx.comms.smtpUrl || options.channels ? undefined : 'webhook' });
   const scheduler = options.schedule === false ? null : startScheduler(ctx, options.scheduleEveryMs ?? 60_000);
+  const attribution = options.schedule === false ? null : startAttribution(ctx, options.attributeEveryMs ?? 30_000);
   return {
     async stop() {
       scheduler?.stop();
+      await attribution?.stop();
       await delivery?.stop();
       await channels.close();
     },
