@@ -3,6 +3,7 @@
  * filled with names and dates read at delivery, and signed links to the status page and survey.
  */
 import type { AppContext } from '../main/context.js';
+import { kpiReportView, type KpiReportVars } from '../kpis/weekly-report.js';
 import type { PromiseBasis } from '../promising/domain.js';
 import type { DraftLine } from './drafts.js';
 import { statusUrl, surveyUrls } from './links.js';
@@ -30,6 +31,8 @@ export interface StoredVars {
   digest?: Omit<NonNullable<TemplateView['digest']>, 'atRisk' | 'slipped' | 'oldest'> & { atRisk: DraftLine[]; slipped: DraftLine[]; oldest: DraftLine[] };
   /** Internal lines carry who is waiting and for how long. */
   people?: Record<string, { customerName: string; tier: number; ageDays: number }>;
+  /** The weekly KPI report's figures (report.weekly). */
+  kpiReport?: KpiReportVars;
 }
 
 /** What a round of emails needs from the store, read once for the whole round. */
@@ -103,6 +106,7 @@ export function renderEmail(ctx: AppContext, m: MessageRow, playbook: Playbook, 
     sku: vars.sku ?? null,
     slips: vars.slips ?? null,
     digest: vars.digest ? { ...vars.digest, atRisk: vars.digest.atRisk.map(line), slipped: vars.digest.slipped.map(line), oldest: vars.digest.oldest.map(line) } : null,
+    kpi: vars.kpiReport ? kpiReportView(vars.kpiReport, picked.language) : null,
   };
   return { to, language: picked.language, ...renderTemplate(picked.bodies, view) };
 }

@@ -19,6 +19,17 @@ export interface OpenBackorder {
   basis: PromiseBasis | null;
 }
 
+/** Which of these dedupe keys already have a message (an earlier round queued it). */
+export async function queuedKeys(db: Tx, keys: readonly string[]): Promise<Set<string>> {
+  const sent = new Set<string>();
+  for (let i = 0; i < keys.length; i += 500) {
+    // `is not null` lets both engines use the partial index on dedupe keys.
+    const rows = await db.selectFrom('message').select('dedupe_key').where('dedupe_key', 'is not', null).where('dedupe_key', 'in', keys.slice(i, i + 500)).execute();
+    for (const r of rows) sent.add(r.dedupe_key!);
+  }
+  return sent;
+}
+
 /** Every backorder still waiting for units, oldest first. */
 export async function openBackorders(db: Tx): Promise<OpenBackorder[]> {
   const rows = await db

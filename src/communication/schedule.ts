@@ -1,8 +1,8 @@
 /**
  * The playbook's time-based rules: periodic "still waiting" updates, the offer of choices when a wait grows long,
- * internal escalations and the daily digest. A scheduler round reads outside any transaction, then writes the
- * messages due; each carries a dedupe key (rule, subject, period), so rounds repeated by one worker or run at once
- * by several never send a message twice.
+ * internal escalations, the daily digest and the weekly KPI report. A scheduler round reads outside any
+ * transaction, then writes the messages due; each carries a dedupe key (rule, subject, period), so rounds repeated
+ * by one worker or run at once by several never send a message twice.
  */
 import type { AppContext } from '../main/context.js';
 import { ok } from '../shared/result.js';
@@ -10,9 +10,10 @@ import type { DraftLine, MessageDraft } from './drafts.js';
 import { daysBetween } from '../promising/domain.js';
 import { insertMessages, type NewMessage } from './outbox-repository.js';
 import { activePlaybook } from './playbook/active.js';
-import type { PlaybookRule, RuleOn, TimeTrigger } from './playbook/schema.js';
+import { timeTriggers, weekdays, type PlaybookRule, type RuleOn, type TimeTrigger } from './playbook/schema.js';
 import { messageRow } from './record.js';
-import { ageDays, backlogBySku, digestVars, openBackorders, slipCounts, type OpenBackorder } from './schedule-queries.js';
+import { ageDays, backlogBySku, digestVars, openBackorders, queuedKeys, slipCounts, type OpenBackorder } from './schedule-queries.js';
+import { dueReportWeek, weeklyReportVars } from '../kpis/weekly-report.js';
 
 type TimeRule = Extract<PlaybookRule, { on: TimeTrigger }>;
 interface Due {
@@ -42,8 +43,7 @@ export async function runSchedule(ctx: AppContext): Promise<number> {
   return written.ok ? written.value : 0;
 }
 
-const isTimeRule = (r: PlaybookRule): r is TimeRule =>
-  ['backorder.still_open', 'backorder.delayed', 'backorder.aged', 'promise.slipped', 'sku.open_backorders', 'digest.daily'].includes(r.on);
+const isTimeRule = (r: PlaybookRule): r is TimeRule => (timeTriggers as readonly string[]).includes(r.on);
 
 async function dueFor(ctx: AppContext, rule: TimeRule, open: OpenBackorder[], now: Date): Promise<Due[]> {
   const today = now.toISOString().slice(0, 10);
@@ -75,7 +75,27 @@ async function dueFor(ctx: AppContext, rule: TimeRule, open: OpenBackorder[], no
       const vars = await digestVars(ctx.store.db, open, rule.list_size, now);
       return [{ draft: draftFor(rule, null, null, []), key: `${rule.id}:${today}`, vars: { digest: vars.digest, people: vars.people } }];
     }
+    case 'report.weekly':
+      return weeklyReport(ctx, rule, now);
   }
+}
+
+/**
+ * The KPI report of the ISO week before now's, keyed by that week (`weekly-kpi-report:2026-W02`), so it goes out
+ * once whatever the number of rounds and workers. Its KPIs are read only while the week's key is still free: a
+ * round every minute would otherwise re-read eight weeks of orders for nothing.
+ */
+async function weeklyReport(ctx: AppContext, rule: RuleOn<'report.weekly'>, now: Date): Promise<Due[]> {
+  const week = dueReportWeek(now, weekdays.indexOf(rule.weekday) + 1, rule.hour_utc);
+  if (week === null) return [];
+  const key = `${rule.id}:${week.label}`;
+  if ((await queuedKeys(ctx.store.db, [key])).has(key)) return [];
+  const vars = await weeklyReportVars(ctx, week, rule.trend_weeks);
+  if (!vars.ok) {
+    ctx.log.error({ rule: rule.id, week: week.label, error: vars.error }, 'weekly KPI report could not be computed; the next round tries again');
+    return [];
+  }
+  return [{ draft: draftFor(rule, null, null, []), key, vars: { kpiReport: vars.value } }];
 }
 
 function skuBacklogs(rule: RuleOn<'sku.open_backorders'>, open: OpenBackorder[], today: string): Due[] {
@@ -114,13 +134,7 @@ function draftFor(rule: TimeRule, orderId: string | null, customerId: string | n
 
 /** Drops what an earlier round already queued (the unique dedupe key would skip it anyway; this keeps rounds cheap). */
 async function unsent(ctx: AppContext, due: Due[]): Promise<Due[]> {
-  const sent = new Set<string>();
-  for (let i = 0; i < due.length; i += 500) {
-    const keys = due.slice(i, i + 500).map((d) => d.key);
-    // `is not null` lets both engines use the partial index on dedupe keys.
-    const rows = await ctx.store.db.selectFrom('message').select('dedupe_key').where('dedupe_key', 'is not', null).where('dedupe_key', 'in', keys).execute();
-    for (const r of rows) sent.add(r.dedupe_key!);
-  }
+  const sent = await queuedKeys(ctx.store.db, due.map((d) => d.key));
   return due.filter((d) => !sent.has(d.key));
 }
 

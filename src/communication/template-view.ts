@@ -2,6 +2,8 @@
  * What every message template can use (mustache): the contract between the playbook's templates and the code that
  * renders them. Dates are ISO days (YYYY-MM-DD); text fields are plain (HTML escaping happens when rendering HTML).
  */
+import type { KpiReportView } from '../kpis/weekly-report.js';
+
 export interface TemplateLine {
   backorderId: string | null;
   skuId: string;
@@ -50,6 +52,11 @@ export interface TemplateView {
     oldest: TemplateLine[];
     topSkus: { skuId: string; skuName: string; openBackorders: number; waitingUnits: number }[];
   } | null;
+  /**
+   * The weekly KPI report (report.weekly, template kpi-report): figures formatted in the reader's language and the
+   * trend chart. Optional: only the report's templates (templates/reports/) read it.
+   */
+  kpi?: KpiReportView | null;
 }
 
 /** The built-in templates every language file must define (rules may name others defined in the playbook). */

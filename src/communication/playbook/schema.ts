@@ -3,6 +3,7 @@
  * validated here; every rule names a trigger from a closed list, so a typo is an error at load, never silence.
  */
 import { z } from 'zod';
+import { withReportTemplates } from '../templates/reports/report-templates.js';
 
 const email = z.email();
 /** `customer` (the order's customer) or internal addresses. */
@@ -30,7 +31,10 @@ export const eventTriggers = [
   'choice.made',
 ] as const;
 
-export const timeTriggers = ['backorder.still_open', 'backorder.delayed', 'backorder.aged', 'promise.slipped', 'sku.open_backorders', 'digest.daily'] as const;
+export const timeTriggers = ['backorder.still_open', 'backorder.delayed', 'backorder.aged', 'promise.slipped', 'sku.open_backorders', 'digest.daily', 'report.weekly'] as const;
+
+/** ISO weekdays (Monday = 1), as a weekly rule names the day it fires on. */
+export const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 const rule = z.discriminatedUnion('on', [
   z.strictObject({ ...base, ...delay, on: z.literal('backorder.confirmed') }),
@@ -53,6 +57,14 @@ const rule = z.discriminatedUnion('on', [
   z.strictObject({ ...base, on: z.literal('promise.slipped'), times_at_least: z.number().int().min(1).max(100) }),
   z.strictObject({ ...base, on: z.literal('sku.open_backorders'), above: z.number().int().min(0).max(1_000_000) }),
   z.strictObject({ ...base, on: z.literal('digest.daily'), hour_utc: z.number().int().min(0).max(23), list_size: z.number().int().min(1).max(200).default(10) }),
+  // The KPI report of the ISO week just ended, sent from `weekday` at `hour_utc` on (UTC), once per week.
+  z.strictObject({
+    ...base,
+    on: z.literal('report.weekly'),
+    weekday: z.enum(weekdays).default('monday'),
+    hour_utc: z.number().int().min(0).max(23),
+    trend_weeks: z.number().int().min(2).max(26).default(8),
+  }),
 ]);
 
 const template = z.strictObject({ subject: z.string().min(1).max(500), text: z.string().min(1).max(20_000), html: z.string().min(1).max(50_000) });
@@ -76,8 +88,11 @@ export const playbookSchema = z
     /** A message counts as "on time" for CSAT segments when delivered within this many hours of its event. */
     notify_within_hours: z.number().min(0).max(720).default(24),
     rules: z.array(rule).max(200),
-    /** Overrides and extra languages: language -> template name -> bodies (mustache). */
-    templates: z.record(language, z.record(z.string(), template)).default({}),
+    /**
+     * Overrides and extra languages: language -> template name -> bodies (mustache). The shipped report templates
+     * (kpi-report) are added beneath the playbook's own, so rules may name them and the playbook may override them.
+     */
+    templates: z.record(language, z.record(z.string(), template)).default({}).transform(withReportTemplates),
   })
   .superRefine((p, issue) => {
     const seen = new Set<string>();
