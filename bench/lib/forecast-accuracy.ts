@@ -3,7 +3,7 @@
  * the periods before it, forecast `horizon` periods, score by MASE, RMSSE, pooled bias, scaled pinball loss and
  * coverage (src/forecasting/metrics.ts), plus the coverage of the quantiles of TOTAL demand over a lead time.
  */
-import { forecastSeries, horizonDemandQuantile, methodNames, Scoreboard, type MethodName, type ScoreSummary } from '../../src/forecasting/index.js';
+import { fitSizeModel, forecastSeries, horizonDemandQuantile, methodNames, Scoreboard, type MethodName, type ScoreSummary } from '../../src/forecasting/index.js';
 import { fitOccurrenceModel, type OccurrenceModel } from '../../src/forecasting/occurrence.js';
 import type { Panel } from './forecast-data.js';
 
@@ -17,7 +17,7 @@ export interface AccuracySpec {
   readonly leadTimes?: readonly number[];
   /**
    * Calibrate automatic selection's P(demand > 0) on the panel (occurrence.ts), from each series' periods before
-   * the origin only (default true).
+   * the origin only (default true), and the size of a demand likewise (sizes.ts).
    */
   readonly calibrate?: boolean;
 }
@@ -59,6 +59,8 @@ function evaluate(panel: Panel, spec: AccuracySpec, runner: Runner): AccuracyRow
   const started = performance.now();
   const occurrence: OccurrenceModel | null =
     runner === 'auto' && spec.calibrate !== false ? fitOccurrenceModel(panel.series.map((y) => y.subarray(0, origin)), { horizon }) : null;
+  const sizes =
+    occurrence === null ? null : fitSizeModel(panel.series.map((y) => y.subarray(0, origin)), { horizon, ...(spec.seasonLength === undefined ? {} : { seasonLength: spec.seasonLength }) });
   panel.series.forEach((y, i) => {
     const train = y.subarray(0, origin);
     const actual = y.subarray(origin, origin + horizon);
@@ -72,7 +74,7 @@ function evaluate(panel: Panel, spec: AccuracySpec, runner: Runner): AccuracyRow
     const base = { horizon, quantiles: levels, ...(spec.seasonLength === undefined ? {} : { seasonLength: spec.seasonLength }) };
     let f;
     try {
-      f = forecastSeries(train, { ...base, method: runner === 'auto-uncalibrated' ? 'auto' : runner, ...(occurrence === null ? {} : { occurrence }) });
+      f = forecastSeries(train, { ...base, method: runner === 'auto-uncalibrated' ? 'auto' : runner, ...(occurrence === null ? {} : { occurrence }), ...(sizes === null ? {} : { sizes }) });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       failures++;

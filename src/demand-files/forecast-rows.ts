@@ -3,7 +3,7 @@
  * `series_id,step,period,mean,q<q>...,method,demand_class[,actual]`. The forecasting function is passed in, so
  * worker threads and the main thread run the same code and write byte-identical rows.
  */
-import { classifyDemand, forecastSeries, type MethodName, type OccurrenceModel } from '../forecasting/index.js';
+import { classifyDemand, forecastSeries, type MethodName, type OccurrenceModel, type SizeModel } from '../forecasting/index.js';
 import { csvField, csvNumber } from './csv.js';
 import { periodLabel, type PeriodKind } from './periods.js';
 import type { ChunkResult } from './plan-rows.js';
@@ -26,6 +26,8 @@ export interface ForecastOptions {
   seasonLength?: number;
   /** Panel calibration of P(demand > 0) (`--calibrate`), fitted once on the whole file before the chunks run. */
   occurrence?: OccurrenceModel;
+  /** With `occurrence`: panel calibration of the size of a demand, fitted likewise. */
+  sizes?: SizeModel;
 }
 
 export type ForecastFn = (y: Float64Array, o: ForecastOptions) => SeriesForecast;
@@ -85,6 +87,13 @@ function seriesRows(s: DemandSeries, fitted: Float64Array, settings: ForecastSet
 }
 
 function forecastOptions(settings: ForecastSettings): ForecastOptions {
-  const { horizon, quantiles, method, seasonLength, occurrence } = settings;
-  return { horizon, quantiles, method, ...(seasonLength === undefined ? {} : { seasonLength }), ...(occurrence === undefined ? {} : { occurrence }) };
+  const { horizon, quantiles, method, seasonLength, occurrence, sizes } = settings;
+  return {
+    horizon,
+    quantiles,
+    method,
+    ...(seasonLength === undefined ? {} : { seasonLength }),
+    ...(occurrence === undefined ? {} : { occurrence }),
+    ...(sizes === undefined ? {} : { sizes }),
+  };
 }

@@ -18,12 +18,15 @@
  * - Optional panel calibration (`occurrence`, fitted by occurrence.ts's fitOccurrenceModel on the user's panel up
  *   to the forecast origin): intermittent and lumpy count series then get a zero-modified NB per step, P(0) from
  *   the panel's logistic model of P(demand > 0) and the NB's law above zero (quantiles.ts). Without it, the NB.
+ *   With `sizes` too (fitted by fitSizeModel below, likewise), the law above zero has the panel's calibrated
+ *   P(size >= k + 1 | size >= k) for k = 1..3 (sizes.ts) and the NB's tail above.
  * The rules (candidate pools, the level and dispersion of the quantiles, the RMSSE point) were chosen by
  * rolling-origin evaluation on the training months of carparts only (bench/forecast.ts).
  */
 import { methods } from './index.js';
 import { classifyDemand, type DemandClass } from './classify.js';
 import { occurrenceProbability, type OccurrenceModel } from './occurrence.js';
+import { fitSizeModel as fitSizes, sizeContinuation, type SizeFitOptions, type SizeModel } from './sizes.js';
 import { rmsseOptimalPoint } from './point.js';
 import {
   intermittentPredictive,
@@ -50,6 +53,11 @@ export interface ForecastOptions {
    * fitOccurrenceModel, fitted on the panel's data up to the forecast origin). Absent: the uncalibrated NB.
    */
   readonly occurrence?: OccurrenceModel;
+  /**
+   * With `occurrence`: panel calibration of the size of a demand (sizes.ts, fitted by fitSizeModel below on the
+   * panel's data up to the forecast origin). Absent: the NB conditioned on being positive.
+   */
+  readonly sizes?: SizeModel;
 }
 
 export interface SeriesForecast {
@@ -82,9 +90,14 @@ export function forecastSeries(y: Float64Array, o: ForecastOptions): SeriesForec
   const sigma2 = Number.isFinite(fit.sigma2) ? fit.sigma2 : 0;
   const family = stats.counts ? 'negative-binomial' : stats.nonNegative ? 'gamma' : 'normal';
   const occurrence = intermittent && stats.counts && o.occurrence !== undefined ? occurrenceProbability(o.occurrence, y) : undefined;
-  const predictive = intermittent
-    ? intermittentPredictive(upperLevel(y, fit.mean[0]!, slow), Math.min(stats.dispersion, residualDispersion(y, slow)), 0.1, h, family, occurrence)
-    : smoothPredictive(fit.mean, sigma2, fit.growth, family, Math.max(1, stats.dispersion));
+  let predictive: Predictive;
+  if (intermittent) {
+    const level = upperLevel(y, fit.mean[0]!, slow);
+    const dispersion = Math.min(stats.dispersion, residualDispersion(y, slow));
+    // The NB (level, level x dispersion) that intermittentPredictive conditions the size on (dispersion at least 1).
+    const sizes = occurrence !== undefined && o.sizes !== undefined && level > 0 ? sizeContinuation(o.sizes, y, level, level * Math.max(1, dispersion)) : undefined;
+    predictive = intermittentPredictive(level, dispersion, 0.1, h, family, occurrence, sizes === undefined ? undefined : [...sizes]);
+  } else predictive = smoothPredictive(fit.mean, sigma2, fit.growth, family, Math.max(1, stats.dispersion));
   const mean = stats.nonNegative ? fit.mean.map((m) => Math.max(0, m)) : fit.mean;
   return {
     method: fit.name,
@@ -95,6 +108,23 @@ export function forecastSeries(y: Float64Array, o: ForecastOptions): SeriesForec
     cumulative: totalQuantiles(predictive, o.quantiles),
     predictive,
   };
+}
+
+/**
+ * Fits sizes.ts's model of the size of a demand on a panel (each series up to the forecast origin), with the NB
+ * the automatic method would condition each past window's sizes on: the uncalibrated law of intermittent and
+ * lumpy count histories. Pass the result as `sizes`, with `occurrence`, to forecastSeries.
+ */
+export function fitSizeModel(panel: readonly Float64Array[], o: Omit<SizeFitOptions, 'baseLaw'> & { seasonLength?: number }): SizeModel | null {
+  const options = { horizon: o.horizon, quantiles: [], method: 'auto' as const, ...(o.seasonLength === undefined ? {} : { seasonLength: o.seasonLength }) };
+  return fitSizes(panel, {
+    ...o,
+    baseLaw: (history) => {
+      const f = forecastSeries(history, options);
+      if (!(f.demandClass === 'intermittent' || f.demandClass === 'lumpy') || f.predictive.family !== 'negative-binomial') return null;
+      return f.predictive.mean[0]! > 0 ? { mean: f.predictive.mean[0]!, variance: f.predictive.variance[0]! } : null;
+    },
+  });
 }
 
 /** The distribution of total demand over the next H steps (1 <= H <= the forecast's horizon). */

@@ -36,10 +36,11 @@ export const methods: Record<MethodName, MethodEntry> = {
 export const methodNames = Object.keys(methods) as MethodName[];
 
 export { adida, adidaFit, aggregate, imapa, imapaFit } from './aggregation.js';
-export { forecastSeries, horizonDemand, horizonDemandInputs, horizonDemandQuantile, type ForecastOptions, type SeriesForecast } from './auto.js';
+export { fitSizeModel, forecastSeries, horizonDemand, horizonDemandInputs, horizonDemandQuantile, type ForecastOptions, type SeriesForecast } from './auto.js';
 export { coverageOf, inSampleScale, mase, pinballLoss, rmsse, scaledPinball, Scoreboard, type ScoreSummary, type SeriesEvaluation } from './metrics.js';
 export { rmsseOptimalPoint } from './point.js';
 export { fitOccurrenceModel, occurrenceProbability, type OccurrenceModel } from './occurrence.js';
+export { sizeContinuation, type SizeModel } from './sizes.js';
 export {
   intermittentPredictive,
   quantilesOf,

@@ -150,7 +150,7 @@ export function fitOccurrenceModel(panel: readonly Float64Array[], o: Occurrence
 }
 
 /** Binomial logistic regression (rows flattened, p features each) by Newton-Raphson (IRLS). */
-function logisticRegression(rows: readonly number[], hits: readonly number[], trials: readonly number[], p: number): number[] {
+export function logisticRegression(rows: readonly number[], hits: readonly number[], trials: readonly number[], p: number): number[] {
   const RIDGE = 1e-3;
   const beta = new Float64Array(p);
   const gradient = new Float64Array(p);

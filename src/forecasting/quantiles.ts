@@ -104,21 +104,35 @@ export interface ZeroModifiedStep {
   /** Mean and variance of the count law that is conditioned on being positive. */
   readonly baseMean: number;
   readonly baseVariance: number;
+  /**
+   * Calibrated continuation ratios of the size above zero, h_k = P(size >= k + 1 | size >= k) for k = 1..K
+   * (sizes.ts); above K the law keeps the base law's ratios. Absent: the base law conditioned on being positive.
+   */
+  readonly continuation?: readonly number[];
 }
 
 /**
  * Intermittent demand: flat mean m, index of dispersion d = var / mean of the history, level smoothed with constant
  * alpha. Counts are NB (d at least 1: Poisson), other non-negative data gamma, and data with negatives normal.
  * With `occurrence` (P(demand > 0) per step, e.g. from occurrence.ts) and counts, each step is zero-modified: P(0)
- * = 1 - occurrence, the NB(m, m d) above zero. Ignored for other families and for m = 0.
+ * = 1 - occurrence, the NB(m, m d) above zero. Ignored for other families and for m = 0. With `continuation` too
+ * (sizes.ts), the size above zero has those ratios P(size >= k + 1 | size >= k) for k = 1..K, then the NB's.
  */
-export function intermittentPredictive(m: number, dispersion: number, alpha: number, h: number, family: Family, occurrence?: number): Predictive {
+export function intermittentPredictive(
+  m: number,
+  dispersion: number,
+  alpha: number,
+  h: number,
+  family: Family,
+  occurrence?: number,
+  continuation?: readonly number[],
+): Predictive {
   const mean = family === 'normal' ? m : Math.max(0, m);
   const count = family === 'negative-binomial' || family === 'poisson';
   const d = count ? Math.max(1, dispersion) : Math.max(0, dispersion);
   const buffer = new Float64Array(4 * h);
   const p = { family, mean: buffer.subarray(0, h), variance: buffer.subarray(h, 2 * h), totalMean: buffer.subarray(2 * h, 3 * h), totalVariance: buffer.subarray(3 * h) };
-  const modified = count && mean > 0 && occurrence !== undefined && occurrence === occurrence ? zeroModifiedStep(occurrence, mean, family === 'poisson' ? mean : mean * d) : undefined;
+  const modified = count && mean > 0 && occurrence !== undefined && occurrence === occurrence ? zeroModifiedStep(occurrence, mean, family === 'poisson' ? mean : mean * d, continuation) : undefined;
   const stepMean = modified === undefined ? mean : modified.mean;
   const stepVariance = modified === undefined ? Math.abs(mean) * d : modified.variance;
   // Var of the smoothed level: alpha / (2 - alpha) of the step variance (= (mean)^2 alpha d / ((2 - alpha) m) above).
@@ -133,8 +147,18 @@ export function intermittentPredictive(m: number, dispersion: number, alpha: num
 }
 
 /** The zero-modified step law's parameters and moments (occurrence clamped into [1e-9, 1 - 1e-9]). */
-function zeroModifiedStep(occurrence: number, baseMean: number, baseVariance: number): { step: ZeroModifiedStep; mean: number; variance: number } {
+function zeroModifiedStep(
+  occurrence: number,
+  baseMean: number,
+  baseVariance: number,
+  continuation?: readonly number[],
+): { step: ZeroModifiedStep; mean: number; variance: number } {
   const q = Math.min(1 - 1e-9, Math.max(1e-9, occurrence));
+  if (continuation !== undefined && continuation.length > 0) {
+    const step = { occurrence: q, baseMean, baseVariance, continuation };
+    const law = new ZeroModifiedCount(step);
+    return { step, mean: law.mean, variance: law.variance };
+  }
   const positive = 1 - countZero(baseMean, baseVariance);
   // E[Y] = q E_base[Y] / P_base(Y > 0), E[Y^2] likewise.
   const c = q / positive;
@@ -153,6 +177,9 @@ function countZero(mean: number, variance: number): number {
  * The zero-modified count law: P(0) = 1 - p, P(k) = c P_base(k) for k >= 1 with c = p / P_base(Y > 0). Its cdf is
  * 1 - p + c (F_base(k) - P_base(0)), its shortfall E[(Y - x)+] = c E_base[(Y - x)+] for x >= 0, and its q-quantile
  * 0 for q <= 1 - p, else the base law's quantile at P_base(0) + (q - 1 + p) / c (never below 1).
+ * With continuation ratios h_1..h_K (ZeroModifiedStep), the size S above zero has P(S >= 1) = 1,
+ * P(S >= k + 1) = h_1 ... h_k for k <= K, and above K + 1 the base law's tail: P(S >= k) = P(S >= K + 1)
+ * P_base(Y >= k) / P_base(Y >= K + 1); then P(Y > x) = p P(S >= floor(x) + 1).
  */
 export class ZeroModifiedCount implements Distribution {
   readonly kind: Family;
@@ -162,33 +189,99 @@ export class ZeroModifiedCount implements Distribution {
   private readonly base: Distribution;
   private readonly zero: number;
   private readonly c: number;
+  /** With continuation ratios: P(S >= k) for k = 0..K + 1 and the base law's P(Y >= K + 1). */
+  private readonly sizeSurvival: Float64Array | null = null;
+  private readonly baseTail: number = 1;
   constructor(readonly step: ZeroModifiedStep) {
     const poisson = step.baseVariance <= step.baseMean * (1 + 1e-9);
     this.kind = poisson ? 'poisson' : 'negative-binomial';
     this.base = fitDistribution(this.kind, step.baseMean, step.baseVariance);
-    const moments = zeroModifiedStep(step.occurrence, step.baseMean, step.baseVariance);
-    this.mean = moments.mean;
-    this.variance = moments.variance;
     this.zero = countZero(step.baseMean, step.baseVariance);
     this.c = step.occurrence / (1 - this.zero);
+    const h = step.continuation;
+    if (h === undefined || h.length === 0) {
+      const moments = zeroModifiedStep(step.occurrence, step.baseMean, step.baseVariance);
+      this.mean = moments.mean;
+      this.variance = moments.variance;
+      return;
+    }
+    const K = h.length;
+    const s = new Float64Array(K + 2);
+    s[0] = 1;
+    s[1] = 1;
+    for (let k = 1; k <= K; k++) s[k + 1] = s[k]! * Math.min(1, Math.max(0, h[k - 1]!));
+    this.sizeSurvival = s;
+    this.baseTail = this.base.survival(K);
+    // E[S] = sum_{k >= 1} P(S >= k); E[S^2] = sum_{k >= 1} (2k - 1) P(S >= k). Above K + 1 the base law's tail:
+    // sum_{k >= K+2} P_base(Y >= k) = E_base[(Y - K - 1)+], sum_{k >= K+2} (2k - 1) P_base(Y >= k) = E_base[(Y^2 - (K+1)^2)+].
+    let first = 0;
+    let second = 0;
+    for (let k = 1; k <= K + 1; k++) {
+      first += s[k]!;
+      second += (2 * k - 1) * s[k]!;
+    }
+    if (this.baseTail > 0 && s[K + 1]! > 0) {
+      const scale = s[K + 1]! / this.baseTail;
+      const j = K + 1;
+      let below = 0; // E_base[Y^2 1{Y <= K + 1}]
+      for (let x = 1; x <= j; x++) below += x * x * this.base.density(x);
+      const squares = Math.max(0, step.baseVariance + step.baseMean * step.baseMean - below - j * j * this.base.survival(j));
+      first += scale * this.base.loss(j);
+      second += scale * squares;
+    }
+    this.mean = step.occurrence * first;
+    this.variance = Math.max(0, step.occurrence * second - this.mean * this.mean);
+  }
+  /** P(S >= k) for an integer k >= 1 (calibrated sizes only). */
+  private sizeAtLeast(k: number): number {
+    const s = this.sizeSurvival!;
+    const K = s.length - 2;
+    if (k <= K + 1) return s[k]!;
+    return this.baseTail > 0 ? (s[K + 1]! * this.base.survival(k - 1)) / this.baseTail : 0;
   }
   density(x: number): number {
     if (x === 0) return 1 - this.step.occurrence;
-    return x > 0 && Number.isInteger(x) ? this.c * this.base.density(x) : 0;
+    if (!(x > 0 && Number.isInteger(x))) return 0;
+    if (this.sizeSurvival === null) return this.c * this.base.density(x);
+    return this.step.occurrence * Math.max(0, this.sizeAtLeast(x) - this.sizeAtLeast(x + 1));
   }
   cdf(x: number): number {
     if (x < 0) return 0;
+    if (this.sizeSurvival !== null) return 1 - this.survival(x);
     return Math.min(1, 1 - this.step.occurrence + this.c * Math.max(0, this.base.cdf(x) - this.zero));
   }
   survival(x: number): number {
     if (x < 0) return 1;
+    if (this.sizeSurvival !== null) return this.step.occurrence * this.sizeAtLeast(Math.floor(x) + 1);
     return x < 1 ? this.step.occurrence : Math.min(1, this.c * this.base.survival(x));
   }
   quantile(q: number): number {
-    return zeroModifiedLevel(this.step.occurrence, this.zero, q, (level) => this.base.quantile(level));
+    if (this.sizeSurvival === null) return zeroModifiedLevel(this.step.occurrence, this.zero, q, (level) => this.base.quantile(level));
+    const p = this.step.occurrence;
+    if (q <= 1 - p) return 0;
+    if (!(q < 1)) return Infinity;
+    // The smallest k >= 1 with P(S >= k + 1) <= (1 - q) / p.
+    const target = (1 - q) / p;
+    const s = this.sizeSurvival;
+    const K = s.length - 2;
+    for (let k = 1; k <= K; k++) if (s[k + 1]! <= target * (1 + 1e-12)) return k;
+    if (!(this.baseTail > 0 && s[K + 1]! > 0)) return K;
+    // Above K: P_base(Y >= k + 1) <= target P_base(Y >= K + 1) / P(S >= K + 1), i.e. F_base(k) >= that level.
+    const level = Math.min(1 - 1e-15, 1 - (target * this.baseTail) / s[K + 1]!);
+    return Math.max(K + 1, this.base.quantile(level));
   }
   loss(x: number): number {
-    return x < 0 ? this.mean - x : this.c * this.base.loss(x);
+    if (x < 0) return this.mean - x;
+    if (this.sizeSurvival === null) return this.c * this.base.loss(x);
+    // E[(S - x)+] = (n + 1 - x) P(S >= n + 1) + sum_{k >= n + 2} P(S >= k), n = floor(x).
+    const n = Math.floor(x);
+    const s = this.sizeSurvival;
+    const K = s.length - 2;
+    let tail = 0;
+    for (let k = n + 2; k <= K + 1; k++) tail += s[k]!;
+    const from = Math.max(n + 2, K + 2);
+    if (this.baseTail > 0 && s[K + 1]! > 0) tail += (s[K + 1]! / this.baseTail) * this.base.loss(from - 1);
+    return this.step.occurrence * ((n + 1 - x) * this.sizeAtLeast(n + 1) + tail);
   }
 }
 
@@ -307,6 +400,11 @@ export function stepQuantiles(p: Predictive, levels: readonly number[]): Quantil
 
 /** Quantiles of identical zero-modified steps: the base law's count quantiles at the mapped levels. */
 function zeroModifiedTable(step: ZeroModifiedStep, h: number, levels: readonly number[]): QuantileForecast[] {
+  if (step.continuation !== undefined && step.continuation.length > 0) {
+    const law = new ZeroModifiedCount(step);
+    const rows = new Float64Array(levels.length * h);
+    return levels.map((q, k) => ({ q, values: rows.subarray(k * h, (k + 1) * h).fill(law.quantile(q)) }));
+  }
   const zero = countZero(step.baseMean, step.baseVariance);
   const mapped = levels.map((q) => (q <= 1 - step.occurrence || !(q < 1) ? q : Math.min(1 - 1e-15, zero + ((q - 1 + step.occurrence) * (1 - zero)) / step.occurrence)));
   const base = quantilesOf(step.baseVariance <= step.baseMean * (1 + 1e-9) ? 'poisson' : 'negative-binomial', step.baseMean, step.baseVariance, mapped);

@@ -15,7 +15,7 @@ import { planColumns, planDefaults, planDefaultsWith, type ChunkResult, type Pla
 import { readDemandFile } from '../demand-files/read.js';
 import type { DemandSet } from '../demand-files/types.js';
 import { exitCodeOf, type ErrorCode } from '../shared/errors.js';
-import { fitOccurrenceModel } from '../forecasting/index.js';
+import { fitOccurrenceModel, fitSizeModel } from '../forecasting/index.js';
 import { chunkSeries, runJob, type Job } from './forecast-worker.js';
 
 /**
@@ -116,9 +116,14 @@ async function forecastCommand(flags: ForecastFlags): Promise<void> {
   if (flags.calibrate) {
     if (flags.method !== 'auto') return failWith('malformed_request', '--calibrate works with --method auto');
     // Fitted on what the forecasts see: each series up to the origin (--train), never the periods after it.
-    const model = fitOccurrenceModel(set.series.map((s) => (flags.train === undefined ? s.values : s.values.subarray(0, flags.train))), { horizon: flags.horizon });
+    const panel = set.series.map((s) => (flags.train === undefined ? s.values : s.values.subarray(0, flags.train)));
+    const model = fitOccurrenceModel(panel, { horizon: flags.horizon });
     if (model === null) process.stderr.write('--calibrate: too little history to learn from; forecasting uncalibrated\n');
-    else settings.occurrence = model;
+    else {
+      settings.occurrence = model;
+      const sizes = fitSizeModel(panel, { horizon: flags.horizon, ...(flags.seasonLength === undefined ? {} : { seasonLength: flags.seasonLength }) });
+      if (sizes !== null) settings.sizes = sizes;
+    }
   }
   await writeResults(flags, set, { kind: 'forecast', settings }, forecastColumns(settings));
 }
