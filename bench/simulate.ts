@@ -280,6 +280,9 @@ const fmtPp = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)} pp`);
 export async function main(args: string[]): Promise<void> {
   const o = options(args);
   const specs = [...RULES, CLASSICAL, ...o.candidates.filter((c) => !RULES.includes(c) && c !== CLASSICAL)];
+  // The families' names, as the report has them: a spec with its own settings (tsb/RS/exchange:0.1,0.05) or constants
+  // written differently (tsb[ v=0.5 , a=0.3]) is still a candidate.
+  const names = specs.map((s) => parsePolicySpec(s).name);
   const out: string[] = [];
   const json: Record<string, unknown> = {};
   const sets: DataSetResult[] = [];
@@ -302,7 +305,7 @@ export async function main(args: string[]): Promise<void> {
         specs.map(familyOf),
         o.budget,
       );
-      const m = carpartsMetrics(d, specs);
+      const m = carpartsMetrics(d, names);
       out.push(...d.lines, ...m.lines, '');
       Object.assign(json, m.json);
       sets.push(d);
@@ -325,7 +328,7 @@ export async function main(args: string[]): Promise<void> {
         specs.map(familyOf),
         o.budget,
       );
-      const m = manMetrics(d, specs);
+      const m = manMetrics(d, names);
       out.push(...d.lines, ...m.lines, '');
       Object.assign(json, m.json);
       sets.push(d);

@@ -55,7 +55,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--lead-time <periods>', `lead time in periods when the file has none (default ${planDefaults.leadTime}); an order at the end of t arrives at the start of t + 1 + L`, parse.nonNegative)
     .option('--lead-time-column <name>', "the column holding each series' lead time (same as --map lead_time=<name>)")
     .option('--review <R>', 'periods between reviews', parse.positiveInteger, 1)
-    .option('--policy <spec>', `a policy family to sweep, repeatable: cover, minmax, <model>[+count|+compound]/<RS|sS|sQ>/<fill|cycle|exchange>[:v1,v2,...] (default: ${defaultPolicies.join(', ')})`, collectPolicy)
+    .option('--policy <spec>', `a policy family to sweep, repeatable: cover, minmax, <model>[a=..,b=..,v=..][+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange>[:v1,v2,...] (default: ${defaultPolicies.join(', ')})`, collectPolicy)
     .option('--start <N>', 'first period (0-based) the policies run; the periods before are history only (default: half the periods)', nonNegativeInteger)
     .option('--warmup <N>', 'periods after --start that are not measured', nonNegativeInteger, 3)
     .option('--lost-sales', 'unserved demand is lost instead of backordered')

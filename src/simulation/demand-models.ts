@@ -47,11 +47,25 @@ export type LawName = 'normal' | 'count' | 'compound';
 export type DemandModel = (history: Float64Array) => DemandView;
 
 /**
+ * A smoother's constants instead of the textbook 0.1s: `alpha` smooths the level (SES), the demand size (TSB) or
+ * size and interval (SBA); `beta` TSB's demand probability; `varianceFactor` multiplies the smoothed squared error
+ * before the law is fitted (1: the error variance as it is). Meant to be chosen on a span before the one measured:
+ * on carparts, chosen on months 16-27 (policies from month 13), TSB with alpha 0.3, beta 0.2 and a variance
+ * factor of 0.35 (RS/exchange, rates down to 0.0001) needs 4.53 units per series for a 95% fill rate on months
+ * 28-51 where the 0.1s need 4.71.
+ */
+export interface SmootherSettings {
+  readonly alpha?: number;
+  readonly beta?: number;
+  readonly varianceFactor?: number;
+}
+
+/**
  * `series` (optional) names the whole series the histories are prefixes of: auto's views are then kept per series,
  * so two families on the same item in one run (e.g. auto/RS/fill and auto/RS/fill-avg) forecast once.
  */
-export function demandModel(name: DemandModelName, protectionPeriods: number, law: LawName = 'normal', series?: object): DemandModel {
-  return name === 'auto' ? autoModel(protectionPeriods, series) : smootherModel(name, law);
+export function demandModel(name: DemandModelName, protectionPeriods: number, law: LawName = 'normal', series?: object, smoothing: SmootherSettings = {}): DemandModel {
+  return name === 'auto' ? autoModel(protectionPeriods, series) : smootherModel(name, law, smoothing);
 }
 
 const autoViews = new WeakMap<object, Map<string, DemandView>>();
@@ -73,8 +87,9 @@ function autoModel(H: number, series: object | undefined): DemandModel {
 /** Smoothing constant of the squared errors: about the last 20 periods. */
 const MSE_ALPHA = 0.1;
 
-function smootherModel(name: SmootherName, law: LawName): DemandModel {
-  const step = stepper(name);
+function smootherModel(name: SmootherName, law: LawName, smoothing: SmootherSettings): DemandModel {
+  const step = stepper(name, smoothing);
+  const factor = smoothing.varianceFactor ?? 1;
   let seen = 0;
   let forecast = NaN;
   let mse = NaN;
@@ -97,7 +112,7 @@ function smootherModel(name: SmootherName, law: LawName): DemandModel {
       forecast = step(v);
     }
     const mean = forecast === forecast ? Math.max(0, forecast) : 0;
-    const variance = mse === mse ? mse : mean;
+    const variance = mse === mse ? mse * factor : mean;
     if (law === 'normal') return { family: 'normal', perPeriod: { mean, variance } };
     // The compound law counts whole units; quantities like 0.4 (metres, kilograms) keep the count law's moments.
     if (law === 'compound' && whole && sizes.length > 0 && mean > 0) {
@@ -110,17 +125,17 @@ function smootherModel(name: SmootherName, law: LawName): DemandModel {
 }
 
 /** One period's update of each smoother; returns the forecast for the next period (NaN until it has one). */
-function stepper(name: SmootherName): (v: number) => number {
+function stepper(name: SmootherName, s: SmootherSettings): (v: number) => number {
   switch (name) {
     case 'ses': {
-      const alpha = 0.1;
+      const alpha = s.alpha ?? 0.1;
       let level = NaN;
       return (v) => (level = level === level ? level + alpha * (v - level) : v);
     }
     case 'tsb': {
       // Teunter, Syntetos & Babai (2011): probability smoothed every period, size at demands; started at the first demand.
-      const alpha = 0.1;
-      const beta = 0.1;
+      const alpha = s.alpha ?? 0.1;
+      const beta = s.beta ?? 0.1;
       let p = NaN;
       let z = NaN;
       let since = 0;
@@ -139,7 +154,7 @@ function stepper(name: SmootherName): (v: number) => number {
       };
     }
     case 'sba': {
-      const alpha = 0.1;
+      const alpha = s.alpha ?? 0.1;
       let z = NaN;
       let interval = NaN;
       let since = 0;

@@ -173,6 +173,11 @@ describe('parsePolicySpec', () => {
       ['tsb+count/RS/fill', 'tsb+count/RS/fill', null],
       ['tsb+compound/RS/fill', 'tsb+compound/RS/fill', null],
       ['tsb/RS/exchange:0.1,0.05', 'tsb/RS/exchange', [0.1, 0.05]],
+      ['tsb[a=0.3,b=0.2,v=0.35]/RS/exchange', 'tsb[a=0.3,b=0.2,v=0.35]/RS/exchange', null],
+      // Any subset in any order, spaces allowed: the name writes them a, b, v.
+      ['tsb[ v=0.5 , a=0.3]+count/RS/fill:0.9', 'tsb[a=0.3,v=0.5]+count/RS/fill', [0.9]],
+      ['ses[a=0.2]/sS/cycle', 'ses[a=0.2]/sS/cycle', null],
+      ['ma[v=2]/RS/fill', 'ma[v=2]/RS/fill', null],
     ];
     for (const [spec, name, settings] of cases) {
       const f = parsePolicySpec(spec);
@@ -187,7 +192,9 @@ describe('parsePolicySpec', () => {
   it('refuses bad specs with a RangeError naming the spec', () => {
     const bad = ['', 'covers', 'tsb', 'tsb/RS', 'croston/RS/fill', 'tsb/XY/fill', 'tsb/RS/service', 'tsb+normal/RS/fill', 'TSB/RS/fill', 'cover:a', 'cover:-1',
       'minmax:1,x', 'tsb/RS/fill:0.95,1', 'tsb/RS/fill:0', 'auto/sS/cycle:1.5', 'tsb/sS/exchange', 'auto/sQ/exchange',
-      'cover:', 'cover:1,,2', 'cover:1:2', 'tsb/RS/exchange:0', 'auto+count/RS/fill', 'auto+compound/RS/fill', 'tsb+compound/sS/fill', 'tsb+compound/RS/cycle'];
+      'cover:', 'cover:1,,2', 'cover:1:2', 'tsb/RS/exchange:0', 'auto+count/RS/fill', 'auto+compound/RS/fill', 'tsb+compound/sS/fill', 'tsb+compound/RS/cycle',
+      'auto[a=0.3]/RS/fill', 'tsb[]/RS/fill', 'tsb[x=1]/RS/fill', 'tsb[a=0]/RS/fill', 'tsb[a=1.5]/RS/fill', 'tsb[v=0]/RS/fill', 'tsb[a=0.3,a=0.2]/RS/fill',
+      'ses[b=0.2]/RS/fill', 'ma[a=0.2]/RS/fill', 'tsb+count[a=0.3]/RS/fill', 'tsb[a=0.3/RS/fill'];
     for (const spec of bad) {
       expect(() => parsePolicySpec(spec), spec).toThrow(RangeError);
       expect(() => parsePolicySpec(spec), spec).toThrow(`policy '${spec}'`);
@@ -208,6 +215,20 @@ describe('parsePolicySpec', () => {
     expect(demandModel('auto', 2, 'normal', y)(y.slice(0, 12))).toBe(a);
     expect(demandModel('auto', 3, 'normal', y)(y.subarray(0, 12))).not.toBe(a);
     expect(demandModel('auto', 2)(y.subarray(0, 12))).toEqual(a);
+  });
+
+  it('smoothing constants: none are the textbook 0.1s; a = b = 1 forecasts the last period; v scales the variance', () => {
+    const y = Float64Array.from([0, 2, 0, 0, 3, 0, 2, 1, 0, 4]);
+    expect(demandModel('tsb', 2, 'normal', undefined, { alpha: 0.1, beta: 0.1, varianceFactor: 1 })(y)).toEqual(demandModel('tsb', 2)(y));
+    expect(demandModel('tsb', 2, 'normal', undefined, { alpha: 1, beta: 1 })(y).perPeriod.mean).toBe(4);
+    expect(demandModel('tsb', 2, 'normal', undefined, { alpha: 1, beta: 1 })(y.subarray(0, 9)).perPeriod.mean).toBe(0);
+    const plainView = demandModel('tsb', 2, 'normal', undefined, { alpha: 0.3, beta: 0.2 })(y);
+    const scaled = demandModel('tsb', 2, 'normal', undefined, { alpha: 0.3, beta: 0.2, varianceFactor: 0.35 })(y);
+    expect(scaled.perPeriod.mean).toBe(plainView.perPeriod.mean);
+    expect(scaled.perPeriod.variance).toBeCloseTo(0.35 * plainView.perPeriod.variance, 12);
+    // The family hands its constants to the model: a lower variance, a lower order-up-to level.
+    const spec = (s: string) => parsePolicySpec(`${s}/RS/fill:0.95`).prepare({ ...item(1), demand: y }, ctx)(0.95)(y, 0);
+    expect((spec('tsb[a=0.3,b=0.2,v=0.35]') as { orderUpTo: number }).orderUpTo).toBeLessThan((spec('tsb[a=0.3,b=0.2]') as { orderUpTo: number }).orderUpTo);
   });
 
   it('names the compound law in its message', () => {

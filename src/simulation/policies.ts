@@ -15,7 +15,7 @@
  */
 import { planPolicy, type PolicyKind } from '../planning/policies.js';
 import type { Decide, OrderRule, SimItem } from './engine.js';
-import { demandModel, demandModelNames, demandOver, type DemandModelName, type DemandView, type LawName } from './demand-models.js';
+import { demandModel, demandModelNames, demandOver, type DemandModelName, type DemandView, type LawName, type SmootherSettings } from './demand-models.js';
 
 /** An item with the economics the policies and the report need. */
 export interface PlanItem extends SimItem {
@@ -96,6 +96,8 @@ export const defaultExchangeRates = [1, 0.7, 0.5, 0.35, 0.25, 0.18, 0.13, 0.1, 0
 export interface ForecastPolicySpec {
   readonly model: DemandModelName;
   readonly law?: LawName;
+  /** A smoother's own constants (demand-models.ts SmootherSettings); none: the textbook ones. */
+  readonly smoothing?: SmootherSettings;
   readonly kind: PolicyKind;
   readonly measure: ServiceMeasure;
 }
@@ -105,14 +107,15 @@ export function forecastFamily(spec: ForecastPolicySpec, settings?: readonly num
   const law = spec.law ?? 'normal';
   if (measure === 'exchange' && kind !== 'RS') throw new RangeError(`the exchange measure is for RS policies, got ${kind}`);
   const swept = settings ?? (measure === 'exchange' ? defaultExchangeRates : defaultTargets);
-  const name = `${model}${law === 'normal' ? '' : `+${law}`}/${kind}/${measure}`;
+  const smoothing = spec.smoothing ?? {};
+  const name = `${model}${smoothingLabel(smoothing)}${law === 'normal' ? '' : `+${law}`}/${kind}/${measure}`;
   return {
     name,
     knob: measure === 'cycle' ? 'cycle-service-level target' : measure === 'exchange' ? 'units of fill per unit-period of stock' : 'fill-rate target',
     settings: swept,
     prepare(item, ctx) {
       const protection = item.leadTime + ctx.review;
-      const next = demandModel(model, protection, law, item.demand);
+      const next = demandModel(model, protection, law, item.demand, smoothing);
       // Per review (by history length): every setting replays the same reviews, and the model only moves forward.
       const views = new Map<number, DemandView>();
       const viewAt = (history: Float64Array): DemandView => {
@@ -272,8 +275,10 @@ function fillLevelsAtLeast(fill: (S: number) => number, limit: number, targets: 
 /**
  * A family from its spec: `cover`, `minmax`, or `<model>[+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange>`
  * (model: auto, ses, tsb, sba, ma; `+count` gives a smoother a negative binomial / Poisson law instead of the
- * normal, `+compound` a compound Poisson of its observed sizes; fill-avg and exchange for RS only); an
- * optional `:a,b,c` sets the knob's values. Throws a RangeError naming what is wrong.
+ * normal, `+compound` a compound Poisson of its observed sizes; fill-avg and exchange for RS only); a smoother's
+ * model may carry its constants in brackets, `tsb[a=0.3,b=0.2,v=0.35]` (a: alpha, b: TSB's beta, v: the variance
+ * factor, see demand-models.ts SmootherSettings; any subset, the rest the textbook ones); an optional `:a,b,c` sets
+ * the knob's values. Throws a RangeError naming what is wrong.
  */
 export function parsePolicySpec(spec: string): PolicyFamily {
   const parts = spec.split(':');
@@ -283,15 +288,42 @@ export function parsePolicySpec(spec: string): PolicyFamily {
   if (settings?.some((v) => !Number.isFinite(v) || v <= 0)) throw new RangeError(`policy '${spec}': settings must be positive numbers, separated by commas`);
   if (name === 'cover') return coverFamily(settings);
   if (name === 'minmax') return minmaxFamily(settings);
-  const m = /^([a-z]+)(\+count|\+compound)?\/(RS|sS|sQ)\/(fill|fill-avg|cycle|exchange)$/.exec(name);
+  const m = /^([a-z]+)(\[[^\]]*\])?(\+count|\+compound)?\/(RS|sS|sQ)\/(fill|fill-avg|cycle|exchange)$/.exec(name);
   if (m === null || !(demandModelNames as readonly string[]).includes(m[1]!)) {
-    throw new RangeError(`policy '${spec}': expected cover, minmax or <model>[+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange> with model one of ${demandModelNames.join(', ')}`);
+    throw new RangeError(`policy '${spec}': expected cover, minmax or <model>[a=..,b=..,v=..][+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange> with model one of ${demandModelNames.join(', ')}`);
   }
-  const [, model, lawPart, kind, measure] = m as unknown as [string, DemandModelName, string | undefined, PolicyKind, ServiceMeasure];
+  const [, model, constants, lawPart, kind, measure] = m as unknown as [string, DemandModelName, string | undefined, string | undefined, PolicyKind, ServiceMeasure];
+  const smoothing = constants === undefined ? undefined : smoothingOf(spec, model, constants);
   const law: LawName = lawPart === undefined ? 'normal' : (lawPart.slice(1) as LawName);
   if (measure !== 'exchange' && settings?.some((v) => !(v < 1))) throw new RangeError(`policy '${spec}': service targets must be in (0, 1)`);
   if ((measure === 'exchange' || measure === 'fill-avg') && kind !== 'RS') throw new RangeError(`policy '${spec}': the ${measure} measure is for RS policies`);
   if (model === 'auto' && law !== 'normal') throw new RangeError(`policy '${spec}': auto brings its own law (negative binomial, gamma or normal); +${law} is for the smoothers`);
   if (law === 'compound' && (kind !== 'RS' || measure === 'cycle')) throw new RangeError(`policy '${spec}': the compound law is for RS policies with fill or exchange`);
-  return forecastFamily({ model, law, kind, measure }, settings);
+  return forecastFamily({ model, law, kind, measure, ...(smoothing ? { smoothing } : {}) }, settings);
+}
+
+/** The bracket of a spec naming a smoother's constants, e.g. [a=0.3,b=0.2,v=0.35]: what each model takes. */
+const smoothingKeys: Record<DemandModelName, readonly string[]> = { auto: [], ses: ['a', 'v'], tsb: ['a', 'b', 'v'], sba: ['a', 'v'], ma: ['v'] };
+
+function smoothingOf(spec: string, model: DemandModelName, bracket: string): SmootherSettings {
+  const allowed = smoothingKeys[model];
+  if (allowed.length === 0) throw new RangeError(`policy '${spec}': ${model} has no smoothing constants to set`);
+  const out: Record<string, number> = {};
+  for (const part of bracket.slice(1, -1).split(',')) {
+    const kv = /^\s*([a-z])\s*=\s*([^\s]+)\s*$/.exec(part);
+    const key = kv?.[1];
+    const value = kv === null ? NaN : Number(kv[2]);
+    if (key === undefined || !allowed.includes(key)) throw new RangeError(`policy '${spec}': expected ${allowed.map((k) => `${k}=<value>`).join(', ')} inside [], got '${part}'`);
+    if (key in out) throw new RangeError(`policy '${spec}': ${key} given twice`);
+    const ok = key === 'v' ? value > 0 && Number.isFinite(value) : value > 0 && value <= 1;
+    if (!ok) throw new RangeError(`policy '${spec}': ${key} must be ${key === 'v' ? 'a positive number' : 'in (0, 1]'}, got '${kv![2]}'`);
+    out[key] = value;
+  }
+  return { ...(out.a !== undefined ? { alpha: out.a } : {}), ...(out.b !== undefined ? { beta: out.b } : {}), ...(out.v !== undefined ? { varianceFactor: out.v } : {}) };
+}
+
+/** The constants as written in a family's name (a, b, v in that order), '' for the textbook ones. */
+function smoothingLabel(s: SmootherSettings): string {
+  const parts = [s.alpha !== undefined ? `a=${s.alpha}` : '', s.beta !== undefined ? `b=${s.beta}` : '', s.varianceFactor !== undefined ? `v=${s.varianceFactor}` : ''].filter((x) => x !== '');
+  return parts.length === 0 ? '' : `[${parts.join(',')}]`;
 }
