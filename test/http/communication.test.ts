@@ -97,7 +97,7 @@ describe.each(engines)('communication API on $name', (engine) => {
   });
 
   it('validates and versions the playbook; a bad one names its line and changes nothing', async () => {
-    expect((await send('GET', '/playbook')).json()).toMatchObject({ version: 0, rules: 15 });
+    expect((await send('GET', '/playbook')).json()).toMatchObject({ version: 0, rules: 16 });
     const bad = defaultPlaybookSource().replace('on: order.shipped', 'on: order.teleported');
     const line = bad.split('\n').findIndex((l) => l.includes('order.teleported')) + 1;
     const checked = (await send('POST', '/playbook/validate', { source: bad })).json();
@@ -108,7 +108,7 @@ describe.each(engines)('communication API on $name', (engine) => {
     expect((await send('GET', '/playbook')).json().version).toBe(0);
     const quieter = defaultPlaybookSource().replace(/\n  - id: still-on-track[\s\S]*?template: still-on-track\n/, '\n');
     const stored = await send('PUT', '/playbook', { source: quieter, note: 'no weekly updates' });
-    expect(stored.json()).toMatchObject({ version: 1, rules: 14 });
+    expect(stored.json()).toMatchObject({ version: 1, rules: 15 });
     expect((await send('GET', '/playbook')).json()).toMatchObject({ version: 1, source: quieter });
   });
 });
