@@ -20,15 +20,13 @@ export interface InboundAt {
   poLineId: string;
   poId: string;
   supplierId: string;
-  /** Ordered minus cancelled (cancelled counts only once the line is closed). */
+  /** Ordered. */
   quantity: number;
   /** Received before the moment. */
   receivedBefore: number;
   originalExpectedDate: string;
-  /** The line is closed (received or cancelled) and received less than ordered. */
-  closedShort: boolean;
-  /** Its last receipt, if any, before the moment. */
-  lastReceiptAt: string | null;
+  /** When the line was closed (its PO cancelled, or received) with less than ordered received, if before the moment. */
+  closedShortAt: string | null;
 }
 
 export interface CreationFacts {
@@ -66,7 +64,8 @@ export function reorderPointOf(weekly: { mean: number; variance: number }, leadT
   return weekly.mean * weeks + z95 * Math.sqrt(weekly.variance * weeks);
 }
 
-const openAt = (l: InboundAt) => l.receivedBefore < l.quantity && !(l.closedShort && l.lastReceiptAt !== null);
+/** Still expected at the moment: not all received, and not closed short before it. */
+const openAt = (l: InboundAt) => l.receivedBefore < l.quantity && l.closedShortAt === null;
 
 /** Why the backorder was created: the first rule that holds. */
 export function attributeCreation(f: CreationFacts): Attribution {
@@ -84,7 +83,7 @@ export function attributeCreation(f: CreationFacts): Attribution {
     };
   }
   const recent = (iso: string | null) => iso !== null && Date.parse(f.at) - Date.parse(iso) <= 60 * dayMs;
-  const short = f.inbound.filter((l) => l.closedShort && recent(l.lastReceiptAt));
+  const short = f.inbound.filter((l) => recent(l.closedShortAt));
   if (short.length > 0) {
     const l = short[0]!;
     return {

@@ -3,7 +3,7 @@
  * replayed for any backorder long after it was created (the ledger, receipts and order lines keep every fact needed).
  */
 import type { CreationFacts, InboundAt, ResolutionFacts, Attribution } from './domain.js';
-import type { PendingBackorder, SkuHistory } from './repository.js';
+import type { PendingBackorder, PoLineHistory, SkuHistory } from './repository.js';
 
 const dayMs = 86_400_000;
 const before = (iso: string, days: number) => new Date(Date.parse(iso) - days * dayMs).toISOString();
@@ -16,16 +16,15 @@ export function creationFacts(h: SkuHistory, bo: PendingBackorder): CreationFact
   const inbound: InboundAt[] = h.poLines
     .filter((l) => l.warehouseId === bo.warehouseId && l.placedAt !== null && l.placedAt < at)
     .map((l) => {
-      const earlier = l.receipts.filter((r) => r.receivedAt < at);
+      const closedShortAt = closedShortTime(l);
       return {
         poLineId: l.poLineId,
         poId: l.poId,
         supplierId: l.supplierId,
         quantity: l.quantity,
-        receivedBefore: earlier.reduce((s, r) => s + r.quantity, 0),
+        receivedBefore: l.receipts.filter((r) => r.receivedAt < at).reduce((s, r) => s + r.quantity, 0),
         originalExpectedDate: l.originalExpectedDate,
-        closedShort: l.cancelled > 0 && l.received < l.quantity,
-        lastReceiptAt: earlier.at(-1)?.receivedAt ?? null,
+        closedShortAt: closedShortAt !== null && closedShortAt < at ? closedShortAt : null,
       };
     });
   const here = h.movements.filter((m) => m.warehouseId === bo.warehouseId && m.createdAt < at);
@@ -34,9 +33,20 @@ export function creationFacts(h: SkuHistory, bo: PendingBackorder): CreationFact
   const waiting = h.backorders
     .filter((b) => b.id !== bo.id && b.warehouseId === bo.warehouseId && b.createdAt < at && (b.resolvedAt === null || b.resolvedAt >= at))
     .reduce((s, b) => s + b.quantity, 0);
-  const open = inbound.filter((l) => l.receivedBefore < l.quantity && !(l.closedShort && l.lastReceiptAt !== null));
+  const open = inbound.filter((l) => l.receivedBefore < l.quantity && l.closedShortAt === null);
   const positionBefore = onHand - waiting + open.reduce((s, l) => s + l.quantity - l.receivedBefore, 0);
   return { at, inbound, adjustedDown, ...weeklyDemand(h, bo), leadTimeDays: h.leadTimeDays, positionBefore };
+}
+
+/**
+ * When a PO line was closed with less than ordered received, or null: a line of a cancelled PO closed when the PO
+ * was cancelled (the cancellation is its last change); a line cancelled in part on a PO received in the end closed
+ * at its last receipt.
+ */
+function closedShortTime(l: PoLineHistory): string | null {
+  if (!(l.received < l.quantity && l.cancelled > 0)) return null;
+  if (l.status === 'cancelled') return l.poUpdatedAt;
+  return l.receipts.at(-1)?.receivedAt ?? l.poUpdatedAt;
 }
 
 /** Demand of the SKU x warehouse in the 7 days up to the moment, and its weekly mean and variance before that. */
@@ -68,7 +78,7 @@ export function resolutionFacts(h: SkuHistory, bo: PendingBackorder & { resolved
     createdAt: bo.createdAt,
     resolvedAt: bo.resolvedAt,
     tier: bo.tier,
-    rivals: h.backorders.filter((b) => b.id !== bo.id).map((b) => ({ id: b.id, tier: b.tier, createdAt: b.createdAt, filledAt: b.fulfilledAt })),
+    rivals: h.backorders.filter((b) => b.id !== bo.id && b.warehouseId === bo.warehouseId).map((b) => ({ id: b.id, tier: b.tier, createdAt: b.createdAt, filledAt: b.fulfilledAt })),
     dueWhileWaiting: h.poLines
       .filter((l) => l.warehouseId === bo.warehouseId && l.originalExpectedDate >= createdDay && l.originalExpectedDate < resolvedDay)
       .map((l) => ({ poId: l.poId, supplierId: l.supplierId, originalExpectedDate: l.originalExpectedDate, receivedAt: l.receipts[0]?.receivedAt ?? null })),

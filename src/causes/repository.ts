@@ -47,6 +47,8 @@ export interface PoLineHistory {
   cancelled: number;
   status: string;
   placedAt: string | null;
+  /** When its PO was last changed: for a cancelled PO, when it was cancelled. */
+  poUpdatedAt: string;
   originalExpectedDate: string;
   receipts: { quantity: number; receivedAt: string }[];
 }
@@ -70,7 +72,7 @@ export async function skuHistory(tx: Tx, skuId: string, since: string): Promise<
     .innerJoin('purchase_order as p', 'p.id', 'l.po_id')
     .select([
       'l.id as poLineId', 'l.po_id as poId', 'p.supplier_id as supplierId', 'l.warehouse_id as warehouseId', 'l.quantity', 'l.received',
-      'l.cancelled', 'p.status', 'p.placed_at as placedAt', 'l.original_expected_date as originalExpectedDate',
+      'l.cancelled', 'p.status', 'p.placed_at as placedAt', 'p.updated_at as poUpdatedAt', 'l.original_expected_date as originalExpectedDate',
     ])
     .where('l.sku_id', '=', skuId)
     .where('p.placed_at', 'is not', null)
