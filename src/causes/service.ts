@@ -7,6 +7,7 @@ import type { AppContext } from '../main/context.js';
 import { ok, type Result } from '../shared/result.js';
 import { checkRange } from '../kpis/range.js';
 import { pareto, type ParetoRow } from './pareto.js';
+import { foldDue } from '../kpis/rollup.js';
 import { attributeCreation, attributeResolution, type Attribution } from './domain.js';
 import { creationFacts, lookbackDays, resolutionFacts } from './facts.js';
 import * as repo from './repository.js';
@@ -45,14 +46,16 @@ export async function attributePending(ctx: AppContext, max = 10_000): Promise<n
 }
 
 /**
- * Attributes pending backorders every `everyMs`. Several workers on one PostgreSQL may overlap: each cause is
- * stored only where none is, and the rules give the same answer from the same history, so overlap costs only time.
+ * Attributes pending backorders every `everyMs`, then folds the KPI days that are over (kpis/rollup.ts). Several
+ * workers on one PostgreSQL may overlap: each cause is stored only where none is, and the rules give the same
+ * answer from the same history, so overlap costs only time; folding claims its month before writing it.
  */
 export function startAttribution(ctx: AppContext, everyMs: number): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   const tick = () => {
     running ??= attributePending(ctx)
-      .then(() => undefined, (e: unknown) => ctx.log.error({ err: e }, 'root-cause attribution failed; it runs again next interval'))
+      .then(() => foldDue(ctx))
+      .then(() => undefined, (e: unknown) => ctx.log.error({ err: e }, 'root-cause attribution or KPI folding failed; it runs again next interval'))
       .finally(() => {
         running = null;
       });

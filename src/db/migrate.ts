@@ -7,6 +7,7 @@ import * as promiseKey004 from './migrations/004-promise-key.js';
 import * as queueIndex005 from './migrations/005-queue-index.js';
 import * as communication006 from './migrations/006-communication.js';
 import * as kpis007 from './migrations/007-kpis.js';
+import * as kpiRollup008 from './migrations/008-kpi-rollup.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '005-queue-index': queueIndex005,
   '006-communication': communication006,
   '007-kpis': kpis007,
+  '008-kpi-rollup': kpiRollup008,
 };
 
 /** Every migration, in the order they apply. */

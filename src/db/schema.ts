@@ -346,6 +346,17 @@ export interface SkuAlternateTable {
   rank: number;
 }
 
+/** One day's KPI facts of one kind and slice, folded (src/kpis/rollup.ts). */
+export interface KpiDayTable {
+  kind: string;
+  /** none, warehouse or tier. */
+  dim: string;
+  key: string;
+  day: string;
+  /** JSON of the kind's facts (src/kpis/facts.ts). */
+  data: string;
+}
+
 export interface Database {
   sku: SkuTable;
   warehouse: WarehouseTable;
@@ -373,4 +384,5 @@ export interface Database {
   customer_choice: CustomerChoiceTable;
   csat_survey: CsatSurveyTable;
   sku_alternate: SkuAlternateTable;
+  kpi_day: KpiDayTable;
 }

@@ -1,15 +1,17 @@
 // The KPI formulas of kpis/domain.ts (README "Words and KPI formulas"), by hand and against plain re-implementations.
 //
 // What this proves:
-//   - worked examples for rollIntake, intakeKpis, percentile, cycleKpis, backorderKpis and inventoryKpis, with the
-//     arithmetic in a comment;
+//   - worked examples for rollIntake, intakeKpis, histogramPercentile, cycleKpis, backorderKpis and inventoryKpis,
+//     with the arithmetic in a comment;
 //   - rollIntake conserves every field: the sums per span and slice are the sums of the rows in the span, rows outside
 //     every span are ignored;
 //   - intakeKpis: from per-line facts aggregated here into IntakeSums, every rate is the direct count ratio, in [0, 1],
 //     and null exactly when its denominator is 0;
-//   - percentile is the nearest-rank percentile (the smallest value with at least p of the values at or below it)
-//     and is monotone in p;
-//   - backorderKpis: open / cleared / promise accuracy equal brute-force counts over the lives;
+//   - histogramPercentile is the nearest-rank percentile of the histogram's values counted with their multiplicity
+//     (the smallest value with at least p of the counts at or below it) and is monotone in p;
+//   - cycleKpis merges minute histograms: orders and p50 / p90 (hours) of the merged values;
+//   - backorderKpis over the day facts of backorderFacts: open (by calendar age at the span end or asOf's day, if
+//     sooner) / cleared / promise accuracy equal brute-force counts over the lives, whatever windows the facts came in;
 //   - inventoryKpis: the average is the mean of each day's closing balance, the end balance and shipments are sums.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -21,14 +23,13 @@ import {
   intakeFields,
   intakeKpis,
   inventoryKpis,
-  percentile,
   rollIntake,
-  type BackorderLife,
   type IntakeSums,
   type Keyed,
   type MovementSums,
   type Span,
 } from './domain.js';
+import { backorderFacts, histogramPercentile, type BackorderEvents, type Histogram } from './facts.js';
 
 const dayMs = 86_400_000;
 /** ISO day `n` days after 2026-01-01 (plain Date arithmetic, independent of the module's helpers). */
@@ -252,7 +253,7 @@ describe('intakeKpis', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// percentile and cycleKpis
+// histogramPercentile and cycleKpis
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Nearest rank, plainly: the smallest value v of the list with count(x <= v) / n >= num / den (integers, exact). */
@@ -265,33 +266,63 @@ function nearestRank(values: readonly number[], num: number, den: number): numbe
   throw new Error('unreachable: the largest value has every value at or below it');
 }
 
-describe('percentile', () => {
-  const ten = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+/** The histogram of a list of values: value -> how many times it occurs. */
+function hist(values: readonly number[]): Histogram {
+  const h: Histogram = {};
+  for (const v of values) h[String(v)] = (h[String(v)] ?? 0) + 1;
+  return h;
+}
+
+describe('histogramPercentile', () => {
+  const ten = hist([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 
   it('nearest rank by hand', () => {
     // n = 10: p50 -> rank ceil(5) = 5 -> 5; p90 -> rank 9 -> 9; p95 -> rank ceil(9.5) = 10 -> 10;
     // p0 -> rank 0, clamped to the first -> 1; p100 -> rank 10 -> 10; p0.01 -> rank ceil(0.1) = 1 -> 1.
-    expect(percentile(ten, 0.5)).toBe(5);
-    expect(percentile(ten, 0.9)).toBe(9);
-    expect(percentile(ten, 0.95)).toBe(10);
-    expect(percentile(ten, 0)).toBe(1);
-    expect(percentile(ten, 1)).toBe(10);
-    expect(percentile(ten, 0.01)).toBe(1);
-    // n = 4, [2, 4, 4, 8]: p50 -> rank 2 -> 4; p51 -> rank ceil(2.04) = 3 -> 4; p76 -> rank ceil(3.04) = 4 -> 8.
-    expect(percentile([2, 4, 4, 8], 0.5)).toBe(4);
-    expect(percentile([2, 4, 4, 8], 0.51)).toBe(4);
-    expect(percentile([2, 4, 4, 8], 0.76)).toBe(8);
-    expect(percentile([7], 0.9)).toBe(7);
-    expect(percentile([], 0.5)).toBeNull();
+    expect(histogramPercentile(ten, 0.5)).toBe(5);
+    expect(histogramPercentile(ten, 0.9)).toBe(9);
+    expect(histogramPercentile(ten, 0.95)).toBe(10);
+    expect(histogramPercentile(ten, 0)).toBe(1);
+    expect(histogramPercentile(ten, 1)).toBe(10);
+    expect(histogramPercentile(ten, 0.01)).toBe(1);
+    // n = 4, {2: 1, 4: 2, 8: 1} ([2, 4, 4, 8]): p50 -> rank 2 -> 4; p51 -> rank ceil(2.04) = 3 -> 4;
+    // p76 -> rank ceil(3.04) = 4 -> 8; p25 -> rank 1 -> 2; p26 -> rank 2 -> 4.
+    const h = { '8': 1, '2': 1, '4': 2 };
+    expect(histogramPercentile(h, 0.5)).toBe(4);
+    expect(histogramPercentile(h, 0.51)).toBe(4);
+    expect(histogramPercentile(h, 0.76)).toBe(8);
+    expect(histogramPercentile(h, 0.25)).toBe(2);
+    expect(histogramPercentile(h, 0.26)).toBe(4);
+    expect(histogramPercentile({ '7': 1 }, 0.9)).toBe(7);
+    // A single value counted 1000 times is every percentile.
+    expect(histogramPercentile({ '42': 1000 }, 0)).toBe(42);
+    expect(histogramPercentile({ '42': 1000 }, 1)).toBe(42);
+    expect(histogramPercentile({}, 0.5)).toBeNull();
+  });
+
+  it('weighs values by their counts, orders them numerically and ignores zero counts', () => {
+    // {1: 9, 100: 1}: n = 10, p90 -> rank 9 -> 1 (nine 1s); p91 -> rank ceil(9.1) = 10 -> 100.
+    expect(histogramPercentile({ '1': 9, '100': 1 }, 0.9)).toBe(1);
+    expect(histogramPercentile({ '1': 9, '100': 1 }, 0.91)).toBe(100);
+    // Numeric, not lexicographic or insertion order, negatives included: [-5, 9, 10, 100] -> p50 rank 2 -> 9;
+    // p25 -> rank 1 -> -5; p75 -> rank 3 -> 10.
+    const h = { '10': 1, '-5': 1, '100': 1, '9': 1 };
+    expect(histogramPercentile(h, 0.5)).toBe(9);
+    expect(histogramPercentile(h, 0.25)).toBe(-5);
+    expect(histogramPercentile(h, 0.75)).toBe(10);
+    // Zero counts are no values: {3: 0, 7: 2, 9: 0} is [7, 7].
+    expect(histogramPercentile({ '3': 0, '7': 2, '9': 0 }, 0)).toBe(7);
+    expect(histogramPercentile({ '3': 0, '7': 2, '9': 0 }, 1)).toBe(7);
+    expect(histogramPercentile({ '3': 0 }, 0.5)).toBeNull();
   });
 
   it('is the nearest-rank percentile (p = num / 64, exact in binary) and p50, p90 as used', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 0, maxLength: 60 }), fc.integer({ min: 0, max: 64 }), (values, num) => {
-        const sorted = [...values].sort((a, b) => a - b);
-        expect(percentile(sorted, num / 64)).toBe(nearestRank(values, num, 64));
-        expect(percentile(sorted, 0.5)).toBe(nearestRank(values, 1, 2));
-        expect(percentile(sorted, 0.9)).toBe(nearestRank(values, 9, 10));
+        const h = hist(values);
+        expect(histogramPercentile(h, num / 64)).toBe(nearestRank(values, num, 64));
+        expect(histogramPercentile(h, 0.5)).toBe(nearestRank(values, 1, 2));
+        expect(histogramPercentile(h, 0.9)).toBe(nearestRank(values, 9, 10));
       }),
       { numRuns: 400 },
     );
@@ -300,27 +331,100 @@ describe('percentile', () => {
   it('p50 and p90 agree with the exact rank for every n up to 2000', () => {
     // 0.9 is not exact in binary: p * n must still land on the integer rank whenever 0.9 n is an integer.
     for (let n = 1; n <= 2000; n++) {
-      const values = Array.from({ length: n }, (_, i) => i + 1);
-      expect(percentile(values, 0.9)).toBe(Math.ceil((9 * n) / 10));
-      expect(percentile(values, 0.5)).toBe(Math.ceil(n / 2));
+      const h = hist(Array.from({ length: n }, (_, i) => i + 1));
+      expect(histogramPercentile(h, 0.9)).toBe(Math.ceil((9 * n) / 10));
+      expect(histogramPercentile(h, 0.5)).toBe(Math.ceil(n / 2));
     }
   });
 
-  it('is monotone in p and returns a member of the list', () => {
+  it('with large counts: {0: a, 1: b} has p90 = 0 exactly when 10a >= 9(a + b), p50 = 0 when 2a >= a + b', () => {
+    for (let a = 0; a <= 300; a++) {
+      for (let b = 0; b <= 300; b += a % 7 === 0 ? 1 : 13) {
+        if (a + b === 0) continue;
+        const h = { '0': a, '1': b };
+        expect(histogramPercentile(h, 0.9)).toBe(10 * a >= 9 * (a + b) ? 0 : 1);
+        expect(histogramPercentile(h, 0.5)).toBe(2 * a >= a + b ? 0 : 1);
+      }
+    }
+  });
+
+  it('with totals far beyond any list: p90 of {0: 9k, 1: k} is 0, of {0: 9k - 1, 1: k + 1} is 1', () => {
+    // 0.9 * 10k must not overshoot the integer rank 9k at large totals (a fold over years of orders).
+    for (const k of [1, 7, 1_000, 12_345, 99_999, 1_000_000, 33_333_333, 123_456_789]) {
+      expect(histogramPercentile({ '0': 9 * k, '1': k }, 0.9)).toBe(0);
+      expect(histogramPercentile({ '0': 9 * k - 1, '1': k + 1 }, 0.9)).toBe(1);
+      expect(histogramPercentile({ '0': k, '1': k }, 0.5)).toBe(0);
+      expect(histogramPercentile({ '0': k, '1': k + 1 }, 0.5)).toBe(1);
+    }
+  });
+
+  it('is monotone in p and returns a value with a positive count', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 50 }),
+        // `+ 0` turns -0 into 0 (a histogram key cannot tell them apart).
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((x) => x + 0), { minLength: 1, maxLength: 50 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (values, a, b) => {
-          const sorted = [...values].sort((x, y) => x - y);
+          const h = hist(values);
           const [lo, hi] = a <= b ? [a, b] : [b, a];
-          const pl = percentile(sorted, lo)!;
-          const ph = percentile(sorted, hi)!;
+          const pl = histogramPercentile(h, lo)!;
+          const ph = histogramPercentile(h, hi)!;
           expect(pl).toBeLessThanOrEqual(ph);
-          expect(sorted).toContain(pl);
+          expect(values).toContain(pl);
           // At least p of the values are at or below it (with a float-rounding allowance of one rank).
-          expect(sorted.filter((x) => x <= ph).length).toBeGreaterThanOrEqual(Math.ceil(hi * sorted.length) - 1);
+          expect(values.filter((x) => x <= ph).length).toBeGreaterThanOrEqual(Math.ceil(hi * values.length) - 1);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('does not modify the histogram', () => {
+    const h = { '30': 2, '10': 1, '20': 0 };
+    histogramPercentile(h, 0.5);
+    expect(h).toEqual({ '30': 2, '10': 1, '20': 0 });
+  });
+});
+
+describe('cycleKpis', () => {
+  it('merges the days, counts and takes p50 and p90 by hand, in hours, without touching its input', () => {
+    // Day 1 {120: 1, 600: 2}, day 2 {30: 1, 1800: 1}: minutes [30, 120, 600, 600, 1800], n = 5;
+    // p50 rank ceil(2.5) = 3 -> 600 min = 10 h; p90 rank ceil(4.5) = 5 -> 1800 min = 30 h.
+    const days = [{ '120': 1, '600': 2 }, { '30': 1, '1800': 1 }];
+    expect(cycleKpis(days)).toEqual({ orders: 5, p50Hours: 10, p90Hours: 30 });
+    expect(days).toEqual([{ '120': 1, '600': 2 }, { '30': 1, '1800': 1 }]);
+  });
+
+  it('adds the counts of one minute value over days', () => {
+    // {60: 2} + {60: 1, 90: 1} = {60: 3, 90: 1}: n = 4; p50 rank 2 -> 60 min = 1 h; p90 rank ceil(3.6) = 4 -> 90 = 1.5 h.
+    expect(cycleKpis([{ '60': 2 }, { '60': 1, '90': 1 }])).toEqual({ orders: 4, p50Hours: 1, p90Hours: 1.5 });
+    // Ten orders of 15 min on one day and one of 45 on another: p50 and p90 are 0.25 h (rank 6 and 10 of 11).
+    expect(cycleKpis([{ '15': 10 }, { '45': 1 }])).toEqual({ orders: 11, p50Hours: 0.25, p90Hours: 0.25 });
+  });
+
+  it('orders minute values numerically, not lexicographically', () => {
+    // [540, 600, 6000] -> p50 rank 2 -> 600 = 10 h; p90 rank 3 -> 6000 = 100 h.
+    expect(cycleKpis([{ '6000': 1 }, { '540': 1 }, { '600': 1 }])).toEqual({ orders: 3, p50Hours: 10, p90Hours: 100 });
+    // A zero-minute cycle (shipped the moment it was placed) is a value like any other.
+    expect(cycleKpis([{ '0': 1, '120': 1 }])).toEqual({ orders: 2, p50Hours: 0, p90Hours: 2 });
+  });
+
+  it('no orders: zero and nulls', () => {
+    expect(cycleKpis([])).toEqual({ orders: 0, p50Hours: null, p90Hours: null });
+    expect(cycleKpis([{}, {}])).toEqual({ orders: 0, p50Hours: null, p90Hours: null });
+    expect(cycleKpis([{ '30': 0 }])).toEqual({ orders: 0, p50Hours: null, p90Hours: null });
+  });
+
+  it('is the count and nearest-rank p50 / p90 of all the minute values, however they are split into days', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ minutes: fc.integer({ min: 0, max: 60 * 24 * 30 }), d: fc.integer({ min: 0, max: 5 }) }), { maxLength: 60 }),
+        (orders) => {
+          const days = [0, 1, 2, 3, 4, 5].map((d) => hist(orders.filter((o) => o.d === d).map((o) => o.minutes)));
+          const values = orders.map((o) => o.minutes);
+          const hours = (m: number | null) => (m === null ? null : m / 60);
+          expect(cycleKpis(days)).toEqual({ orders: values.length, p50Hours: hours(nearestRank(values, 1, 2)), p90Hours: hours(nearestRank(values, 9, 10)) });
         },
       ),
       { numRuns: 300 },
@@ -328,23 +432,11 @@ describe('percentile', () => {
   });
 });
 
-describe('cycleKpis', () => {
-  it('sorts, counts and takes p50 and p90 by hand, without touching its input', () => {
-    // Sorted [2, 4, 10, 20, 30]: p50 rank ceil(2.5) = 3 -> 10; p90 rank ceil(4.5) = 5 -> 30.
-    const hours = [30, 2, 10, 4, 20];
-    expect(cycleKpis(hours)).toEqual({ orders: 5, p50Hours: 10, p90Hours: 30 });
-    expect(hours).toEqual([30, 2, 10, 4, 20]);
-    // Numeric, not lexicographic, order: [9, 10, 100] -> p50 rank 2 -> 10.
-    expect(cycleKpis([100, 9, 10]).p50Hours).toBe(10);
-    expect(cycleKpis([])).toEqual({ orders: 0, p50Hours: null, p90Hours: null });
-  });
-});
-
 // ---------------------------------------------------------------------------------------------------------------
 // backorderKpis
 // ---------------------------------------------------------------------------------------------------------------
 
-const life = (createdAt: string, resolvedAt: string | null, over: Partial<BackorderLife> = {}): BackorderLife => ({
+const life = (createdAt: string, resolvedAt: string | null, over: Partial<BackorderEvents> = {}): BackorderEvents => ({
   key: 'all',
   quantity: 1,
   createdAt,
@@ -354,91 +446,174 @@ const life = (createdAt: string, resolvedAt: string | null, over: Partial<Backor
   ...over,
 });
 
+/** The KPIs of lives, through their day facts over all time. */
+const kpisOf = (lives: readonly BackorderEvents[], span: Span, asOf: string) => {
+  const f = backorderFacts(lives, '', 'far future');
+  return backorderKpis(f.aging, f.cleared, span, asOf);
+};
+
+const noBuckets = () => ageBuckets.map((b) => ({ bucket: b.label, count: 0, units: 0 }));
+
 describe('backorderKpis', () => {
   const span: Span = { label: 'W02', start: '2026-01-05', end: '2026-01-11' };
-  const lives: BackorderLife[] = [
-    // Open at 2026-01-12T00:00Z (the span's end), aged from there:
-    life('2026-01-10T00:00:00.000Z', null, { quantity: 3 }), //            a: 2 days    -> 0-7d
-    life('2026-01-01T00:00:00.000Z', null, { quantity: 5 }), //            b: 11 days   -> 8-14d
-    life('2025-11-01T00:00:00.000Z', null, { quantity: 2 }), //            c: 30+31+11 = 72 days -> 61d+
-    life('2025-12-29T00:00:00.000Z', null, { quantity: 4 }), //            j: exactly 14 days -> 8-14d
-    life('2026-01-11T12:00:00.000Z', '2026-01-12T01:00:00.000Z', { quantity: 1 }), // h: resolved after the end: open, 0.5 days
-    life('2026-01-12T00:00:00.000Z', null, { quantity: 50 }), //           i: created at the end instant: not open
+  // Ages in calendar days, counting both ends: created on the day aged at -> 1.
+  const lives: BackorderEvents[] = [
+    // Open on 2026-01-11 (the span's last day), aged on it:
+    life('2026-01-10T00:00:00.000Z', null, { quantity: 3 }), //   a:  01-10..01-11 = 2 days            -> 0-7d
+    life('2026-01-05T23:59:00.000Z', null, { quantity: 1 }), //   a2: 01-05..01-11 = 7 days (any hour)  -> 0-7d
+    life('2026-01-11T12:00:00.000Z', '2026-01-12T01:00:00.000Z', { quantity: 1 }), // h: created on the day, resolved after it: 1 day -> 0-7d
+    life('2026-01-04T08:00:00.000Z', null, { quantity: 5 }), //   b:  8 days                            -> 8-14d
+    life('2025-12-29T23:00:00.000Z', null, { quantity: 4 }), //   j:  3 + 11 = 14 days                  -> 8-14d
+    life('2025-12-28T00:00:00.000Z', null, { quantity: 6 }), //   k:  4 + 11 = 15 days                  -> 15-30d
+    life('2025-12-13T00:00:00.000Z', null, { quantity: 2 }), //   l:  19 + 11 = 30 days                 -> 15-30d
+    life('2025-12-12T00:00:00.000Z', null, { quantity: 7 }), //   m:  20 + 11 = 31 days                 -> 31-60d
+    life('2025-11-13T00:00:00.000Z', null, { quantity: 1 }), //   n:  18 + 31 + 11 = 60 days            -> 31-60d
+    life('2025-11-12T00:00:00.000Z', null, { quantity: 2 }), //   c:  19 + 31 + 11 = 61 days            -> 61d+
+    life('2025-11-01T00:00:00.000Z', null, { quantity: 1 }), //   c2: 30 + 31 + 11 = 72 days            -> 61d+
+    life('2026-01-12T00:00:00.000Z', null, { quantity: 50 }), //  i:  created after the last day: not open
     // Resolved within the span:
-    life('2026-01-02T00:00:00.000Z', '2026-01-06T12:00:00.000Z', { firstPromisedDate: '2026-01-06' }), // d: 4.5 days, kept
-    life('2026-01-03T00:00:00.000Z', '2026-01-09T00:00:00.000Z', { firstPromisedDate: '2026-01-08' }), // e: 6 days, late
-    life('2026-01-04T00:00:00.000Z', '2026-01-05T00:00:00.000Z', { fulfilled: false }), //               f: 1 day, cancelled
+    life('2026-01-02T00:00:00.000Z', '2026-01-06T12:00:00.000Z', { firstPromisedDate: '2026-01-06' }), // d: 6480 min = 4.5 days, kept
+    life('2026-01-03T00:00:00.000Z', '2026-01-09T00:00:00.000Z', { firstPromisedDate: '2026-01-08' }), // e: 8640 min = 6 days, late
+    life('2026-01-04T00:00:00.000Z', '2026-01-05T00:00:00.000Z', { fulfilled: false, firstPromisedDate: '2026-01-10' }), // f: 1440 min = 1 day, cancelled
+    // g: resolved on the last day itself: 2 d 13 h 59.5 min = 3719.5 min -> rounds to 3720 min = 31/12 days; kept (on the promised day).
+    life('2026-01-09T10:00:00.000Z', '2026-01-11T23:59:30.000Z', { quantity: 2, firstPromisedDate: '2026-01-11' }),
     // Resolved before the span: nowhere.
     life('2025-12-01T00:00:00.000Z', '2026-01-03T00:00:00.000Z', { quantity: 9 }),
   ];
 
-  it('ages open ones at the span end, and clears those resolved within the span', () => {
-    const k = backorderKpis(lives, span, '2026-02-01T00:00:00.000Z');
-    // Open: a 3, b 5, c 2, j 4, h 1 -> 5 backorders, 15 units.
-    expect(k.open.count).toBe(5);
-    expect(k.open.units).toBe(15);
+  it('ages open ones on the span end in calendar days, into all five buckets, and clears those resolved within the span', () => {
+    const k = kpisOf(lives, span, '2026-02-01T00:00:00.000Z');
+    // Open: a 3, a2 1, h 1, b 5, j 4, k 6, l 2, m 7, n 1, c 2, c2 1 -> 11 backorders, 33 units.
+    expect(k.open.count).toBe(11);
+    expect(k.open.units).toBe(33);
     expect(k.open.buckets).toEqual([
-      { bucket: '0-7d', count: 2, units: 4 }, //   a, h
+      { bucket: '0-7d', count: 3, units: 5 }, //   a, a2, h
       { bucket: '8-14d', count: 2, units: 9 }, //  b, j
-      { bucket: '15-30d', count: 0, units: 0 },
-      { bucket: '31-60d', count: 0, units: 0 },
-      { bucket: '61d+', count: 1, units: 2 }, //   c
+      { bucket: '15-30d', count: 2, units: 8 }, // k, l
+      { bucket: '31-60d', count: 2, units: 8 }, // m, n
+      { bucket: '61d+', count: 2, units: 3 }, //   c, c2
     ]);
-    // Cleared: f 1, d 4.5, e 6 -> mean 11.5 / 3; p50 rank 2 -> 4.5; p90 rank ceil(2.7) = 3 -> 6.
-    expect(k.cleared.count).toBe(3);
-    expect(k.cleared.meanDays).toBeCloseTo(11.5 / 3, 12);
-    expect(k.cleared.p50Days).toBe(4.5);
+    // Cleared: f 1440, g 3720, d 6480, e 8640 minutes -> mean 20280 / 4 / 1440 = 3.5208...;
+    // p50 rank 2 -> 3720 / 1440; p90 rank ceil(3.6) = 4 -> 6 days.
+    expect(k.cleared.count).toBe(4);
+    expect(k.cleared.meanDays).toBeCloseTo(20280 / 4 / 1440, 12);
+    expect(k.cleared.p50Days).toBe(3720 / 1440);
     expect(k.cleared.p90Days).toBe(6);
-    // Fulfilled d, e; kept d only (e on 01-09, promised 01-08).
-    expect(k.promiseAccuracy).toEqual({ fulfilled: 2, kept: 1, rate: 0.5 });
+    // Fulfilled d, e, g; kept d and g (e on 01-09, promised 01-08; f cancelled, so neither fulfilled nor kept).
+    expect(k.promiseAccuracy).toEqual({ fulfilled: 3, kept: 2, rate: 2 / 3 });
   });
 
-  it('stops at asOf when it comes before the span ends', () => {
-    // At 2026-01-08T00:00Z: d is cleared (4.5 days, kept); e (resolved 01-09) is still open, 5 days old;
-    // f cleared (1 day); a, h and i not yet created; b exactly 7 days -> 0-7d; j 10 days -> 8-14d;
-    // c 30 + 31 + 7 = 68 days -> 61d+. Open: b 5, e 1, j 4, c 2 -> 4 backorders, 12 units.
-    const k = backorderKpis(lives, span, '2026-01-08T00:00:00.000Z');
-    expect(k.open.count).toBe(4);
-    expect(k.open.units).toBe(12);
-    expect(k.open.buckets.map((b) => [b.count, b.units])).toEqual([[2, 6], [1, 4], [0, 0], [0, 0], [1, 2]]);
-    expect(k.cleared.count).toBe(2);
-    expect(k.cleared.meanDays).toBeCloseTo((4.5 + 1) / 2, 12);
+  it('any asOf on or after the span end gives the same figures (the span end is sooner)', () => {
+    const k = kpisOf(lives, span, '2026-02-01T00:00:00.000Z');
+    expect(kpisOf(lives, span, '2026-01-12T00:00:00.000Z')).toEqual(k);
+    // asOf on the last day itself, any hour: the day is what counts.
+    expect(kpisOf(lives, span, '2026-01-11T00:00:00.000Z')).toEqual(k);
+    expect(kpisOf(lives, span, '2026-01-11T23:59:59.999Z')).toEqual(k);
+  });
+
+  it('stops at asOf\'s day when it comes before the span ends', () => {
+    // On 2026-01-08: a, h, i and g not yet created; f (01-05) and d (01-06) cleared; e (resolved 01-09) still open.
+    // Ages on 01-08: a2 4, b 5, e 6 -> 0-7d (1 + 5 + 1 units); j 11, k 12 -> 8-14d (4 + 6); l 27, m 28 -> 15-30d
+    // (2 + 7); n 57, c 58 -> 31-60d (1 + 2); c2 69 -> 61d+ (1). Open: 10 backorders, 30 units.
+    const k = kpisOf(lives, span, '2026-01-08T00:00:00.000Z');
+    expect(k.open.count).toBe(10);
+    expect(k.open.units).toBe(30);
+    expect(k.open.buckets.map((b) => [b.count, b.units])).toEqual([[3, 7], [2, 10], [2, 9], [2, 3], [1, 1]]);
+    // Cleared f 1 day and d 4.5 days: mean 2.75, p50 rank 1 -> 1, p90 rank ceil(1.8) = 2 -> 4.5.
+    expect(k.cleared).toEqual({ count: 2, meanDays: 2.75, p50Days: 1, p90Days: 4.5 });
     expect(k.promiseAccuracy).toEqual({ fulfilled: 1, kept: 1, rate: 1 });
   });
 
-  it('a backorder resolved at the very instant it is aged at is still open then, and not yet cleared', () => {
-    // Span end: at = 2026-01-12T00:00Z; resolved at that instant -> open (3 days old), not cleared (resolved 01-12,
-    // after the span). asOf 2026-01-08T00:00Z, resolved then: open (2 days old), and not cleared though 01-08 is in
-    // the span, since it is not resolved before `at`.
-    const atEnd = life('2026-01-09T00:00:00.000Z', '2026-01-12T00:00:00.000Z', { quantity: 7 });
-    const k = backorderKpis([atEnd], span, '2026-02-01T00:00:00.000Z');
-    expect(k.open.count).toBe(1);
-    expect(k.open.buckets[0]).toEqual({ bucket: '0-7d', count: 1, units: 7 });
-    expect(k.cleared.count).toBe(0);
-    const atAsOf = life('2026-01-06T00:00:00.000Z', '2026-01-08T00:00:00.000Z', { quantity: 2 });
-    const m = backorderKpis([atAsOf], span, '2026-01-08T00:00:00.000Z');
-    expect(m.open).toMatchObject({ count: 1, units: 2 });
-    expect(m.cleared.count).toBe(0);
-    expect(m.promiseAccuracy.fulfilled).toBe(0);
-    // One millisecond later it is cleared (2 days) and no longer open.
-    const n = backorderKpis([atAsOf], span, '2026-01-08T00:00:00.001Z');
-    expect(n.open.count).toBe(0);
-    expect(n.cleared).toEqual({ count: 1, meanDays: 2, p50Days: 2, p90Days: 2 });
-  });
-
-  it('no lives: zeros and nulls', () => {
-    const k = backorderKpis([], span, '2026-02-01T00:00:00.000Z');
-    expect(k.open).toEqual({ count: 0, units: 0, buckets: ageBuckets.map((b) => ({ bucket: b.label, count: 0, units: 0 })) });
+  it('asOf before the span starts: open counted on asOf\'s day, nothing cleared', () => {
+    // On 2026-01-03: d 2 days, e 1 (created that day), j 6, k 7 -> 0-7d (1 + 1 + 4 + 6); l 22, m 23 -> 15-30d;
+    // n 52, c 53 -> 31-60d; c2 64 -> 61d+. The one resolved on 01-03 is not open, and not cleared (before the span).
+    const k = kpisOf(lives, span, '2026-01-03T06:00:00.000Z');
+    expect(k.open.count).toBe(9);
+    expect(k.open.units).toBe(25);
+    expect(k.open.buckets.map((b) => [b.count, b.units])).toEqual([[4, 12], [0, 0], [2, 9], [2, 3], [1, 1]]);
     expect(k.cleared).toEqual({ count: 0, meanDays: null, p50Days: null, p90Days: null });
     expect(k.promiseAccuracy).toEqual({ fulfilled: 0, kept: 0, rate: null });
   });
 
-  it('open, cleared and promise accuracy are the brute-force counts', () => {
-    const hour = 3_600_000;
+  it('a backorder resolved on the day it is aged at is not open then, and is cleared', () => {
+    // Resolved late on the span's last day: not open, cleared (2 days + 23 h 59 min = 4319 min).
+    const atEnd = life('2026-01-09T00:00:00.000Z', '2026-01-11T23:59:00.000Z', { quantity: 7, firstPromisedDate: '2026-01-11' });
+    const k = kpisOf([atEnd], span, '2026-02-01T00:00:00.000Z');
+    expect(k.open).toEqual({ count: 0, units: 0, buckets: noBuckets() });
+    expect(k.cleared).toEqual({ count: 1, meanDays: 4319 / 1440, p50Days: 4319 / 1440, p90Days: 4319 / 1440 });
+    expect(k.promiseAccuracy).toEqual({ fulfilled: 1, kept: 1, rate: 1 });
+    // Resolved at midnight after the last day: still open on it (3 days old), not cleared.
+    const after = life('2026-01-09T00:00:00.000Z', '2026-01-12T00:00:00.000Z', { quantity: 7 });
+    const m = kpisOf([after], span, '2026-02-01T00:00:00.000Z');
+    expect(m.open.buckets[0]).toEqual({ bucket: '0-7d', count: 1, units: 7 });
+    expect(m.open.count).toBe(1);
+    expect(m.cleared.count).toBe(0);
+    // asOf early on 01-08, resolved later that day: days are what count, so not open and cleared (2 days 20 h = 4080 min).
+    const sameDay = life('2026-01-06T00:00:00.000Z', '2026-01-08T20:00:00.000Z', { quantity: 2 });
+    const n = kpisOf([sameDay], span, '2026-01-08T00:00:00.000Z');
+    expect(n.open.count).toBe(0);
+    expect(n.cleared).toEqual({ count: 1, meanDays: 4080 / 1440, p50Days: 4080 / 1440, p90Days: 4080 / 1440 });
+    expect(n.promiseAccuracy).toEqual({ fulfilled: 1, kept: 0, rate: 0 });
+    // Created and resolved on the same day it is aged at: neither open nor ever counted as open; cleared (90 min).
+    const quick = life('2026-01-07T10:00:00.000Z', '2026-01-07T11:30:00.000Z', { quantity: 4 });
+    const q = kpisOf([quick], span, '2026-01-07T09:00:00.000Z');
+    expect(q.open.count).toBe(0);
+    expect(q.open.units).toBe(0);
+    expect(q.cleared).toEqual({ count: 1, meanDays: 90 / 1440, p50Days: 90 / 1440, p90Days: 90 / 1440 });
+  });
+
+  it('the same figures from facts handed over directly, resolutions after the day ignored', () => {
+    // Created 01-03: 4 backorders, 10 units; 1 (2 units) resolved 01-05, 2 (5 units) 01-09, and 1 (3 units) still open.
+    // On 01-08 (asOf): open 4 - 1 = 3 (8 units), age 6 -> 0-7d. A creation day after 01-08 is ignored.
+    const aging = [
+      { day: '2026-01-03', data: { created: [4, 10] as [number, number], resolved: { '2026-01-05': [1, 2] as [number, number], '2026-01-09': [2, 5] as [number, number] } } },
+      { day: '2026-01-09', data: { created: [5, 5] as [number, number], resolved: {} } },
+    ];
+    // Cleared 01-05 (in the span) counts; 01-09 (after asOf) and 01-04 (before the span) do not.
+    const cleared = [
+      { day: '2026-01-04', data: { minutes: { '100': 1 }, fulfilled: 1, kept: 1 } },
+      { day: '2026-01-05', data: { minutes: { '2880': 1 }, fulfilled: 1, kept: 0 } },
+      { day: '2026-01-09', data: { minutes: { '8640': 2 }, fulfilled: 2, kept: 2 } },
+    ];
+    const k = backorderKpis(aging, cleared, span, '2026-01-08T10:00:00.000Z');
+    expect(k.open).toEqual({
+      count: 3,
+      units: 8,
+      buckets: [{ bucket: '0-7d', count: 3, units: 8 }, ...noBuckets().slice(1)],
+    });
+    expect(k.cleared).toEqual({ count: 1, meanDays: 2, p50Days: 2, p90Days: 2 });
+    expect(k.promiseAccuracy).toEqual({ fulfilled: 1, kept: 0, rate: 0 });
+    // On the span end (01-11): 4 - 1 - 2 = 1 open (3 units) aged 9 -> 8-14d; the 01-09 creation day: 5 (5 units), age 3.
+    const m = backorderKpis(aging, cleared, span, '2026-03-01T00:00:00.000Z');
+    expect(m.open.count).toBe(6);
+    expect(m.open.units).toBe(8);
+    expect(m.open.buckets.map((b) => [b.count, b.units])).toEqual([[5, 5], [1, 3], [0, 0], [0, 0], [0, 0]]);
+    expect(m.cleared).toEqual({ count: 3, meanDays: (2880 + 2 * 8640) / 3 / 1440, p50Days: 6, p90Days: 6 });
+    expect(m.promiseAccuracy).toEqual({ fulfilled: 3, kept: 2, rate: 2 / 3 });
+  });
+
+  it('does not modify the facts handed to it', () => {
+    const f = backorderFacts(lives, '', 'far future');
+    const copy = structuredClone(f);
+    backorderKpis(f.aging, f.cleared, span, '2026-02-01T00:00:00.000Z');
+    backorderKpis(f.aging, f.cleared, span, '2026-01-08T00:00:00.000Z');
+    expect(f).toEqual(copy);
+  });
+
+  it('no lives: zeros and nulls', () => {
+    const k = kpisOf([], span, '2026-02-01T00:00:00.000Z');
+    expect(k.open).toEqual({ count: 0, units: 0, buckets: noBuckets() });
+    expect(k.cleared).toEqual({ count: 0, meanDays: null, p50Days: null, p90Days: null });
+    expect(k.promiseAccuracy).toEqual({ fulfilled: 0, kept: 0, rate: null });
+  });
+
+  it('open, cleared and promise accuracy are the brute-force counts over the lives, from facts of any windows', () => {
+    const second = 1000;
     const lifeArb = fc.record({
-      createdH: fc.integer({ min: -24 * 90, max: 24 * 40 }),
-      durationH: fc.option(fc.integer({ min: 0, max: 24 * 60 }), { nil: null }),
+      createdS: fc.integer({ min: -86_400 * 90, max: 86_400 * 40 }),
+      durationS: fc.option(fc.integer({ min: 0, max: 86_400 * 60 }), { nil: null }),
       quantity: fc.integer({ min: 1, max: 9 }),
+      key: fc.constantFrom('A', 'B'),
       fulfilled: fc.boolean(),
       promiseOffset: fc.option(fc.integer({ min: -5, max: 5 }), { nil: null }),
     });
@@ -447,44 +622,50 @@ describe('backorderKpis', () => {
         fc.array(lifeArb, { maxLength: 30 }),
         fc.integer({ min: 0, max: 20 }),
         fc.integer({ min: 1, max: 14 }),
-        fc.integer({ min: 0, max: 24 * 40 }),
-        (raw, startDay, length, asOfH) => {
+        fc.integer({ min: -86_400 * 5, max: 86_400 * 40 }),
+        fc.integer({ min: -86_400 * 90, max: 86_400 * 100 }),
+        (raw, startDay, length, asOfS, splitS) => {
           const span: Span = { label: 'S', start: day(startDay), end: day(startDay + length - 1) };
-          const asOf = iso(base + asOfH * hour);
+          const asOf = iso(base + asOfS * second);
           const lives = raw.map((r) => {
-            const created = base + r.createdH * hour;
-            const resolved = r.durationH === null ? null : created + r.durationH * hour;
+            const created = base + r.createdS * second;
+            const resolved = r.durationS === null ? null : created + r.durationS * second;
             return life(iso(created), resolved === null ? null : iso(resolved), {
+              key: r.key,
               quantity: r.quantity,
               fulfilled: resolved !== null && r.fulfilled,
-              firstPromisedDate: r.promiseOffset === null || resolved === null ? null : iso(resolved + r.promiseOffset * dayMs).slice(0, 10),
+              firstPromisedDate: r.promiseOffset === null ? null : iso(created + r.promiseOffset * dayMs).slice(0, 10),
             });
           });
-          const k = backorderKpis(lives, span, asOf);
+          const k = kpisOf(lives, span, asOf);
+          // The facts of two windows [-inf, t) and [t, +inf), not merged, give the same figures.
+          const t = iso(base + splitS * second);
+          const f1 = backorderFacts(lives, '', t);
+          const f2 = backorderFacts(lives, t, 'far future');
+          expect(backorderKpis([...f2.aging, ...f1.aging], [...f1.cleared, ...f2.cleared], span, asOf)).toEqual(k);
 
-          // `at`: the earlier of asOf and the first instant after the span's last day.
-          const atMs = Math.min(base + asOfH * hour, base + (startDay + length) * dayMs);
-          const ms = (s: string) => new Date(s).getTime();
-          const open = lives.filter((b) => ms(b.createdAt) < atMs && (b.resolvedAt === null || ms(b.resolvedAt) >= atMs));
+          // The day aged at: the earlier of asOf's day and the span's last day (day numbers since 2026-01-01).
+          const dayOf = (s: string) => Math.floor((Date.parse(s) - base) / dayMs);
+          const atDay = Math.min(dayOf(asOf), startDay + length - 1);
+          const open = lives.filter((b) => dayOf(b.createdAt) <= atDay && (b.resolvedAt === null || dayOf(b.resolvedAt) > atDay));
           expect(k.open.count).toBe(open.length);
           expect(k.open.units).toBe(open.reduce((s, b) => s + b.quantity, 0));
-          expect(k.open.buckets.reduce((s, b) => s + b.count, 0)).toBe(open.length);
-          expect(k.open.buckets.reduce((s, b) => s + b.units, 0)).toBe(k.open.units);
-          // Buckets by age in whole-or-fractional days: (0, 7], (7, 14], (14, 30], (30, 60], (60, inf).
+          // Buckets by calendar age counting both ends: [1, 7], [8, 14], [15, 30], [31, 60], [61, inf).
           const bounds = [0, 7, 14, 30, 60, Infinity];
           k.open.buckets.forEach((bucket, i) => {
+            expect(bucket.bucket).toBe(ageBuckets[i]!.label);
             const inBucket = open.filter((b) => {
-              const age = (atMs - ms(b.createdAt)) / dayMs;
-              return (i === 0 ? age >= 0 : age > bounds[i]!) && age <= bounds[i + 1]!;
+              const age = atDay - dayOf(b.createdAt) + 1;
+              return age > bounds[i]! && age <= bounds[i + 1]!;
             });
             expect(bucket.count).toBe(inBucket.length);
+            expect(bucket.units).toBe(inBucket.reduce((s, b) => s + b.quantity, 0));
           });
 
-          const firstMs = base + startDay * dayMs;
-          const afterMs = base + (startDay + length) * dayMs;
-          const cleared = lives.filter((b) => b.resolvedAt !== null && ms(b.resolvedAt) >= firstMs && ms(b.resolvedAt) < afterMs && ms(b.resolvedAt) < atMs);
+          const cleared = lives.filter((b) => b.resolvedAt !== null && dayOf(b.resolvedAt) >= startDay && dayOf(b.resolvedAt) <= atDay);
           expect(k.cleared.count).toBe(cleared.length);
-          const days = cleared.map((b) => (ms(b.resolvedAt!) - ms(b.createdAt)) / dayMs);
+          const minutes = cleared.map((b) => Math.round((Date.parse(b.resolvedAt!) - Date.parse(b.createdAt)) / 60_000));
+          const days = minutes.map((m) => m / 1440);
           if (days.length === 0) expect(k.cleared.meanDays).toBeNull();
           else expect(k.cleared.meanDays).toBeCloseTo(days.reduce((s, d) => s + d, 0) / days.length, 9);
           expect(k.cleared.p50Days).toBe(nearestRank(days, 1, 2));

@@ -3,7 +3,8 @@
  * the store sums per day and slice key, and this module rolls days into periods, divides, and takes percentiles,
  * so every figure has one definition whatever the engine.
  */
-import { dayNumber, shiftDay } from '../replenishment/periods.js';
+import { dayNumber } from '../replenishment/periods.js';
+import { addFact, calendarAge, histogramCount, histogramPercentile, histogramSum, type AgingDay, type ClearedDay, type Histogram } from './facts.js';
 
 /** One period of a report: a label and its first and last day (inclusive). */
 export interface Span {
@@ -41,22 +42,6 @@ export interface Keyed {
   key: string;
 }
 
-/** A closed order's time from placement to its last shipment (within the slice), on the day it completed. */
-export interface CycleRow extends Keyed {
-  hours: number;
-}
-
-/** A backorder's life: created, resolved (fulfilled or cancelled) or still open, and its first promise. */
-export interface BackorderLife {
-  key: string;
-  quantity: number;
-  createdAt: string;
-  /** Fulfilled or cancelled at; null while open. */
-  resolvedAt: string | null;
-  fulfilled: boolean;
-  firstPromisedDate: string | null;
-}
-
 /** Stock movements of one day and slice: net change (units, value at unit cost) and what shipped. */
 export interface MovementSums extends Keyed {
   units: number;
@@ -73,14 +58,7 @@ export const ageBuckets = [
   { label: '61d+', maxDays: Infinity },
 ] as const;
 
-const msPerDay = 86_400_000;
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
-
-/** Nearest-rank percentile (the smallest value with at least p of the values at or below it); null when empty. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-}
 
 const within = (day: string, span: Span) => day >= span.start && day <= span.end;
 
@@ -129,13 +107,15 @@ export interface CycleKpis {
   p90Hours: number | null;
 }
 
-export function cycleKpis(hours: readonly number[]): CycleKpis {
-  const sorted = [...hours].sort((a, b) => a - b);
-  return { orders: sorted.length, p50Hours: percentile(sorted, 0.5), p90Hours: percentile(sorted, 0.9) };
+/** Cycle time of the orders closed in a span, from their minute histograms (day facts). */
+export function cycleKpis(days: readonly Histogram[]): CycleKpis {
+  const h = days.reduce<Histogram>((acc, d) => addFact('cycle', acc, d), {});
+  const hours = (m: number | null) => (m === null ? null : m / 60);
+  return { orders: histogramCount(h), p50Hours: hours(histogramPercentile(h, 0.5)), p90Hours: hours(histogramPercentile(h, 0.9)) };
 }
 
 export interface BackorderKpis {
-  /** Open at the end of the span (or at `now`, if sooner), by age: now - created. */
+  /** Open at the end of the span (or now, if sooner), by age in calendar days counting both ends. */
   open: { count: number; units: number; buckets: { bucket: string; count: number; units: number }[] };
   /** Fulfilled or cancelled within the span: resolved - created, in days. */
   cleared: { count: number; meanDays: number | null; p50Days: number | null; p90Days: number | null };
@@ -143,43 +123,46 @@ export interface BackorderKpis {
   promiseAccuracy: { fulfilled: number; kept: number; rate: number | null };
 }
 
-/** The backorder KPIs of one slice for one span; `asOf` is the moment open ones are aged at. */
-export function backorderKpis(lives: readonly BackorderLife[], span: Span, asOf: string): BackorderKpis {
-  const spanEnd = `${shiftDay(span.end, 1)}T00:00:00.000Z`;
-  const at = asOf < spanEnd ? asOf : spanEnd;
-  const atMs = Date.parse(at);
+/**
+ * The backorder KPIs of one slice for one span from its day facts: every creation day's backorders (aging, all
+ * days) and every resolution day's (cleared). Open ones are counted at the span's last day, or today if sooner.
+ */
+export function backorderKpis(aging: readonly { day: string; data: AgingDay }[], cleared: readonly { day: string; data: ClearedDay }[], span: Span, asOf: string): BackorderKpis {
+  const today = asOf.slice(0, 10);
+  const atDay = span.end < today ? span.end : today;
   const buckets = ageBuckets.map((b) => ({ bucket: b.label, count: 0, units: 0 }));
   let open = 0;
   let openUnits = 0;
-  const clearDays: number[] = [];
+  for (const f of aging) {
+    if (f.day > atDay) continue;
+    let [count, units] = f.data.created;
+    for (const [day, [c, u]] of Object.entries(f.data.resolved)) {
+      if (day > atDay) continue;
+      count -= c;
+      units -= u;
+    }
+    if (count === 0) continue;
+    const age = calendarAge(f.day, atDay);
+    const i = ageBuckets.findIndex((x) => age <= x.maxDays);
+    buckets[i]!.count += count;
+    buckets[i]!.units += units;
+    open += count;
+    openUnits += units;
+  }
+  let minutes: Histogram = {};
   let fulfilled = 0;
   let kept = 0;
-  for (const b of lives) {
-    if (b.createdAt < at && (b.resolvedAt === null || b.resolvedAt >= at)) {
-      const ageDays = (atMs - Date.parse(b.createdAt)) / msPerDay;
-      const i = ageBuckets.findIndex((x) => ageDays <= x.maxDays);
-      buckets[i]!.count += 1;
-      buckets[i]!.units += b.quantity;
-      open += 1;
-      openUnits += b.quantity;
-    }
-    if (b.resolvedAt !== null && within(b.resolvedAt.slice(0, 10), span) && b.resolvedAt < at) {
-      clearDays.push((Date.parse(b.resolvedAt) - Date.parse(b.createdAt)) / msPerDay);
-      if (b.fulfilled) {
-        fulfilled += 1;
-        if (b.firstPromisedDate !== null && b.resolvedAt.slice(0, 10) <= b.firstPromisedDate) kept += 1;
-      }
-    }
+  for (const f of cleared) {
+    if (!within(f.day, span) || f.day > atDay) continue;
+    minutes = addFact('cycle', minutes, f.data.minutes);
+    fulfilled += f.data.fulfilled;
+    kept += f.data.kept;
   }
-  clearDays.sort((a, b) => a - b);
+  const n = histogramCount(minutes);
+  const days = (m: number | null) => (m === null ? null : m / 1440);
   return {
     open: { count: open, units: openUnits, buckets },
-    cleared: {
-      count: clearDays.length,
-      meanDays: clearDays.length > 0 ? clearDays.reduce((s, d) => s + d, 0) / clearDays.length : null,
-      p50Days: percentile(clearDays, 0.5),
-      p90Days: percentile(clearDays, 0.9),
-    },
+    cleared: { count: n, meanDays: n > 0 ? histogramSum(minutes) / n / 1440 : null, p50Days: days(histogramPercentile(minutes, 0.5)), p90Days: days(histogramPercentile(minutes, 0.9)) },
     promiseAccuracy: { fulfilled, kept, rate: ratio(kept, fulfilled) },
   };
 }

@@ -5,7 +5,8 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../db/connect.js';
-import type { BackorderLife, IntakeSums, Keyed, MovementSums } from './domain.js';
+import type { IntakeSums, Keyed, MovementSums } from './domain.js';
+import type { BackorderEvents, SurveyAnswer } from './facts.js';
 
 export type Dimension = 'warehouse' | 'sku' | 'supplier' | 'tier';
 
@@ -102,47 +103,39 @@ export async function intakeSums(tx: Tx, scope: KpiScope): Promise<(Keyed & Inta
   return rows;
 }
 
-/** Orders placed in scope whose lines in the slice are all done (shipped, refused or cancelled), some shipped. */
-export async function completedOrders(tx: Tx, scope: KpiScope): Promise<{ key: string; placedAt: string; lastShippedAt: string }[]> {
-  const { key, joins, where, groupTail } = slicing(scope, lineSource);
-  const { rows } = await sql<{ key: string; placedAt: string; lastShippedAt: string }>`
-    select ${key} as key, min(l.placed_at) as "placedAt", max(l.last_shipped_at) as "lastShippedAt"
-    from order_line l ${joins}
-    where l.placed_at >= ${scope.start} and l.placed_at < ${scope.end} ${where}
-    group by l.order_id${groupTail}
-    having sum(l.quantity - l.shipped - l.rejected - l.cancelled) = 0 and sum(l.shipped) > 0`.execute(tx);
+/**
+ * Orders closed within the scope (an order closes once, when nothing waits or is allocated any more) with something
+ * shipped within the slice: its order time, last shipment of those lines, and when it closed.
+ */
+export async function closedOrders(tx: Tx, scope: KpiScope): Promise<{ key: string; placedAt: string; lastShippedAt: string; closedAt: string }[]> {
+  const { key, joins, where, groupTail } = slicing(scope, { ...lineSource, customerJoin: sql`join customer c on c.id = o.customer_id` });
+  const { rows } = await sql<{ key: string; placedAt: string; lastShippedAt: string; closedAt: string }>`
+    select ${key} as key, min(o.placed_at) as "placedAt", max(l.last_shipped_at) as "lastShippedAt", min(o.updated_at) as "closedAt"
+    from sales_order o join order_line l on l.order_id = o.id ${joins}
+    where o.status = 'closed' and o.updated_at >= ${scope.start} and o.updated_at < ${scope.end} ${where}
+    group by o.id${groupTail}
+    having sum(l.shipped) > 0`.execute(tx);
   return rows;
 }
 
 const resolvedAt = sql`case when b.status in ('fulfilled', 'cancelled') then coalesce(b.fulfilled_at, b.updated_at) end`;
 
-/** Every backorder alive at some moment of the scope: created before its end, not resolved before its start. */
-export async function backorderLives(tx: Tx, scope: KpiScope): Promise<BackorderLife[]> {
+/** Every backorder created or resolved (fulfilled or cancelled) within the scope. */
+export async function backorderEvents(tx: Tx, scope: KpiScope): Promise<BackorderEvents[]> {
   const { key, joins, where } = slicing(scope, {
     sku: sql.ref('b.sku_id'),
     warehouse: sql.ref('b.warehouse_id'),
     customerJoin: sql`join customer c on c.id = b.customer_id`,
   });
-  const { rows } = await sql<Omit<BackorderLife, 'fulfilled'> & { fulfilled: number }>`
+  const { rows } = await sql<Omit<BackorderEvents, 'fulfilled'> & { fulfilled: number }>`
     select ${key} as key, b.quantity as quantity, b.created_at as "createdAt", ${resolvedAt} as "resolvedAt",
       case when b.status = 'fulfilled' then 1 else 0 end as fulfilled, b.first_promised_date as "firstPromisedDate"
     from backorder b ${joins}
-    where b.created_at < ${scope.end} and (${resolvedAt} is null or ${resolvedAt} >= ${scope.start}) ${where}`.execute(tx);
+    where ((b.created_at >= ${scope.start} and b.created_at < ${scope.end}) or (${resolvedAt} >= ${scope.start} and ${resolvedAt} < ${scope.end})) ${where}`.execute(tx);
   return rows.map((r) => ({ ...r, fulfilled: Number(r.fulfilled) === 1 }));
 }
 
 const movementSource: Source = { sku: sql.ref('m.sku_id'), warehouse: sql.ref('m.warehouse_id'), customerJoin: null };
-
-/** On-hand (units and value at today's unit cost) per slice before the scope starts: the opening balance. */
-export async function openingStock(tx: Tx, scope: KpiScope): Promise<{ key: string; units: number; valueMinor: number }[]> {
-  const { key, joins, where } = slicing(scope, movementSource);
-  const { rows } = await sql<{ key: string; units: number; valueMinor: number }>`
-    select ${key} as key, coalesce(sum(m.quantity), 0) as units, coalesce(sum(m.quantity * s.unit_cost_minor), 0) as "valueMinor"
-    from movement m join sku s on s.id = m.sku_id ${joins}
-    where m.created_at < ${scope.start} ${where}
-    ${scope.by === null ? sql`` : sql`group by ${key}`}`.execute(tx);
-  return rows;
-}
 
 /** Stock movements per day and slice within the scope, with what shipped (units and cost of goods). */
 export async function movementSums(tx: Tx, scope: KpiScope): Promise<MovementSums[]> {
@@ -158,17 +151,10 @@ export async function movementSums(tx: Tx, scope: KpiScope): Promise<MovementSum
   return rows;
 }
 
-export interface AnsweredSurvey extends Keyed {
-  score: number;
-  backordered: number;
-  notified_on_time: number | null;
-  promise_kept: number | null;
-}
-
 /** CSAT answers given in scope, keyed by the customer's tier when slicing by tier. */
-export async function answeredSurveys(tx: Tx, scope: KpiScope): Promise<AnsweredSurvey[]> {
+export async function answeredSurveys(tx: Tx, scope: KpiScope): Promise<SurveyAnswer[]> {
   const tier = scope.by === 'tier' || scope.filter.tier !== undefined;
-  const { rows } = await sql<AnsweredSurvey>`
+  const { rows } = await sql<SurveyAnswer>`
     select substr(v.answered_at, 1, 10) as day, ${scope.by === 'tier' ? sql`cast(c.tier as text)` : sql`''`} as key,
       v.score as score, v.backordered as backordered, v.notified_on_time as notified_on_time, v.promise_kept as promise_kept
     from csat_survey v ${tier ? sql`join customer c on c.id = v.customer_id` : sql``}

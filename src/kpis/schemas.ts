@@ -43,14 +43,14 @@ const kpiRowSchema = z.object({
     fillRate: z.object({ units: rate, lines: rate, orders: rate }).describe('Filled from stock at intake / ordered; a line or order counts only when filled completely'),
     lostDemandRate: rate.describe('Units refused at intake (stockout) / units demanded'),
   }),
-  cycleTime: z.object({ orders: z.number().int(), p50Hours: rate, p90Hours: rate }).describe('Last shipment - order time, of the orders placed in the period that are complete'),
+  cycleTime: z.object({ orders: z.number().int(), p50Hours: rate, p90Hours: rate }).describe('Orders closed in the period with something shipped: last shipment - order time, exact to the minute; nearest-rank p50, p90'),
   backorders: z.object({
     open: z.object({
       count: z.number().int(),
       units: z.number().int(),
       buckets: z.array(z.object({ bucket: z.string(), count: z.number().int(), units: z.number().int() })),
-    }).describe('Open at the end of the period (or now): age = then - created'),
-    cleared: z.object({ count: z.number().int(), meanDays: rate, p50Days: rate, p90Days: rate }).describe('Fulfilled or cancelled in the period: resolved - created'),
+    }).describe('Open at the end of the period (or now), by age in calendar days counting both ends (created today: 1)'),
+    cleared: z.object({ count: z.number().int(), meanDays: rate, p50Days: rate, p90Days: rate }).describe('Fulfilled or cancelled in the period: resolved - created in days, exact to the minute'),
     promiseAccuracy: z.object({ fulfilled: z.number().int(), kept: z.number().int(), rate }).describe('Fulfilled on or before their FIRST promised date / fulfilled'),
   }),
   csat: z

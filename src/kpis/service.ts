@@ -4,7 +4,6 @@
  */
 import type { AppContext } from '../main/context.js';
 import { periodsCovering, type PeriodKind } from '../replenishment/periods.js';
-import { summarise, type CsatReport } from '../selfservice/csat.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import {
   backorderKpis,
@@ -20,8 +19,9 @@ import {
   type InventoryKpis,
   type Span,
 } from './domain.js';
-import { checkRange, instantsOf } from './range.js';
-import * as repo from './repository.js';
+import { checkRange } from './range.js';
+import { csatSummary, type CsatSummary } from './facts.js';
+import { reportFacts } from './read.js';
 import type { Dimension, KpiFilter } from './repository.js';
 
 export type KpiPeriod = PeriodKind | 'total';
@@ -44,7 +44,7 @@ export interface KpiRow {
   cycleTime: CycleKpis;
   backorders: BackorderKpis;
   /** Null when slicing or filtering by warehouse, SKU or supplier: a survey rates a whole order. */
-  csat: Pick<CsatReport, 'count' | 'mean' | 'share45' | 'segments'> | null;
+  csat: CsatSummary | null;
   /** Null when slicing or filtering by tier: stock belongs to no customer. */
   inventory: InventoryKpis | null;
 }
@@ -96,26 +96,24 @@ export async function kpiReport(ctx: AppContext, q: KpiQuery): Promise<Result<Kp
   if (!spans.ok) return spans;
   const by = q.by ?? null;
   const filter: KpiFilter = { warehouseId: q.warehouseId, skuId: q.skuId, supplierId: q.supplierId, tier: q.tier };
-  const scope = { ...instantsOf(q.from, q.to), by, filter };
   const asOf = ctx.clock.now().toISOString();
   const withCsat = by !== 'warehouse' && by !== 'sku' && by !== 'supplier' && !filter.warehouseId && !filter.skuId && !filter.supplierId;
   const withStock = by !== 'tier' && filter.tier === undefined;
 
-  const read = await ctx.store.transaction(async (tx) =>
-    ok({
-      intake: await repo.intakeSums(tx, scope),
-      completed: await repo.completedOrders(tx, scope),
-      lives: await repo.backorderLives(tx, scope),
-      surveys: withCsat ? await repo.answeredSurveys(tx, scope) : [],
-      opening: withStock ? await repo.openingStock(tx, scope) : [],
-      movements: withStock ? await repo.movementSums(tx, scope) : [],
-    }),
-  );
+  const read = await ctx.store.transaction(async (tx) => ok(await reportFacts(tx, { by, filter }, q.from, q.to, { stock: withStock, csat: withCsat })));
   if (!read.ok) return read;
-  const data = read.value;
-  const cycles = data.completed.map((c) => ({ key: c.key, day: c.placedAt.slice(0, 10), hours: (Date.parse(c.lastShippedAt) - Date.parse(c.placedAt)) / 3_600_000 }));
-  const lives = groupBy(data.lives);
-  const opening = new Map(data.opening.map((o) => [o.key, { units: o.units, valueMinor: o.valueMinor }]));
+  const facts = read.value;
+  const intakeRows = facts.intake.map((f) => ({ day: f.day, key: f.key, ...f.data }));
+  const stockRows = facts.stock.map((f) => ({ day: f.day, key: f.key, ...f.data }));
+  // Stock before the range is its opening balance; inside it, each day's movements.
+  const opening = new Map<string, { units: number; valueMinor: number }>();
+  for (const f of stockRows) {
+    if (f.day >= q.from) continue;
+    const o = opening.get(f.key) ?? { units: 0, valueMinor: 0 };
+    opening.set(f.key, { units: o.units + f.units, valueMinor: o.valueMinor + f.valueMinor });
+  }
+  const aging = groupBy(facts.aging);
+  const cleared = groupBy(facts.cleared);
 
   // Every day of the range belongs to one span of the list: rows are bucketed once, not filtered per span.
   const bucketed = <T extends { day: string; key: string }>(rows: readonly T[], spanList: readonly Span[]) => {
@@ -131,30 +129,30 @@ export async function kpiReport(ctx: AppContext, q: KpiQuery): Promise<Result<Kp
     return out;
   };
   const report = (spanList: readonly Span[]): KpiRow[] => {
-    const intake = rollIntake(data.intake, spanList);
-    const cycleBy = bucketed(cycles, spanList);
-    const surveyBy = bucketed(data.surveys, spanList);
-    const moveBy = bucketed(data.movements, spanList);
+    const intake = rollIntake(intakeRows, spanList);
+    const cycleBy = bucketed(facts.cycle, spanList);
+    const surveyBy = bucketed(facts.csat, spanList);
+    const moveBy = bucketed(stockRows, spanList);
     const rows: KpiRow[] = [];
     let carried = new Map<string, { units: number; valueMinor: number }>(opening);
     for (const span of spanList) {
-      const keys = new Set<string>([...intake.get(span.label)!.keys(), ...cycleBy.get(span.label)!.keys(), ...lives.keys(), ...surveyBy.get(span.label)!.keys(), ...carried.keys(), ...moveBy.get(span.label)!.keys()]);
+      const keys = new Set<string>([...intake.get(span.label)!.keys(), ...cycleBy.get(span.label)!.keys(), ...aging.keys(), ...cleared.keys(), ...surveyBy.get(span.label)!.keys(), ...carried.keys(), ...moveBy.get(span.label)!.keys()]);
       if (by === null) keys.add('');
       const next = new Map<string, { units: number; valueMinor: number }>();
       for (const key of [...keys].sort()) {
         const sums = intake.get(span.label)!.get(key) ?? emptyIntake();
         const stock = withStock ? inventoryKpis(carried.get(key) ?? { units: 0, valueMinor: 0 }, moveBy.get(span.label)!.get(key) ?? [], span, sums.units) : null;
         if (stock) next.set(key, { units: stock.onHandUnits, valueMinor: stock.onHandValueMinor });
-        const csat = withCsat ? summarise(surveyBy.get(span.label)!.get(key) ?? [], {}) : null;
+        const csat = withCsat ? csatSummary((surveyBy.get(span.label)!.get(key) ?? []).map((f) => f.data)) : null;
         const row: KpiRow = {
           period: span.label,
           start: span.start,
           end: span.end,
           slice: by === null ? null : key,
           intake: { ...sums, ...intakeKpis(sums) },
-          cycleTime: cycleKpis((cycleBy.get(span.label)!.get(key) ?? []).map((c) => c.hours)),
-          backorders: backorderKpis(lives.get(key) ?? [], span, asOf),
-          csat: csat && { count: csat.count, mean: csat.mean, share45: csat.share45, segments: csat.segments },
+          cycleTime: cycleKpis((cycleBy.get(span.label)!.get(key) ?? []).map((f) => f.data)),
+          backorders: backorderKpis(aging.get(key) ?? [], cleared.get(key) ?? [], span, asOf),
+          csat,
           inventory: stock,
         };
         if (by === null || !isQuiet(row)) rows.push(row);

@@ -6,6 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import pino from 'pino';
 import { causeReport, type CauseReport } from '../causes/service.js';
 import { kpiReport, type KpiReport, type KpiRow } from '../kpis/service.js';
+import { foldDue } from '../kpis/rollup.js';
 import { dimensions, kpiPeriods } from '../kpis/schemas.js';
 import { exitCodeOf } from '../shared/errors.js';
 import { createContext, defaultDatabaseUrl } from './context.js';
@@ -118,6 +119,8 @@ export function registerReportCommand(program: Command): void {
       const databaseUrl = (program.opts().database as string | undefined) ?? defaultDatabaseUrl();
       const ctx = await createContext({ databaseUrl, log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)) });
       try {
+        // No worker may be running beside a one-shot command: fold the days that are over first.
+        await foldDue(ctx);
         const filter = { warehouseId: o.warehouse, skuId: o.sku, supplierId: o.supplier };
         const result = o.causes
           ? await causeReport(ctx, { from: o.from, to: o.to, by: o.by as 'warehouse' | 'sku' | 'supplier' | undefined, ...filter })
