@@ -4,7 +4,7 @@
  * so every figure has one definition whatever the engine.
  */
 import { dayNumber } from '../replenishment/periods.js';
-import { addFact, calendarAge, histogramCount, histogramPercentile, histogramSum, type AgingDay, type ClearedDay, type Histogram } from './facts.js';
+import { sumFacts, calendarAge, histogramCount, histogramPercentile, histogramSum, type AgingDay, type ClearedDay, type Histogram } from './facts.js';
 
 /** One period of a report: a label and its first and last day (inclusive). */
 export interface Span {
@@ -109,7 +109,7 @@ export interface CycleKpis {
 
 /** Cycle time of the orders closed in a span, from their minute histograms (day facts). */
 export function cycleKpis(days: readonly Histogram[]): CycleKpis {
-  const h = days.reduce<Histogram>((acc, d) => addFact('cycle', acc, d), {});
+  const h = sumFacts('cycle', days, {});
   const hours = (m: number | null) => (m === null ? null : m / 60);
   return { orders: histogramCount(h), p50Hours: hours(histogramPercentile(h, 0.5)), p90Hours: hours(histogramPercentile(h, 0.9)) };
 }
@@ -149,15 +149,8 @@ export function backorderKpis(aging: readonly { day: string; data: AgingDay }[],
     open += count;
     openUnits += units;
   }
-  let minutes: Histogram = {};
-  let fulfilled = 0;
-  let kept = 0;
-  for (const f of cleared) {
-    if (!within(f.day, span) || f.day > atDay) continue;
-    minutes = addFact('cycle', minutes, f.data.minutes);
-    fulfilled += f.data.fulfilled;
-    kept += f.data.kept;
-  }
+  const inSpan = cleared.filter((f) => within(f.day, span) && f.day <= atDay).map((f) => f.data);
+  const { minutes, fulfilled, kept } = sumFacts('cleared', inSpan, { minutes: {}, fulfilled: 0, kept: 0 });
   const n = histogramCount(minutes);
   const days = (m: number | null) => (m === null ? null : m / 1440);
   return {

@@ -58,47 +58,68 @@ export interface DayFact<K extends FactKind> {
   data: FactData[K];
 }
 
-const addNumbers = <T extends Record<string, number>>(a: T, b: T): T => {
-  const out = { ...a } as Record<string, number>;
-  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
-  return out as T;
-};
-const addPairs = <T extends Record<string, number[]>>(a: T, b: T): T => {
-  const out = { ...a } as Record<string, number[]>;
-  for (const [k, v] of Object.entries(b)) out[k] = out[k] ? out[k]!.map((x, i) => x + v[i]!) : [...v];
-  return out as T;
-};
-
-/** The sum of two facts of one kind (facts add: that is what lets past days be folded). */
-export function addFact<K extends FactKind>(kind: K, a: FactData[K], b: FactData[K]): FactData[K] {
+/** Adds `b` into `a` (mutating `a`): merging thousands of facts must not copy a growing histogram per fact. */
+function addInto<K extends FactKind>(kind: K, a: FactData[K], b: FactData[K]): void {
+  const numbers = (x: Record<string, number>, y: Record<string, number>) => {
+    for (const k in y) x[k] = (x[k] ?? 0) + y[k]!;
+  };
+  const tuples = (x: Record<string, number[]>, y: Record<string, number[]>) => {
+    for (const k in y) {
+      const t = x[k];
+      if (t) for (let i = 0; i < t.length; i++) t[i]! += y[k]![i]!;
+      else x[k] = [...y[k]!];
+    }
+  };
   switch (kind) {
     case 'intake':
     case 'stock':
     case 'cycle':
-      return addNumbers(a as Record<string, number>, b as Record<string, number>) as FactData[K];
+      return numbers(a as Record<string, number>, b as Record<string, number>);
     case 'cleared': {
       const x = a as ClearedDay;
       const y = b as ClearedDay;
-      return { minutes: addNumbers(x.minutes, y.minutes), fulfilled: x.fulfilled + y.fulfilled, kept: x.kept + y.kept } as FactData[K];
+      numbers(x.minutes, y.minutes);
+      x.fulfilled += y.fulfilled;
+      x.kept += y.kept;
+      return;
     }
     case 'aging': {
       const x = a as AgingDay;
       const y = b as AgingDay;
-      return { created: [x.created[0] + y.created[0], x.created[1] + y.created[1]], resolved: addPairs(x.resolved, y.resolved) } as FactData[K];
+      x.created[0] += y.created[0];
+      x.created[1] += y.created[1];
+      return tuples(x.resolved, y.resolved);
     }
     case 'csat':
-      return addPairs(a as CsatDay, b as CsatDay) as FactData[K];
+      return tuples(a as CsatDay, b as CsatDay);
   }
   throw new Error(`unknown fact kind ${String(kind)}`);
 }
 
-/** Adds facts that share a day and key. */
+const copyOf = <T>(x: T): T => structuredClone(x);
+
+/** The sum of two facts of one kind (facts add: that is what lets past days be folded); the inputs are left alone. */
+export function addFact<K extends FactKind>(kind: K, a: FactData[K], b: FactData[K]): FactData[K] {
+  const sum = copyOf(a);
+  addInto(kind, sum, b);
+  return sum;
+}
+
+/** The sum of many facts of one kind, or `empty` when there are none (the inputs are left alone). */
+export function sumFacts<K extends FactKind>(kind: K, facts: readonly FactData[K][], empty: FactData[K]): FactData[K] {
+  const sum = copyOf(empty);
+  for (const f of facts) addInto(kind, sum, f);
+  return sum;
+}
+
+/** Adds facts that share a day and key (the inputs are left alone). */
 export function mergeFacts<K extends FactKind>(kind: K, facts: readonly DayFact<K>[]): DayFact<K>[] {
   const out = new Map<string, DayFact<K>>();
   for (const f of facts) {
     const id = `${f.day}\u0000${f.key}`;
     const seen = out.get(id);
-    out.set(id, seen ? { ...seen, data: addFact(kind, seen.data, f.data) } : f);
+    if (seen) addInto(kind, seen.data, f.data);
+    else out.set(id, { day: f.day, key: f.key, data: copyOf(f.data) });
   }
   return [...out.values()];
 }
@@ -204,7 +225,7 @@ export interface CsatSummary {
 
 /** CSAT of some days' answers: mean and share of 4-5, overall and by segment (the same figures as GET /csat). */
 export function csatSummary(days: readonly CsatDay[]): CsatSummary {
-  const total = days.reduce<CsatDay | null>((acc, d) => (acc === null ? d : addFact('csat', acc, d)), null);
+  const total = days.length === 0 ? null : sumFacts('csat', days, Object.fromEntries(csatSegments.map((k) => [k, [0, 0, 0]])) as CsatDay);
   const stats = (s: CsatSegment): CsatStats => {
     const [n, sum, top] = total?.[s] ?? [0, 0, 0];
     return { n, mean: n > 0 ? sum / n : null, share45: n > 0 ? top / n : null };
