@@ -24,13 +24,13 @@ import {
   mergeFacts,
   type BackorderEvents,
   type CsatSegment,
-  type CsatStats,
   type DayFact,
   type FactData,
   type FactKind,
   type Histogram,
   type SurveyAnswer,
 } from './facts.js';
+import type { CsatStats } from '../selfservice/csat.js';
 import { intakeFields, type IntakeSums } from './domain.js';
 
 const dayMs = 86_400_000;

@@ -6,6 +6,7 @@
  */
 import { dayNumber } from '../replenishment/periods.js';
 import type { IntakeSums } from './domain.js';
+import type { CsatReport, CsatStats } from '../selfservice/csat.js';
 
 /** Minutes -> how many. */
 export type Histogram = Record<string, number>;
@@ -206,22 +207,8 @@ export const histogramSum = (h: Histogram) => Object.entries(h).reduce((s, [v, n
 /** Whole calendar days from `createdDay` to `atDay`, counting both: a backorder created today is 1 day old. */
 export const calendarAge = (createdDay: string, atDay: string) => dayNumber(atDay) - dayNumber(createdDay) + 1;
 
-export interface CsatStats {
-  n: number;
-  mean: number | null;
-  share45: number | null;
-}
-
-export interface CsatSummary {
-  count: number;
-  mean: number | null;
-  share45: number | null;
-  segments: {
-    backordered: { yes: CsatStats; no: CsatStats };
-    notifiedOnTime: { yes: CsatStats; no: CsatStats; notApplicable: CsatStats };
-    promiseKept: { yes: CsatStats; no: CsatStats; notApplicable: CsatStats };
-  };
-}
+/** The figures of GET /csat, from sums. */
+export type CsatSummary = Pick<CsatReport, 'count' | 'mean' | 'share45' | 'segments'>;
 
 /** CSAT of some days' answers: mean and share of 4-5, overall and by segment (the same figures as GET /csat). */
 export function csatSummary(days: readonly CsatDay[]): CsatSummary {
