@@ -1,4 +1,5 @@
 /** The Pareto of root causes: per slice, causes by units (then count), each with its share and the running share. */
+import { groupBy } from '../shared/group.js';
 import type { Cause } from './domain.js';
 
 export interface CauseCount {
@@ -16,8 +17,7 @@ export interface ParetoRow extends CauseCount {
 }
 
 export function pareto(counts: readonly CauseCount[]): ParetoRow[] {
-  const bySlice = new Map<string, CauseCount[]>();
-  for (const c of counts) bySlice.set(c.slice, [...(bySlice.get(c.slice) ?? []), c]);
+  const bySlice = groupBy(counts, (c) => c.slice);
   const out: ParetoRow[] = [];
   for (const slice of [...bySlice.keys()].sort()) {
     const rows = bySlice.get(slice)!.sort((a, b) => b.units - a.units || b.count - a.count || a.cause.localeCompare(b.cause));

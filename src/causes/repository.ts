@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Tx } from '../db/connect.js';
+import { groupBy } from '../shared/group.js';
 import { slicing, type KpiScope } from '../kpis/repository.js';
 import type { CauseCount } from './pareto.js';
 
@@ -109,14 +110,9 @@ export async function skuHistory(tx: Tx, skuId: string, since: string): Promise<
     .orderBy('i.unit_cost_minor')
     .orderBy('i.supplier_id')
     .executeTakeFirst();
-  const byLine = new Map<string, { quantity: number; receivedAt: string }[]>();
-  for (const r of receipts) {
-    const list = byLine.get(r.poLineId) ?? [];
-    list.push({ quantity: r.quantity, receivedAt: r.receivedAt });
-    byLine.set(r.poLineId, list);
-  }
+  const byLine = groupBy(receipts, (r) => r.poLineId);
   return {
-    poLines: lines.map((l) => ({ ...l, receipts: byLine.get(l.poLineId) ?? [] })),
+    poLines: lines.map((l) => ({ ...l, receipts: (byLine.get(l.poLineId) ?? []).map((r) => ({ quantity: r.quantity, receivedAt: r.receivedAt })) })),
     movements,
     demand: demand.filter((d): d is typeof d & { placedAt: string } => d.placedAt !== null),
     backorders,

@@ -4,6 +4,7 @@
  * causes report, so a report never misses a backorder; storing only where none is stored makes reruns harmless.
  */
 import type { AppContext } from '../main/context.js';
+import { groupBy } from '../shared/group.js';
 import { ok, type Result } from '../shared/result.js';
 import { checkRange } from '../kpis/range.js';
 import { pareto, type ParetoRow } from './pareto.js';
@@ -20,9 +21,7 @@ export async function attributePending(ctx: AppContext, max = 10_000): Promise<n
   while (done < max) {
     const pending = await repo.pendingBackorders(ctx.store.db, Math.min(2_000, max - done));
     if (pending.length === 0) break;
-    const bySku = new Map<string, repo.PendingBackorder[]>();
-    for (const b of pending) bySku.set(b.skuId, [...(bySku.get(b.skuId) ?? []), b]);
-    for (const [skuId, list] of bySku) {
+    for (const [skuId, list] of groupBy(pending, (b) => b.skuId)) {
       const oldest = list.reduce((m, b) => (b.createdAt < m ? b.createdAt : m), list[0]!.createdAt);
       const since = new Date(Date.parse(oldest) - lookbackDays * 86_400_000).toISOString();
       await ctx.store.transaction(async (tx) => {

@@ -19,6 +19,7 @@ import {
   type InventoryKpis,
   type Span,
 } from './domain.js';
+import { groupBy } from '../shared/group.js';
 import { checkRange } from './range.js';
 import { csatSummary, type CsatSummary } from './facts.js';
 import { reportFacts } from './read.js';
@@ -79,16 +80,6 @@ function spansOf(q: KpiQuery, period: KpiPeriod): Result<Span[]> {
   return ok(spans);
 }
 
-function groupBy<T extends { key: string }>(rows: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const list = out.get(r.key);
-    if (list) list.push(r);
-    else out.set(r.key, [r]);
-  }
-  return out;
-}
-
 /** All KPIs for the range, per period and slice. */
 export async function kpiReport(ctx: AppContext, q: KpiQuery): Promise<Result<KpiReport>> {
   const period = q.period ?? 'month';
@@ -112,8 +103,8 @@ export async function kpiReport(ctx: AppContext, q: KpiQuery): Promise<Result<Kp
     const o = opening.get(f.key) ?? { units: 0, valueMinor: 0 };
     opening.set(f.key, { units: o.units + f.units, valueMinor: o.valueMinor + f.valueMinor });
   }
-  const aging = groupBy(facts.aging);
-  const cleared = groupBy(facts.cleared);
+  const aging = groupBy(facts.aging, (f) => f.key);
+  const cleared = groupBy(facts.cleared, (f) => f.key);
 
   // Every day of the range belongs to one span of the list: rows are bucketed once, not filtered per span.
   const bucketed = <T extends { day: string; key: string }>(rows: readonly T[], spanList: readonly Span[]) => {
