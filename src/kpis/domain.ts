@@ -4,7 +4,7 @@
  * so every figure has one definition whatever the engine.
  */
 import { dayNumber } from '../replenishment/periods.js';
-import { sumFacts, calendarAge, histogramCount, histogramPercentile, histogramSum, type AgingDay, type ClearedDay, type Histogram } from './facts.js';
+import { sumFacts, calendarAge, type StockDay, histogramCount, histogramPercentile, histogramSum, type AgingDay, type ClearedDay, type Histogram } from './facts.js';
 
 /** One period of a report: a label and its first and last day (inclusive). */
 export interface Span {
@@ -43,12 +43,7 @@ export interface Keyed {
 }
 
 /** Stock movements of one day and slice: net change (units, value at unit cost) and what shipped. */
-export interface MovementSums extends Keyed {
-  units: number;
-  valueMinor: number;
-  shippedUnits: number;
-  shippedValueMinor: number;
-}
+export type MovementSums = Keyed & StockDay;
 
 export const ageBuckets = [
   { label: '0-7d', maxDays: 7 },

@@ -1,4 +1,5 @@
 /** A report's date range: two ISO days, checked, and the instants the store compares against. */
+import { shiftDay } from '../replenishment/periods.js';
 import { fail, ok, type Result } from '../shared/result.js';
 
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
@@ -10,7 +11,7 @@ function validDay(d: string): boolean {
 
 /** The first instant of `from` and the first after `to` (ISO text sorts as time). */
 export function instantsOf(from: string, to: string): { start: string; end: string } {
-  return { start: `${from}T00:00:00.000Z`, end: new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString() };
+  return { start: `${from}T00:00:00.000Z`, end: `${shiftDay(to, 1)}T00:00:00.000Z` };
 }
 
 export function checkRange(from: string, to: string): Result<{ start: string; end: string }> {

@@ -5,6 +5,7 @@
  */
 import type { Tx } from '../db/connect.js';
 import { factKinds, mergeFacts, type DayFact, type FactKind } from './facts.js';
+import { shiftDay } from '../replenishment/periods.js';
 import { instantsOf } from './range.js';
 import type { KpiScope } from './repository.js';
 import { foldedUntil, readFolded, type FoldDim } from './rollup.js';
@@ -21,14 +22,13 @@ export function foldedSlicing(s: Pick<KpiScope, 'by' | 'filter'>): { dim: FoldDi
 }
 
 const sinceFirstDay = new Set<FactKind>(['intake', 'cycle', 'cleared', 'csat']);
-const dayAfter = (day: string) => instantsOf(day, day).end.slice(0, 10);
 
 export async function reportFacts(tx: Tx, s: Pick<KpiScope, 'by' | 'filter'>, from: string, to: string, wanted: FactsWanted): Promise<Facts> {
   const { start, end } = instantsOf(from, to);
   const fold = foldedSlicing(s);
   const until = fold === null ? null : await foldedUntil(tx);
   if (fold === null || until === null || until === '') return sourceFacts(tx, s, { start, historyStart: '', end }, wanted);
-  const foldEnd = until < dayAfter(to) ? until : dayAfter(to);
+  const foldEnd = until < shiftDay(to, 1) ? until : shiftDay(to, 1);
   const folded = {} as Facts;
   for (const kind of factKinds) {
     const rows = await readFolded(tx, kind, fold.dim, sinceFirstDay.has(kind) ? from : null, foldEnd, fold.key);

@@ -9,6 +9,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
+import { dayNumber, nextPeriodStart, periodStart } from '../replenishment/periods.js';
 import { ok } from '../shared/result.js';
 import { RetryableConflict } from '../db/connect.js';
 import { addFact, factKinds, type DayFact, type FactKind } from './facts.js';
@@ -29,9 +30,10 @@ export async function readFolded<K extends FactKind>(tx: Tx, kind: K, dim: FoldD
   let q = tx.selectFrom('kpi_day').select(['day', 'key', 'data']).where('kind', '=', kind).where('dim', '=', dim).where('day', '<', toDay);
   if (fromDay !== null) q = q.where('day', '>=', fromDay);
   if (key !== undefined) q = q.where('key', '=', key);
-  const rows = await q.execute();
-  return rows.map((r) => ({ day: r.day, key: r.key, data: JSON.parse(r.data) as DayFact<K>['data'] }));
+  return (await q.execute()).map((r) => factOfRow<K>(r));
 }
+
+const factOfRow = <K extends FactKind>(r: { day: string; key: string; data: string }): DayFact<K> => ({ day: r.day, key: r.key, data: JSON.parse(r.data) as DayFact<K>['data'] });
 
 /** Adds a window's facts into the stored ones: every stored row of the days touched is read, added to, and rewritten. */
 async function store(ctx: AppContext, tx: Tx, dim: FoldDim, facts: Facts): Promise<void> {
@@ -57,13 +59,9 @@ async function store(ctx: AppContext, tx: Tx, dim: FoldDim, facts: Facts): Promi
 
 async function readFoldedDays(tx: Tx, kind: FactKind, dim: FoldDim, days: readonly string[]): Promise<DayFact<FactKind>[]> {
   const rows = await tx.selectFrom('kpi_day').select(['day', 'key', 'data']).where('kind', '=', kind).where('dim', '=', dim).where('day', 'in', [...days]).execute();
-  return rows.map((r) => ({ day: r.day, key: r.key, data: JSON.parse(r.data) as DayFact<FactKind>['data'] }));
+  return rows.map((r) => factOfRow(r));
 }
 
-const firstOfNextMonth = (day: string) => {
-  const d = new Date(`${day.slice(0, 7)}-01T00:00:00.000Z`);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
-};
 
 /** The first day any fact happened on: where folding starts. */
 async function firstFactDay(tx: Tx): Promise<string | null> {
@@ -86,7 +84,8 @@ export async function foldKpis(ctx: AppContext, untilDay: string): Promise<numbe
       const stored = (await foldedUntil(tx)) ?? '';
       const from = stored === '' ? await firstFactDay(tx) : stored;
       if (from === null || from >= untilDay) return ok(0);
-      const to = firstOfNextMonth(from) < untilDay ? firstOfNextMonth(from) : untilDay;
+      const nextMonth = nextPeriodStart(periodStart(from, 'month'), 'month');
+      const to = nextMonth < untilDay ? nextMonth : untilDay;
       const claimed = await tx
         .updateTable('setting')
         .set({ value: JSON.stringify(to), updated_at: ctx.clock.now().toISOString() })
@@ -101,14 +100,12 @@ export async function foldKpis(ctx: AppContext, untilDay: string): Promise<numbe
         const facts = await sourceFacts(tx, { by: dim === 'none' ? null : dim, filter: {} }, window, { stock: dim !== 'tier', csat: dim !== 'warehouse' });
         await store(ctx, tx, dim, facts);
       }
-      return ok(dayCount(from, to));
+      return ok(dayNumber(to) - dayNumber(from));
     });
     if (!step.ok || step.value === 0) return folded;
     folded += step.value;
   }
 }
-
-const dayCount = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** Forgets every folded day (after back-dated facts were written): the next report or worker round folds again. */
 export async function resetFold(ctx: AppContext): Promise<void> {
