@@ -4,8 +4,9 @@
  * backorders gain or lose units where, and which customers are affected. It writes nothing.
  */
 import type { AppContext } from '../main/context.js';
+import { groupBy } from '../shared/group.js';
 import { fail, ok, type Result } from '../shared/result.js';
-import { diffRun, type RunDemand, type RunSupply } from './run-plan.js';
+import { diffRun, type RunDemand, type RunDiffRow, type RunSupply } from './run-plan.js';
 import * as repo from './run-repository.js';
 import { strategyFor, type StrategyRequest } from './run-strategies.js';
 
@@ -15,15 +16,8 @@ export interface RunRequest {
   strategy: StrategyRequest;
 }
 
-export interface RunChange {
+export interface RunChange extends RunDiffRow {
   skuId: string;
-  backorderId: string;
-  orderId: string;
-  customerId: string;
-  warehouseId: string;
-  before: number;
-  after: number;
-  delta: number;
   /** Why the backorder holds what the plan gives it (the strategy's words). */
   reason: string;
 }
@@ -53,8 +47,7 @@ async function runInputs(ctx: AppContext, skuIds: readonly string[] | null, with
   if (!read.ok) throw new Error(read.error.message);
   const { open, allocations, stock, values } = read.value;
   const now = ctx.clock.now().getTime();
-  const allocatedBy = new Map<string, { warehouseId: string; quantity: number }[]>();
-  for (const a of allocations) allocatedBy.set(a.backorderId, [...(allocatedBy.get(a.backorderId) ?? []), { warehouseId: a.warehouseId, quantity: a.quantity }]);
+  const allocatedBy = groupBy(allocations, (a) => a.backorderId);
   const out = new Map<string, { supply: RunSupply[]; demand: RunDemand[] }>();
   const entry = (skuId: string) => {
     let e = out.get(skuId);
@@ -70,7 +63,7 @@ async function runInputs(ctx: AppContext, skuIds: readonly string[] | null, with
       customerTier: b.tier,
       promisedDate: b.promisedDate,
       owed: Number(b.owed),
-      allocated: allocatedBy.get(b.id) ?? [],
+      allocated: (allocatedBy.get(b.id) ?? []).map((a) => ({ warehouseId: a.warehouseId, quantity: a.quantity })),
       warehouseId: b.warehouseId,
       flexible: b.flexible === 1,
       channel: null,
@@ -98,10 +91,10 @@ export async function dryRun(ctx: AppContext, req: RunRequest): Promise<Result<D
   for (const [skuId, { supply, demand }] of [...inputs].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     backorders += demand.length;
     const plan = strategy.value.plan(supply, demand);
-    const reasons = new Map(plan.allocations.map((p) => [p.backorderId, p.reason]));
+    // Every demand has its place in the plan, those that end with nothing too.
+    const reasons = new Map(plan.demands.map((p) => [p.backorderId, p.reason]));
     for (const d of diffRun(demand, plan)) {
-      if (d.delta === 0) continue;
-      changes.push({ skuId, ...d, reason: reasons.get(d.backorderId) ?? 'gets nothing under this strategy' });
+      if (d.delta !== 0) changes.push({ skuId, ...d, reason: reasons.get(d.backorderId)! });
     }
   }
   return ok({
