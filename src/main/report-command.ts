@@ -8,6 +8,7 @@ import { causeReport, type CauseReport } from '../causes/service.js';
 import { kpiReport, type KpiReport, type KpiRow } from '../kpis/service.js';
 import { foldDue } from '../kpis/rollup.js';
 import { dimensions, kpiPeriods } from '../kpis/schemas.js';
+import { csvField } from '../demand-files/csv.js';
 import { exitCodeOf } from '../shared/errors.js';
 import { createContext, defaultDatabaseUrl } from './context.js';
 
@@ -50,11 +51,7 @@ function flat(r: KpiRow): Record<string, number | string | null> {
   };
 }
 
-const csvCell = (v: number | string | null) => {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+const csvCell = (v: number | string | null) => (v === null ? '' : csvField(String(v)));
 
 export function toCsv(records: readonly Record<string, number | string | null>[]): string {
   if (records.length === 0) return '';
