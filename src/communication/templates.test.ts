@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import Mustache from 'mustache';
+import { missingNames } from '../../test/support/mustache.js';
 import type { TemplateBodies } from './playbook/schema.js';
 import { builtInTemplateNames, type TemplateLine, type TemplateView } from './template-view.js';
 import { builtInTemplates, parseTemplateFile, pickTemplate, renderTemplate, templateError } from './templates.js';
@@ -58,21 +58,6 @@ const sparseView = (): TemplateView => ({
   digest: { date: '2026-11-30', atRisk: [], slipped: [], oldest: [], topSkus: [] },
 });
 
-/** A mustache context that records every name the template asks for and the view does not have. */
-class RecordingContext extends Mustache.Context {
-  constructor(view: unknown, parent: Mustache.Context | undefined, readonly misses: Set<string>) {
-    super(view, parent);
-  }
-  override push(view: unknown): Mustache.Context {
-    return new RecordingContext(view, this, this.misses);
-  }
-  override lookup(name: string): unknown {
-    const value: unknown = super.lookup(name);
-    if (value === undefined) this.misses.add(name);
-    return value;
-  }
-}
-
 const languages = ['en', 'de', 'fr'];
 const bodiesOf = (lang: string, name: string): TemplateBodies => {
   const bodies = builtInTemplates().get(lang)?.get(name);
@@ -93,9 +78,7 @@ describe('built-in templates', () => {
       for (const name of builtInTemplateNames) {
         const bodies = bodiesOf(lang, name);
         for (const part of ['subject', 'text', 'html'] as const) {
-          const misses = new Set<string>();
-          Mustache.render(bodies[part], new RecordingContext(fullView(), undefined, misses));
-          expect([...misses], `${lang}/${name}.${part}`).toEqual([]);
+          expect(missingNames(bodies[part], fullView()), `${lang}/${name}.${part}`).toEqual([]);
           expect(bodies[part], `${lang}/${name}.${part}`).not.toMatch(/\{\{\s*[{&]/);
         }
       }

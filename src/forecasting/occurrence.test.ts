@@ -5,6 +5,7 @@ import { seededRandom } from '../shared/random.js';
 import { forecastSeries, horizonDemand } from './auto.js';
 import { fitOccurrenceModel, occurrenceFeatures, occurrenceProbability } from './occurrence.js';
 import { intermittentPredictive, stepDistribution, stepQuantiles, ZeroModifiedCount } from './quantiles.js';
+import { expectMomentsOfMass, expectQuantilesOfCdf } from '../../test/support/count-law.js';
 
 /** Series with a constant demand probability each (0.03-0.6), sizes 1-3. */
 function bernoulliPanel(count: number, length: number, seed: number): { series: Float64Array[]; rates: number[] } {
@@ -74,24 +75,8 @@ describe('zero-modified count law', () => {
         (m, d, p) => {
           const law = new ZeroModifiedCount({ occurrence: p, baseMean: m, baseVariance: m * d });
           expect(law.cdf(0)).toBeCloseTo(1 - p, 12);
-          let total = 0;
-          let mean = 0;
-          let second = 0;
-          for (let k = 0; k < 5000; k++) {
-            const mass = law.density(k);
-            total += mass;
-            mean += k * mass;
-            second += k * k * mass;
-          }
-          expect(total).toBeCloseTo(1, 6);
-          expect(law.mean).toBeCloseTo(mean, 4);
-          expect(law.variance).toBeCloseTo(second - mean * mean, 2);
-          expect(law.loss(0)).toBeCloseTo(law.mean, 8);
-          for (const q of [0.5, 0.9, 0.95, 0.99]) {
-            const k = law.quantile(q);
-            expect(law.cdf(k)).toBeGreaterThanOrEqual(q - 1e-9);
-            if (k > 0) expect(law.cdf(k - 1)).toBeLessThan(q);
-          }
+          expectMomentsOfMass(law);
+          expectQuantilesOfCdf(law);
         },
       ),
       { numRuns: 200 },

@@ -7,6 +7,7 @@ import { fitSizeModel as fitSizeModelAuto, forecastSeries, horizonDemand } from 
 import { fitOccurrenceModel } from './occurrence.js';
 import { intermittentPredictive, stepDistribution, stepQuantiles, ZeroModifiedCount } from './quantiles.js';
 import { fitSizeModel, sizeContinuation } from './sizes.js';
+import { expectMomentsOfMass, expectQuantilesOfCdf } from '../../test/support/count-law.js';
 
 /** Intermittent series, demand probability 0.1-0.5 each; half sell single units, half mostly pairs (1: 0.2, 2: 0.6, 3: 0.2). */
 function sizePanel(count: number, length: number, seed: number): { series: Float64Array[]; pairs: boolean[] } {
@@ -84,29 +85,13 @@ describe('zero-modified count law with calibrated sizes', () => {
           if (base.survival(K + 3) > 1e-12) {
             expect(law.survival(K + 3) / law.survival(K)).toBeCloseTo(base.survival(K + 3) / base.survival(K), 8);
           }
-          let total = 0;
-          let mean = 0;
-          let second = 0;
-          for (let k = 0; k < 5000; k++) {
-            const mass = law.density(k);
-            total += mass;
-            mean += k * mass;
-            second += k * k * mass;
-          }
-          expect(total).toBeCloseTo(1, 6);
-          expect(law.mean).toBeCloseTo(mean, 4);
-          expect(law.variance).toBeCloseTo(second - mean * mean, 2);
-          expect(law.loss(0)).toBeCloseTo(law.mean, 8);
+          expectMomentsOfMass(law);
           for (const x of [0.5, 1, 2.5, K + 1, K + 2.25]) {
             let shortfall = 0;
             for (let k = Math.ceil(x); k < 5000; k++) shortfall += (k - x) * law.density(k);
             expect(law.loss(x)).toBeCloseTo(shortfall, 4);
           }
-          for (const q of [0.5, 0.9, 0.95, 0.99]) {
-            const k = law.quantile(q);
-            expect(law.cdf(k)).toBeGreaterThanOrEqual(q - 1e-9);
-            if (k > 0) expect(law.cdf(k - 1)).toBeLessThan(q);
-          }
+          expectQuantilesOfCdf(law);
         },
       ),
       { numRuns: 200 },

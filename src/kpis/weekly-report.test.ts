@@ -2,7 +2,7 @@
  * The weekly KPI report's pure parts: which week is due when, the figures as the reader sees them (in en, de, fr),
  * the trend chart's pixels, and the kpi-report templates of the default playbook rendering every figure.
  */
-import Mustache from 'mustache';
+import { missingNames } from '../../test/support/mustache.js';
 import { describe, expect, it } from 'vitest';
 import { defaultPlaybookSource } from '../communication/playbook/active.js';
 import { parsePlaybook } from '../communication/playbook/load.js';
@@ -88,21 +88,6 @@ describe('kpiReportView', () => {
   });
 });
 
-/** A mustache context that records every name a template asks for and the view lacks. */
-class RecordingContext extends Mustache.Context {
-  constructor(view: unknown, parent: Mustache.Context | undefined, readonly misses: Set<string>) {
-    super(view, parent);
-  }
-  override push(view: unknown): Mustache.Context {
-    return new RecordingContext(view, this, this.misses);
-  }
-  override lookup(name: string): unknown {
-    const value: unknown = super.lookup(name);
-    if (value === undefined) this.misses.add(name);
-    return value;
-  }
-}
-
 describe('the kpi-report templates of the default playbook', () => {
   const parsed = parsePlaybook(defaultPlaybookSource());
   if (!parsed.ok) throw new Error(parsed.error.message);
@@ -122,9 +107,7 @@ describe('the kpi-report templates of the default playbook', () => {
     expect(picked?.language).toBe(language);
     const v = view(language);
     for (const part of ['subject', 'text', 'html'] as const) {
-      const misses = new Set<string>();
-      Mustache.render(picked!.bodies[part], new RecordingContext(v, undefined, misses));
-      expect([...misses], part).toEqual([]);
+      expect(missingNames(picked!.bodies[part], v), part).toEqual([]);
     }
     const out = renderTemplate(picked!.bodies, v);
     expect(out.subject).not.toMatch(/[\r\n]/);
