@@ -14,6 +14,7 @@ import { manualClock } from '../src/shared/clock.js';
 import { ok } from '../src/shared/result.js';
 import { seededRandom } from '../src/shared/random.js';
 import { dryRun } from '../src/allocation/run-service.js';
+import { insertInBatches } from './lib/bulk.js';
 import { catalogueFixture, insertFixture } from './lib/promise-fixture.js';
 import { createScratchStore } from './lib/stores.js';
 
@@ -59,8 +60,8 @@ export async function main(args: string[]): Promise<void> {
       }
     }
     await ctx.store.transaction(async (tx) => {
-      for (let i = 0; i < levels.length; i += 2_000) await tx.insertInto('stock_level').values(levels.slice(i, i + 2_000) as never).execute();
-      for (let i = 0; i < movements.length; i += 1_500) await tx.insertInto('movement').values(movements.slice(i, i + 1_500) as never).execute();
+      await insertInBatches(tx, 'stock_level', levels);
+      await insertInBatches(tx, 'movement', movements);
       return ok(undefined);
     });
     progress(`${fixture.backorders.toLocaleString('en')} backorders over ${o.skus.toLocaleString('en')} SKUs, ${levels.length.toLocaleString('en')} stock levels with free units`);

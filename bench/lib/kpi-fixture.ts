@@ -11,6 +11,7 @@ import type { AppContext } from '../../src/main/context.js';
 import type { Database } from '../../src/db/schema.js';
 import { ok } from '../../src/shared/result.js';
 import { seededRandom } from '../../src/shared/random.js';
+import { insertInBatches } from './bulk.js';
 
 const chunkTables = ['sales_order', 'order_line', 'backorder', 'movement', 'csat_survey'] as const satisfies readonly (keyof Database)[];
 type ChunkRows = { [T in (typeof chunkTables)[number]]: Insertable<Database[T]>[] };
@@ -29,11 +30,7 @@ const hour = 3_600_000;
 
 async function insertChunk(ctx: AppContext, rows: Partial<Record<keyof Database, Record<string, unknown>[]>>): Promise<void> {
   await ctx.store.transaction(async (tx) => {
-    for (const [table, all] of Object.entries(rows) as [keyof Database, Record<string, unknown>[]][]) {
-      if (all.length === 0) continue;
-      const perBatch = Math.max(1, Math.floor(20_000 / Object.keys(all[0]!).length));
-      for (let j = 0; j < all.length; j += perBatch) await tx.insertInto(table).values(all.slice(j, j + perBatch) as never).execute();
-    }
+    for (const [table, all] of Object.entries(rows) as [keyof Database, Record<string, unknown>[]][]) await insertInBatches(tx, table, all);
     return ok(undefined);
   });
 }

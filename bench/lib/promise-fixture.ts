@@ -13,6 +13,7 @@ import type { Database } from '../../src/db/schema.js';
 import { addDays } from '../../src/promising/domain.js';
 import { ok } from '../../src/shared/result.js';
 import { seededRandom } from '../../src/shared/random.js';
+import { insertInBatches } from './bulk.js';
 
 /** The tables a fixture fills, parents first (the order they are inserted in). */
 const insertOrder = [
@@ -240,14 +241,11 @@ export async function insertFixture(ctx: AppContext, f: PromiseFixture): Promise
   for (const table of insertOrder) {
     const all = f.rows[table] as Record<string, unknown>[];
     if (all.length === 0) continue;
-    const perBatch = Math.max(1, Math.floor(20_000 / Object.keys(all[0]!).length));
     // One transaction per 20k rows: few commits, and no single transaction holds the whole 100k-row table in memory.
     for (let i = 0; i < all.length; i += 20_000) {
       const chunk = all.slice(i, i + 20_000);
       await ctx.store.transaction(async (tx) => {
-        for (let j = 0; j < chunk.length; j += perBatch) {
-          await tx.insertInto(table).values(chunk.slice(j, j + perBatch) as never).execute();
-        }
+        await insertInBatches(tx, table, chunk);
         return ok(undefined);
       });
     }
