@@ -4,8 +4,10 @@ import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
 import { problemResponses } from '../main/http-schemas.js';
 import { fail, ok } from '../shared/result.js';
-import { catalogId } from '../main/http-schemas.js';
+import { catalogId, pageOf, pageQuery } from '../main/http-schemas.js';
 import { dryRun } from './run-service.js';
+import { commitRun } from './run-commit.js';
+import * as runRepo from './run-repository.js';
 import { runStrategyNames } from './run-strategies.js';
 import { sendResult } from '../main/problem.js';
 import { currentStrategy, setStrategy } from './settings.js';
@@ -61,19 +63,55 @@ const runBody = z
     categories: categoriesSchema.optional().describe('With strategy categories: the segments'),
     skuIds: z.array(catalogId).min(1).max(10_000).optional().describe('The SKUs to re-allocate (default: every SKU with open backorders)'),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'AllocationRunRequest' });
+const commitBody = runBody.extend({ requestedBy: z.string().trim().min(1).max(200).default('api').describe('Who asks for the run (recorded with it)') }).strict();
 
-const runChange = z.object({
-  skuId: z.string(),
-  backorderId: z.string(),
-  orderId: z.string(),
-  customerId: z.string(),
-  warehouseId: z.string(),
-  before: z.number().int(),
-  after: z.number().int(),
-  delta: z.number().int(),
-  reason: z.string(),
-});
+/** The strategy request of a run body; categories without segments is a validation failure. */
+function strategyRequest(body: z.infer<typeof runBody>) {
+  const { strategy, categories: segments } = body;
+  if (strategy === 'categories' && segments === undefined) return fail('validation_failed', 'strategy categories needs its segments in categories', { field: 'categories' });
+  return ok(strategy === 'categories' ? { name: strategy, categories: segments! } : { name: strategy });
+}
+
+const runChange = z
+  .object({
+    skuId: z.string(),
+    backorderId: z.string(),
+    orderId: z.string(),
+    customerId: z.string(),
+    warehouseId: z.string(),
+    before: z.number().int().describe('Units allocated here before the run'),
+    after: z.number().int().describe('Units allocated here after the run'),
+    delta: z.number().int(),
+    rank: z.number().int().describe("The backorder's position in the strategy's order for its SKU"),
+    competing: z.number().int().describe('How many open backorders of the SKU were ranked'),
+    reason: z.string().describe('Why the backorder holds what the run gives it, in the strategy\'s words'),
+    promisedBefore: z.string().nullable().describe('The promise date the customer holds before the run'),
+    promisedAfter: z.string().nullable().describe('The projected date of what still waits after the run; null when the run allocates all it owes'),
+  })
+  .meta({ id: 'AllocationRunChange' });
+
+const runSummary = {
+  id: z.string(),
+  strategy: z.string(),
+  status: z.enum(['running', 'committed', 'failed']),
+  requestedBy: z.string(),
+  trigger: z.enum(['api', 'schedule', 'cli']),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  skus: z.number().int(),
+  backorders: z.number().int(),
+  unitsGained: z.number().int(),
+  unitsLost: z.number().int(),
+  customersAffected: z.number().int(),
+  error: z.string().nullable().describe('Why a failed run stopped; the SKUs before it are committed, the rest untouched'),
+};
+const runSummarySchema = z.object({ ...runSummary, skusDone: z.number().int(), changes: z.number().int() }).meta({ id: 'AllocationRunSummary' });
+const committedRunSchema = z.object({ ...runSummary, changes: z.array(runChange) }).meta({ id: 'AllocationRun' });
+const runDetailSchema = z
+  .object({ run: runSummarySchema, changes: z.array(runChange).describe('This page of the changes, by SKU then rank'), nextOffset: z.number().int().nullable() })
+  .meta({ id: 'AllocationRunDetail' });
 
 const dryRunSchema = z
   .object({
@@ -87,6 +125,40 @@ const dryRunSchema = z
   })
   .meta({ id: 'AllocationDryRun' });
 
+const summaryOf = (r: runRepo.RunRow) => ({
+  id: r.id,
+  strategy: r.strategy,
+  status: r.status as 'running' | 'committed' | 'failed',
+  requestedBy: r.requested_by,
+  trigger: r.trigger as 'api' | 'schedule' | 'cli',
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  skus: r.skus,
+  skusDone: r.skus_done,
+  backorders: r.backorders,
+  changes: r.changes,
+  unitsGained: r.units_gained,
+  unitsLost: r.units_lost,
+  customersAffected: r.customers_affected,
+  error: r.error,
+});
+
+const changeOf = (c: runRepo.RunChangeRow) => ({
+  skuId: c.sku_id,
+  backorderId: c.backorder_id,
+  orderId: c.order_id,
+  customerId: c.customer_id,
+  warehouseId: c.warehouse_id,
+  before: c.before,
+  after: c.after,
+  delta: c.after - c.before,
+  rank: c.rank,
+  competing: c.competing,
+  reason: c.reason,
+  promisedBefore: c.promised_before,
+  promisedAfter: c.promised_after,
+});
+
 export function allocationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/allocation/runs/dry-run', {
@@ -97,12 +169,52 @@ export function allocationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: dryRunSchema, ...problemResponses },
       },
       handler: async (req, reply) => {
-        const { strategy, categories: segments, skuIds } = req.body;
-        if (strategy === 'categories' && segments === undefined) {
-          return sendResult(reply, fail('validation_failed', 'strategy categories needs its segments in categories', { field: 'categories' }));
-        }
-        const request = strategy === 'categories' ? { name: strategy, categories: segments! } : { name: strategy };
-        return sendResult(reply, await dryRun(ctx, { strategy: request, skuIds }));
+        const request = strategyRequest(req.body);
+        if (!request.ok) return sendResult(reply, request);
+        return sendResult(reply, await dryRun(ctx, { strategy: request.value, skuIds: req.body.skuIds }));
+      },
+    });
+    app.post('/allocation/runs', {
+      schema: {
+        tags: ['allocation'],
+        summary: 'Commit a processing run: re-allocate, one transaction per SKU, re-promise, tell customers (through the playbook) and record the run',
+        body: commitBody,
+        response: { 201: committedRunSchema, ...problemResponses },
+      },
+      handler: async (req, reply) => {
+        const request = strategyRequest(req.body);
+        if (!request.ok) return sendResult(reply, request);
+        const run = await commitRun(ctx, { strategy: request.value, skuIds: req.body.skuIds, requestedBy: req.body.requestedBy, trigger: 'api' });
+        return sendResult(reply, run, 201);
+      },
+    });
+    app.get('/allocation/runs', {
+      schema: {
+        tags: ['allocation'],
+        summary: 'Committed processing runs, newest first',
+        querystring: pageQuery,
+        response: { 200: pageOf(runSummarySchema), ...problemResponses },
+      },
+      handler: async (req, reply) => {
+        const rows = await runRepo.listRuns(ctx.store.db, req.query.cursor ?? null, req.query.limit + 1);
+        const items = rows.slice(0, req.query.limit).map(summaryOf);
+        return sendResult(reply, ok({ items, nextCursor: rows.length > req.query.limit ? items.at(-1)!.id : null }));
+      },
+    });
+    app.get('/allocation/runs/:id', {
+      schema: {
+        tags: ['allocation'],
+        summary: 'One run: who, when, strategy, totals, and its changes (a page at a time)',
+        params: z.object({ id: z.string().max(64) }),
+        querystring: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(5000).default(1000) }),
+        response: { 200: runDetailSchema, ...problemResponses },
+      },
+      handler: async (req, reply) => {
+        const row = await runRepo.findRun(ctx.store.db, req.params.id);
+        if (!row) return sendResult(reply, fail('not_found', `no allocation run ${req.params.id}`, { field: 'id' }));
+        const { offset, limit } = req.query;
+        const page = await runRepo.runChanges(ctx.store.db, row.id, offset, limit + 1);
+        return sendResult(reply, ok({ run: summaryOf(row), changes: page.slice(0, limit).map(changeOf), nextOffset: page.length > limit ? offset + limit : null }));
       },
     });
     app.get('/settings/allocation', {

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Tx } from '../db/connect.js';
+import type { AllocationRunChangeTable, AllocationRunTable } from '../db/schema.js';
 import type { BackorderStatus } from '../backorders/domain.js';
 
 /** Backorders a run may re-allocate: still owed something, allocated or not. */
@@ -21,6 +22,12 @@ export interface OpenBackorderRow {
   owed: number;
   warehouseId: string;
   flexible: number;
+  orderLineId: string;
+  status: BackorderStatus;
+  quantity: number;
+  allocated: number;
+  fulfilled: number;
+  cancelled: number;
 }
 
 /** Open backorders of the SKUs (all SKUs with any when `skuIds` is null). */
@@ -31,6 +38,7 @@ export async function openBackorders(tx: Tx, skuIds: readonly string[] | null): 
     .select([
       'b.id', 'b.sku_id as skuId', 'b.order_id as orderId', 'b.customer_id as customerId', 'b.placed_at as placedAt', 'c.tier',
       'b.promised_date as promisedDate', sql<number>`b.quantity - b.fulfilled - b.cancelled`.as('owed'), 'b.warehouse_id as warehouseId', 'b.flexible',
+      'b.order_line_id as orderLineId', 'b.status', 'b.quantity', 'b.allocated', 'b.fulfilled', 'b.cancelled',
     ])
     .where('b.status', 'in', openStatuses);
   if (skuIds !== null) q = q.where('b.sku_id', 'in', [...skuIds]);
@@ -72,4 +80,94 @@ export async function orderValues(tx: Tx, orderIds: readonly string[]): Promise<
     for (const r of rows) out.set(r.orderId, Number(r.value));
   }
   return out;
+}
+
+/** Unshipped allocation rows of some backorders, newest first: a run takes units back from the newest. */
+export async function liveAllocations(tx: Tx, backorderIds: readonly string[]): Promise<{ id: string; backorderId: string; warehouseId: string; quantity: number }[]> {
+  if (backorderIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('allocation')
+    .select(['id', 'backorder_id as backorderId', 'warehouse_id as warehouseId', 'quantity'])
+    .where('backorder_id', 'in', [...backorderIds])
+    .where('quantity', '>', 0)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => ({ id: r.id, backorderId: r.backorderId!, warehouseId: r.warehouseId, quantity: Number(r.quantity) }));
+}
+
+/** Releases units of many allocation rows, one statement per 300; false when a row held fewer than asked. */
+export async function releaseAllocations(tx: Tx, draws: readonly { id: string; quantity: number }[]): Promise<boolean> {
+  for (let at = 0; at < draws.length; at += 300) {
+    const chunk = draws.slice(at, at + 300);
+    const values = sql.join(chunk.map((d) => sql`(${d.id}, ${d.quantity})`));
+    const r = await sql`
+      update allocation set quantity = quantity - cast(v.column2 as bigint), released = released + cast(v.column2 as bigint)
+      from (values ${values}) as v
+      where allocation.id = v.column1 and allocation.quantity >= cast(v.column2 as bigint)`.execute(tx);
+    if (Number(r.numAffectedRows ?? 0) !== chunk.length) return false;
+  }
+  return true;
+}
+
+/** Adds to many order lines' allocated units, one statement per 300 (the table's CHECKs guard conservation). */
+export async function adjustLinesAllocated(tx: Tx, deltas: ReadonlyMap<string, number>): Promise<void> {
+  const rows = [...deltas].filter(([, d]) => d !== 0);
+  for (let at = 0; at < rows.length; at += 300) {
+    const values = sql.join(rows.slice(at, at + 300).map(([id, d]) => sql`(${id}, ${d})`));
+    await sql`
+      update order_line set allocated = allocated + cast(v.column2 as bigint)
+      from (values ${values}) as v
+      where order_line.id = v.column1`.execute(tx);
+  }
+}
+
+export type RunRow = AllocationRunTable;
+export type RunChangeRow = AllocationRunChangeTable;
+
+export async function insertRun(tx: Tx, row: RunRow): Promise<void> {
+  await tx.insertInto('allocation_run').values(row).execute();
+}
+
+/** A scheduled run's day already has a run (any status): the unique schedule key says so. */
+export async function scheduledRunExists(tx: Tx, scheduleKey: string): Promise<boolean> {
+  return (await tx.selectFrom('allocation_run').select('id').where('schedule_key', '=', scheduleKey).executeTakeFirst()) !== undefined;
+}
+
+export async function updateRun(tx: Tx, id: string, set: Partial<Omit<RunRow, 'id'>>): Promise<void> {
+  await tx.updateTable('allocation_run').set(set).where('id', '=', id).execute();
+}
+
+export async function findRun(tx: Tx, id: string): Promise<RunRow | undefined> {
+  return tx.selectFrom('allocation_run').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Runs, newest first, after the cursor (an id of the previous page). */
+export async function listRuns(tx: Tx, before: string | null, limit: number): Promise<RunRow[]> {
+  let q = tx.selectFrom('allocation_run').selectAll().orderBy('id', 'desc').limit(limit);
+  if (before !== null) q = q.where('id', '<', before);
+  return q.execute();
+}
+
+export async function runChanges(tx: Tx, runId: string, offset: number, limit: number): Promise<RunChangeRow[]> {
+  return tx.selectFrom('allocation_run_change').selectAll().where('run_id', '=', runId).orderBy('sku_id').orderBy('rank').orderBy('warehouse_id').offset(offset).limit(limit).execute();
+}
+
+/** What runs did to one backorder, oldest first, with each run's strategy and time. */
+export async function changesOfBackorder(tx: Tx, backorderId: string): Promise<(RunChangeRow & { strategy: string; startedAt: string; requestedBy: string })[]> {
+  return tx
+    .selectFrom('allocation_run_change as c')
+    .innerJoin('allocation_run as r', 'r.id', 'c.run_id')
+    .selectAll('c')
+    .select(['r.strategy', 'r.started_at as startedAt', 'r.requested_by as requestedBy'])
+    .where('c.backorder_id', '=', backorderId)
+    .orderBy('r.started_at')
+    .orderBy('c.warehouse_id')
+    .execute();
+}
+
+/** Sets the promise of backorders that stop being ready to `today`, and forgets its key so re-promising writes it. */
+export async function restartPromises(tx: Tx, backorderIds: readonly string[], today: string): Promise<void> {
+  if (backorderIds.length === 0) return;
+  await tx.updateTable('backorder').set({ promised_date: today, promise_key: null }).where('id', 'in', [...backorderIds]).execute();
 }

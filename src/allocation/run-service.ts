@@ -3,12 +3,15 @@
  * state once, plans every SKU with the pure planner (run-plan.ts, run-strategies.ts) and returns the diff: which
  * backorders gain or lose units where, and which customers are affected. It writes nothing.
  */
+import type { Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
 import { groupBy } from '../shared/group.js';
 import { fail, ok, type Result } from '../shared/result.js';
-import { diffRun, type RunDemand, type RunDiffRow, type RunSupply } from './run-plan.js';
+import { byText, diffRun, type RunDemand, type RunDiffRow, type RunPlan, type RunStrategy, type RunSupply } from './run-plan.js';
 import * as repo from './run-repository.js';
 import { strategyFor, type StrategyRequest } from './run-strategies.js';
+import type { WaitingDemand } from './strategies.js';
+import { projectQueues, type PromiseMap } from '../promising/service.js';
 
 export interface RunRequest {
   /** The SKUs to re-allocate; all SKUs with open backorders when left out. */
@@ -18,8 +21,19 @@ export interface RunRequest {
 
 export interface RunChange extends RunDiffRow {
   skuId: string;
+  /** The backorder's position in the strategy's order for its SKU, of `competing` demands ranked. */
+  rank: number;
+  competing: number;
   /** Why the backorder holds what the plan gives it (the strategy's words). */
   reason: string;
+}
+
+/** A change with the backorder's promise before the run and after it. */
+export interface DatedChange extends RunChange {
+  /** The promise the customer holds now. */
+  promisedBefore: string | null;
+  /** The projected date of what still waits after the run; null when the run allocates all it owes. */
+  promisedAfter: string | null;
 }
 
 export interface DryRun {
@@ -27,28 +41,29 @@ export interface DryRun {
   skus: number;
   backorders: number;
   /** Backorder x warehouse pairs whose allocation changes. */
-  changes: RunChange[];
+  changes: DatedChange[];
   /** Units that move: the sum of the gains (equal to the losses plus newly allocated free stock). */
   unitsGained: number;
   unitsLost: number;
   customersAffected: number;
 }
 
-/** The run's input per SKU, read in one snapshot. */
-async function runInputs(ctx: AppContext, skuIds: readonly string[] | null, withOrderValues: boolean): Promise<Map<string, { supply: RunSupply[]; demand: RunDemand[] }>> {
-  const read = await ctx.store.transaction(async (tx) => {
-    const open = await repo.openBackorders(tx, skuIds);
-    const allocations = await repo.backorderAllocations(tx, skuIds);
-    const stock = await repo.freeStock(tx, skuIds === null ? [...new Set(open.map((b) => b.skuId))] : skuIds);
-    // Only segment rules read an order's value; reading it costs a join over every line of every order.
-    const values = withOrderValues ? await repo.orderValues(tx, [...new Set(open.map((b) => b.orderId))]) : new Map<string, number>();
-    return ok({ open, allocations, stock, values });
-  });
-  if (!read.ok) throw new Error(read.error.message);
-  const { open, allocations, stock, values } = read.value;
-  const now = ctx.clock.now().getTime();
+export type RunInputs = Map<string, { supply: RunSupply[]; demand: RunDemand[] }>;
+
+/** The run's input per SKU, read inside `tx` (one snapshot), and the backorder rows it came from. */
+export async function readRunInputs(
+  tx: Tx,
+  skuIds: readonly string[] | null,
+  withOrderValues: boolean,
+  now: number,
+): Promise<{ bySku: RunInputs; rows: Map<string, repo.OpenBackorderRow> }> {
+  const open = await repo.openBackorders(tx, skuIds);
+  const allocations = await repo.backorderAllocations(tx, skuIds);
+  const stock = await repo.freeStock(tx, skuIds === null ? [...new Set(open.map((b) => b.skuId))] : skuIds);
+  // Only segment rules read an order's value; reading it costs a join over every line of every order.
+  const values = withOrderValues ? await repo.orderValues(tx, [...new Set(open.map((b) => b.orderId))]) : new Map<string, number>();
   const allocatedBy = groupBy(allocations, (a) => a.backorderId);
-  const out = new Map<string, { supply: RunSupply[]; demand: RunDemand[] }>();
+  const out: RunInputs = new Map();
   const entry = (skuId: string) => {
     let e = out.get(skuId);
     if (!e) out.set(skuId, (e = { supply: [], demand: [] }));
@@ -72,38 +87,90 @@ async function runInputs(ctx: AppContext, skuIds: readonly string[] | null, with
     });
   }
   for (const s of stock) if (out.has(s.skuId)) entry(s.skuId).supply.push({ warehouseId: s.warehouseId, free: Math.max(0, Number(s.free)) });
-  return out;
+  return { bySku: out, rows: new Map(open.map((b) => [b.id, b])) };
+}
+
+/** A checked request: its strategy and the SKUs it names (null: every SKU with open backorders). */
+export interface ResolvedRun {
+  strategy: RunStrategy;
+  skuIds: string[] | null;
+  /** Segment rules may read order values; reading them costs a join, so only categories does. */
+  withOrderValues: boolean;
+}
+
+/** Checks the strategy (and its configuration) and that every SKU named exists. */
+export async function resolveRun(ctx: AppContext, req: RunRequest): Promise<Result<ResolvedRun>> {
+  const strategy = strategyFor(req.strategy);
+  if (!strategy.ok) return strategy;
+  const skuIds = req.skuIds ? [...new Set(req.skuIds)] : null;
+  if (skuIds !== null) {
+    const known = new Set((await ctx.store.db.selectFrom('sku').select('id').where('id', 'in', skuIds.length > 0 ? skuIds : ['']).execute()).map((k) => k.id));
+    const missing = skuIds.filter((id) => !known.has(id));
+    if (missing.length > 0) return fail('not_found', `unknown SKU(s): ${missing.slice(0, 10).join(', ')}`, { field: 'skuIds', details: { missing } });
+  }
+  return ok({ strategy: strategy.value, skuIds, withOrderValues: req.strategy.name === 'categories' });
+}
+
+/** One SKU's plan and the allocations it changes, each with the strategy's rank and reason. */
+export function planSku(strategy: RunStrategy, skuId: string, supply: readonly RunSupply[], demand: readonly RunDemand[]): { plan: RunPlan; changes: RunChange[] } {
+  const plan = strategy.plan(supply, demand);
+  // Every demand has its place in the plan, those that end with nothing too.
+  const placed = new Map(plan.demands.map((p) => [p.backorderId, p]));
+  const changes: RunChange[] = [];
+  for (const d of diffRun(demand, plan)) {
+    if (d.delta === 0) continue;
+    const p = placed.get(d.backorderId)!;
+    changes.push({ skuId, ...d, rank: p.rank, competing: plan.demands.length, reason: p.reason });
+  }
+  // In the strategy's order, whatever order the store returned the demand in.
+  changes.sort((a, b) => a.rank - b.rank || byText(a.warehouseId, b.warehouseId));
+  return { plan, changes };
+}
+
+/** What still waits of each demand after the plan, as the promise projection takes it (nothing for those served). */
+export function plannedQueue(demand: readonly RunDemand[], plan: RunPlan): WaitingDemand[] {
+  const planned = new Map(plan.demands.map((p) => [p.backorderId, p.planned]));
+  return demand
+    .map((d) => ({ backorderId: d.backorderId, orderId: d.orderId, placedAt: d.placedAt, customerTier: d.customerTier, warehouseId: d.warehouseId, flexible: d.flexible, waiting: d.owed - planned.get(d.backorderId)! }))
+    .filter((w) => w.waiting > 0);
+}
+
+/** The changes with each backorder's promise before and the projected one after (null when nothing waits). */
+export function withPromises(changes: readonly RunChange[], demand: readonly RunDemand[], promises: PromiseMap): DatedChange[] {
+  const held = new Map(demand.map((d) => [d.backorderId, d.promisedDate]));
+  return changes.map((c) => ({ ...c, promisedBefore: held.get(c.backorderId) ?? null, promisedAfter: promises.get(c.backorderId)?.date ?? null }));
+}
+
+/** The totals of a list of changes. */
+export function summarise(changes: readonly RunChange[]): Pick<DryRun, 'unitsGained' | 'unitsLost' | 'customersAffected'> {
+  return {
+    unitsGained: changes.reduce((s, c) => s + Math.max(0, c.delta), 0),
+    unitsLost: changes.reduce((s, c) => s + Math.max(0, -c.delta), 0),
+    customersAffected: new Set(changes.map((c) => c.customerId)).size,
+  };
 }
 
 /** Plans the run and returns what would change, without changing anything. */
 export async function dryRun(ctx: AppContext, req: RunRequest): Promise<Result<DryRun>> {
-  const strategy = strategyFor(req.strategy);
-  if (!strategy.ok) return strategy;
-  const skuIds = req.skuIds ?? null;
-  if (skuIds !== null) {
-    const known = await ctx.store.db.selectFrom('sku').select('id').where('id', 'in', skuIds.length > 0 ? skuIds : ['']).execute();
-    const missing = skuIds.filter((id) => !known.some((k) => k.id === id));
-    if (missing.length > 0) return fail('not_found', `unknown SKU(s): ${missing.slice(0, 10).join(', ')}`, { field: 'skuIds', details: { missing } });
-  }
-  const inputs = await runInputs(ctx, skuIds, req.strategy.name === 'categories');
-  const changes: RunChange[] = [];
-  let backorders = 0;
-  for (const [skuId, { supply, demand }] of [...inputs].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    backorders += demand.length;
-    const plan = strategy.value.plan(supply, demand);
-    // Every demand has its place in the plan, those that end with nothing too.
-    const reasons = new Map(plan.demands.map((p) => [p.backorderId, p.reason]));
-    for (const d of diffRun(demand, plan)) {
-      if (d.delta !== 0) changes.push({ skuId, ...d, reason: reasons.get(d.backorderId)! });
+  const resolved = await resolveRun(ctx, req);
+  if (!resolved.ok) return resolved;
+  const { strategy, skuIds, withOrderValues } = resolved.value;
+  const now = ctx.clock.now().getTime();
+  // One read transaction: the plan and the promises it projects see the same snapshot.
+  return ctx.store.transaction(async (tx) => {
+    const { bySku } = await readRunInputs(tx, skuIds, withOrderValues, now);
+    const planned: { changes: RunChange[]; demand: RunDemand[] }[] = [];
+    const queues = new Map<string, WaitingDemand[]>();
+    let backorders = 0;
+    for (const [skuId, { supply, demand }] of [...bySku].sort((a, b) => byText(a[0], b[0]))) {
+      backorders += demand.length;
+      const { plan, changes } = planSku(strategy, skuId, supply, demand);
+      if (changes.length === 0) continue;
+      planned.push({ changes, demand });
+      queues.set(skuId, plannedQueue(demand, plan));
     }
-  }
-  return ok({
-    strategy: strategy.value.name,
-    skus: inputs.size,
-    backorders,
-    changes,
-    unitsGained: changes.reduce((s, c) => s + Math.max(0, c.delta), 0),
-    unitsLost: changes.reduce((s, c) => s + Math.max(0, -c.delta), 0),
-    customersAffected: new Set(changes.map((c) => c.customerId)).size,
+    const promises = await projectQueues(ctx, tx, queues);
+    const changes = planned.flatMap((p) => withPromises(p.changes, p.demand, promises));
+    return ok({ strategy: strategy.name, skus: bySku.size, backorders, changes, ...summarise(changes) });
   });
 }

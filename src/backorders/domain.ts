@@ -6,8 +6,9 @@ export type BackorderStatus = (typeof backorderStatuses)[number];
 
 export const backorderMachine = defineMachine<BackorderStatus>('backorder', {
   open: ['partially_allocated', 'allocated', 'cancelled'],
-  partially_allocated: ['allocated', 'fulfilled', 'cancelled'],
-  allocated: ['fulfilled', 'cancelled'],
+  // A processing run (issue 8) may take allocated units back for more important demand: back to open or partial.
+  partially_allocated: ['open', 'allocated', 'fulfilled', 'cancelled'],
+  allocated: ['open', 'partially_allocated', 'fulfilled', 'cancelled'],
   fulfilled: [],
   cancelled: [],
 });

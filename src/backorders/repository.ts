@@ -109,3 +109,25 @@ export async function listBackorders(tx: Tx, f: BackorderFilter, after: string |
   if (after !== null) q = q.where('id', '>', after);
   return q.orderBy('id').limit(limit + 1).execute();
 }
+
+/**
+ * Sets many backorders' allocated units and status in one statement per 300 rows, each guarded by the status and
+ * allocated units read earlier (as updateQuantities): false when any row had changed, and the caller rolls back.
+ */
+export async function updateAllocatedMany(
+  tx: Tx,
+  rows: readonly { id: string; fromStatus: BackorderStatus; fromAllocated: number; allocated: number; status: BackorderStatus }[],
+  now: string,
+): Promise<boolean> {
+  for (let at = 0; at < rows.length; at += 300) {
+    const chunk = rows.slice(at, at + 300);
+    // VALUES columns are column1..5 on both engines; parameters arrive untyped on PostgreSQL, hence the casts.
+    const values = sql.join(chunk.map((r) => sql`(${r.id}, ${r.fromStatus}, ${r.fromAllocated}, ${r.allocated}, ${r.status})`));
+    const result = await sql`
+      update backorder set allocated = cast(v.column4 as bigint), status = v.column5, updated_at = ${now}
+      from (values ${values}) as v
+      where backorder.id = v.column1 and backorder.status = v.column2 and backorder.allocated = cast(v.column3 as bigint)`.execute(tx);
+    if (Number(result.numAffectedRows ?? 0) !== chunk.length) return false;
+  }
+  return true;
+}

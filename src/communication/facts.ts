@@ -8,6 +8,8 @@ export const factTypes = [
   'backorder.promised',
   'backorder.promise_changed',
   'backorder.allocated',
+  'backorder.deallocated',
+  'backorder.reallocated',
   'backorder.shipped',
   'backorder.cancelled',
   'order.partially_shipped',

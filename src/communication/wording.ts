@@ -34,6 +34,7 @@ const causes: Record<string, string> = {
   strategy_changed: 'the allocation rules changed',
   supplier_changed: "the supplier's lead time changed",
   manual: 'a planner updated it',
+  allocation_run: 'stock was re-allocated between waiting orders',
 };
 
 /** A change's cause code in words; unknown codes (and free-text reasons) pass through. */

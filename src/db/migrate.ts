@@ -8,6 +8,7 @@ import * as queueIndex005 from './migrations/005-queue-index.js';
 import * as communication006 from './migrations/006-communication.js';
 import * as kpis007 from './migrations/007-kpis.js';
 import * as kpiRollup008 from './migrations/008-kpi-rollup.js';
+import * as allocationRuns009 from './migrations/009-allocation-runs.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '006-communication': communication006,
   '007-kpis': kpis007,
   '008-kpi-rollup': kpiRollup008,
+  '009-allocation-runs': allocationRuns009,
 };
 
 /** Every migration, in the order they apply. */

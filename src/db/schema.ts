@@ -357,6 +357,51 @@ export interface KpiDayTable {
   data: string;
 }
 
+/** A committed processing run (src/allocation/run-commit.ts). */
+export interface AllocationRunTable {
+  id: string;
+  strategy: string;
+  /** JSON of the strategy's configuration (categories' segments), else null. */
+  config: string | null;
+  /** JSON array of the SKUs asked for, or null for every SKU with open backorders. */
+  sku_ids: string | null;
+  requested_by: string;
+  /** api, schedule or cli. */
+  trigger: string;
+  /** The day of a scheduled run; unique so a night's run starts once. */
+  schedule_key: string | null;
+  /** running, committed or failed. */
+  status: string;
+  skus: number;
+  skus_done: number;
+  backorders: number;
+  changes: number;
+  units_gained: number;
+  units_lost: number;
+  customers_affected: number;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+/** One backorder x warehouse allocation a run changed, with why. */
+export interface AllocationRunChangeTable {
+  run_id: string;
+  sku_id: string;
+  backorder_id: string;
+  order_id: string;
+  customer_id: string;
+  warehouse_id: string;
+  before: number;
+  after: number;
+  /** The backorder's position in the strategy's order for its SKU, and how many demands were ranked. */
+  rank: number;
+  competing: number;
+  reason: string;
+  promised_before: string | null;
+  promised_after: string | null;
+}
+
 export interface Database {
   sku: SkuTable;
   warehouse: WarehouseTable;
@@ -385,4 +430,6 @@ export interface Database {
   csat_survey: CsatSurveyTable;
   sku_alternate: SkuAlternateTable;
   kpi_day: KpiDayTable;
+  allocation_run: AllocationRunTable;
+  allocation_run_change: AllocationRunChangeTable;
 }

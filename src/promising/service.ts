@@ -22,7 +22,7 @@ import * as repo from './repository.js';
 
 export type PromiseCause =
   | 'new_order' | 'receipt' | 'adjustment' | 'transfer' | 'order_cancelled' | 'po_placed' | 'eta_changed'
-  | 'po_receipt' | 'po_cancelled' | 'strategy_changed' | 'supplier_changed' | 'manual';
+  | 'po_receipt' | 'po_cancelled' | 'strategy_changed' | 'supplier_changed' | 'manual' | 'allocation_run';
 
 export const today = (ctx: AppContext): string => ctx.clock.now().toISOString().slice(0, 10);
 
@@ -92,6 +92,19 @@ export async function promisesForNew(ctx: AppContext, tx: Tx, skuId: string, ext
 
 const fallbackFor = (skuId: string, supply: SupplyPicture) => leadTimeFallback(supply.items.get(skuId) ?? [], supply.supplierDefaults, supply.inputs);
 
+/**
+ * The promises waiting demand would get (a processing run's dry run: the queues as the plan would leave them),
+ * projected against the SKUs' supply under the strategy in force. Reads only.
+ */
+export async function projectQueues(ctx: AppContext, tx: Tx, queues: ReadonlyMap<string, WaitingDemand[]>): Promise<PromiseMap> {
+  const promises: PromiseMap = new Map();
+  if (queues.size === 0) return promises;
+  const strategy = await currentStrategy(tx);
+  const supply = await loadSupply(ctx, tx, [...queues.keys()]);
+  for (const [skuId, demands] of queues) for (const p of projectSku(skuId, demands, supply, strategy)) promises.set(p.backorderId, p);
+  return promises;
+}
+
 /** What repromise worked out for each backorder it projected. */
 export type PromiseMap = Map<string, ProjectedPromise>;
 
@@ -146,7 +159,7 @@ export async function repromise(ctx: AppContext, tx: Tx, skuIds: readonly string
  * Re-projects whole SKUs and stores, per SKU, what its lots have left after the queue (see promisesForCreation).
  * A SKU with nothing waiting keeps no stored projection: the next order re-projects it (cheaply, its queue is new).
  */
-async function repromiseWithResult(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', cause: PromiseCause): Promise<{ moved: number; promises: PromiseMap }> {
+export async function repromiseWithResult(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', cause: PromiseCause): Promise<{ moved: number; promises: PromiseMap }> {
   const strategy = await currentStrategy(tx);
   const queue = await repo.waitingQueue(ctx.store, tx, skuIds, strategy.name !== 'fifo');
   const promises: PromiseMap = new Map();
