@@ -54,7 +54,8 @@ export async function backorderAllocations(tx: Tx, skuIds: readonly string[] | n
     .where('a.quantity', '>', 0)
     .where('b.status', 'in', openStatuses)
     .groupBy(['a.backorder_id', 'a.warehouse_id']);
-  if (skuIds !== null) q = q.where('a.sku_id', 'in', [...skuIds]);
+  // Through the backorder's SKU (indexed with its status), then each backorder's allocations (indexed).
+  if (skuIds !== null) q = q.where('b.sku_id', 'in', [...skuIds]);
   const rows = await q.execute();
   return rows.map((r) => ({ backorderId: r.backorderId!, warehouseId: r.warehouseId, quantity: Number(r.quantity) }));
 }

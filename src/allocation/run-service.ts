@@ -136,9 +136,8 @@ export function plannedQueue(demand: readonly RunDemand[], plan: RunPlan): Waiti
 }
 
 /** The changes with each backorder's promise before and the projected one after (null when nothing waits). */
-export function withPromises(changes: readonly RunChange[], demand: readonly RunDemand[], promises: PromiseMap): DatedChange[] {
-  const held = new Map(demand.map((d) => [d.backorderId, d.promisedDate]));
-  return changes.map((c) => ({ ...c, promisedBefore: held.get(c.backorderId) ?? null, promisedAfter: promises.get(c.backorderId)?.date ?? null }));
+export function withPromises(changes: readonly RunChange[], demand: ReadonlyMap<string, RunDemand>, promises: PromiseMap): DatedChange[] {
+  return changes.map((c) => ({ ...c, promisedBefore: demand.get(c.backorderId)?.promisedDate ?? null, promisedAfter: promises.get(c.backorderId)?.date ?? null }));
 }
 
 /** The totals of a list of changes. */
@@ -159,18 +158,20 @@ export async function dryRun(ctx: AppContext, req: RunRequest): Promise<Result<D
   // One read transaction: the plan and the promises it projects see the same snapshot.
   return ctx.store.transaction(async (tx) => {
     const { bySku } = await readRunInputs(tx, skuIds, withOrderValues, now);
-    const planned: { changes: RunChange[]; demand: RunDemand[] }[] = [];
+    const changes: RunChange[] = [];
+    const demandOf = new Map<string, RunDemand>();
     const queues = new Map<string, WaitingDemand[]>();
     let backorders = 0;
     for (const [skuId, { supply, demand }] of [...bySku].sort((a, b) => byText(a[0], b[0]))) {
       backorders += demand.length;
-      const { plan, changes } = planSku(strategy, skuId, supply, demand);
-      if (changes.length === 0) continue;
-      planned.push({ changes, demand });
+      const { plan, changes: planned } = planSku(strategy, skuId, supply, demand);
+      if (planned.length === 0) continue;
+      changes.push(...planned);
+      for (const d of demand) demandOf.set(d.backorderId, d);
       queues.set(skuId, plannedQueue(demand, plan));
     }
     const promises = await projectQueues(ctx, tx, queues);
-    const changes = planned.flatMap((p) => withPromises(p.changes, p.demand, promises));
-    return ok({ strategy: strategy.name, skus: bySku.size, backorders, changes, ...summarise(changes) });
+    const dated = withPromises(changes, demandOf, promises);
+    return ok({ strategy: strategy.name, skus: bySku.size, backorders, changes: dated, ...summarise(dated) });
   });
 }
