@@ -7,6 +7,7 @@ import { fail, ok } from '../shared/result.js';
 import { catalogId, pageOf, pageQuery } from '../main/http-schemas.js';
 import { dryRun } from './run-service.js';
 import { commitRun } from './run-commit.js';
+import { explainBackorder } from './explain.js';
 import * as runRepo from './run-repository.js';
 import { runStrategyNames } from './run-strategies.js';
 import { sendResult } from '../main/problem.js';
@@ -159,6 +160,68 @@ const changeOf = (c: runRepo.RunChangeRow) => ({
   promisedAfter: c.promised_after,
 });
 
+const explainedBackorder = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  customerId: z.string(),
+  customerTier: z.number().int(),
+  skuId: z.string(),
+  warehouseId: z.string(),
+  flexible: z.boolean(),
+  placedAt: z.string(),
+  status: z.string(),
+  quantity: z.number().int(),
+  allocated: z.number().int(),
+  fulfilled: z.number().int(),
+  waiting: z.number().int(),
+  promisedDate: z.string().nullable(),
+});
+const decision = z
+  .object({
+    at: z.string(),
+    kind: z.enum(['allocated', 'deallocated', 'reallocated']),
+    quantity: z.number().int(),
+    warehouseId: z.string().nullable(),
+    source: z.enum(['receipt', 'run']).describe('receipt: stock that became available went down the queue; run: a processing run'),
+    runId: z.string().nullable(),
+    strategy: z.string().nullable(),
+    rank: z.number().int().nullable().describe('Position in the strategy\'s order at that decision'),
+    competing: z.number().int().nullable().describe('How many backorders were ranked (runs)'),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: 'AllocationDecision' });
+const explanationSchema = z
+  .object({
+    backorder: explainedBackorder,
+    strategy: z.object({ name: z.string(), description: z.string() }).describe('The strategy in force for received stock'),
+    queue: z.object({
+      position: z.number().int().nullable().describe('1-based place among waiting demand that may take the same stock; null when nothing waits'),
+      of: z.number().int(),
+      unitsAhead: z.number().int(),
+      ahead: z.array(z.object({ backorderId: z.string(), orderId: z.string(), customerTier: z.number().int(), placedAt: z.string(), waiting: z.number().int(), why: z.string() })),
+    }),
+    decisions: z.array(decision).describe('Every allocation decision on this backorder, oldest first'),
+    comparison: z
+      .object({
+        other: explainedBackorder,
+        otherDecisions: z.array(decision),
+        findings: z.array(
+          z.object({
+            at: z.string(),
+            units: z.number().int(),
+            warehouseId: z.string().nullable(),
+            because: z.enum(['ordered_after', 'other_warehouse', 'higher_tier', 'earlier_order', 'earlier_promise', 'fair_share', 'category', 'strategy']),
+            words: z.string(),
+          }),
+        ),
+        summary: z.string(),
+      })
+      .nullable()
+      .describe('With ?compare: why the other backorder got units before this one'),
+    summary: z.string().describe('The same in plain words'),
+  })
+  .meta({ id: 'BackorderExplanation' });
+
 export function allocationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/allocation/runs/dry-run', {
@@ -216,6 +279,16 @@ export function allocationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const page = await runRepo.runChanges(ctx.store.db, row.id, offset, limit + 1);
         return sendResult(reply, ok({ run: summaryOf(row), changes: page.slice(0, limit).map(changeOf), nextOffset: page.length > limit ? offset + limit : null }));
       },
+    });
+    app.get('/backorders/:id/explain', {
+      schema: {
+        tags: ['allocation', 'backorders'],
+        summary: 'Why a backorder holds what it holds, where it stands in line, and (with compare) why another order got stock before it',
+        params: z.object({ id: z.string().max(64) }),
+        querystring: z.object({ compare: z.string().max(64).optional().describe('Another backorder of the same SKU') }),
+        response: { 200: explanationSchema, ...problemResponses },
+      },
+      handler: async (req, reply) => sendResult(reply, await explainBackorder(ctx, req.params.id, req.query.compare)),
     });
     app.get('/settings/allocation', {
       schema: { tags: ['allocation'], summary: 'The strategy that orders waiting backorders for incoming stock', response: { 200: settingsSchema } },

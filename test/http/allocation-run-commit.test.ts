@@ -90,6 +90,32 @@ describe.each(engines)('committing allocation runs through the API on $name', (e
     expect(detail.nextOffset).toBeNull();
   });
 
+  it('explains each backorder: its decisions, its place in line, and why another got stock before it', async () => {
+    const a = await send('GET', `/backorders/${bo.get('A')}/explain?compare=${bo.get('VIP')}`);
+    expect(a.decisions.map((d: { kind: string; source: string; quantity: number }) => [d.kind, d.source, d.quantity])).toEqual([
+      ['allocated', 'receipt', 5],
+      ['deallocated', 'run', 5],
+    ]);
+    // Received stock goes FIFO (the setting), so A, ordered first, is first in line for the PO.
+    expect(a.queue).toMatchObject({ position: 1, of: 2, unitsAhead: 0 });
+    expect(a.comparison.findings).toEqual([expect.objectContaining({ because: 'higher_tier', units: 4, warehouseId: 'UK' })]);
+    expect(a.comparison.summary).toMatch(/tier 1 customer goes before tier 3/);
+    expect(a.comparison.summary).toMatch(/position 1 against 3/);
+    expect(a.summary).toMatch(/lost 5 units in processing run/);
+
+    const b = await send('GET', `/backorders/${bo.get('B')}/explain`);
+    expect(b.queue).toMatchObject({ position: 2, of: 2, unitsAhead: 5, ahead: [{ backorderId: bo.get('A'), why: expect.stringMatching(/ordered earlier/) }] });
+    expect(b.comparison).toBeNull();
+
+    // The other way round: A got its 5 units from the receipt because it was ordered first.
+    const vip = await send('GET', `/backorders/${bo.get('VIP')}/explain?compare=${bo.get('A')}`);
+    expect(vip.comparison.findings).toEqual([expect.objectContaining({ because: 'earlier_order', units: 5 })]);
+    expect(vip.queue.position).toBeNull();
+
+    expect((await call('GET', '/backorders/bo_nope/explain')).statusCode).toBe(404);
+    expect((await call('GET', `/backorders/${bo.get('A')}/explain?compare=bo_nope`)).json()).toMatchObject({ detail: expect.stringContaining('bo_nope') });
+  });
+
   it('a second run under the same strategy changes nothing, and records that it did nothing', async () => {
     const again = await send('POST', '/allocation/runs', { strategy: 'tier-then-fifo', skuIds: ['WIDGET'] });
     expect(again).toMatchObject({ status: 'committed', changes: [], unitsGained: 0, requestedBy: 'api' });
