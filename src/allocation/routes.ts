@@ -8,6 +8,7 @@ import { catalogId, pageOf, pageQuery } from '../main/http-schemas.js';
 import { dryRun } from './run-service.js';
 import { commitRun } from './run-commit.js';
 import { explainBackorder } from './explain.js';
+import { readSchedule, saveSchedule } from './run-schedule.js';
 import * as runRepo from './run-repository.js';
 import { runStrategyNames } from './run-strategies.js';
 import { sendResult } from '../main/problem.js';
@@ -66,6 +67,13 @@ const runBody = z
   })
   .strict()
   .meta({ id: 'AllocationRunRequest' });
+const scheduleSchema = runBody
+  .extend({
+    enabled: z.boolean(),
+    hourUtc: z.number().int().min(0).max(23).describe('The run is due from this hour (UTC), once a day'),
+  })
+  .strict()
+  .meta({ id: 'AllocationRunSchedule' });
 const commitBody = runBody.extend({ requestedBy: z.string().trim().min(1).max(200).default('api').describe('Who asks for the run (recorded with it)') }).strict();
 
 /** The strategy request of a run body; categories without segments is a validation failure. */
@@ -289,6 +297,23 @@ export function allocationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: explanationSchema, ...problemResponses },
       },
       handler: async (req, reply) => sendResult(reply, await explainBackorder(ctx, req.params.id, req.query.compare)),
+    });
+    app.get('/settings/allocation/schedule', {
+      schema: { tags: ['allocation'], summary: 'The nightly processing run: strategy, SKUs, hour (UTC); null when none is set', response: { 200: scheduleSchema.nullable() } },
+      handler: async (_req, reply) => sendResult(reply, ok(await readSchedule(ctx.store.db))),
+    });
+    app.put('/settings/allocation/schedule', {
+      schema: {
+        tags: ['allocation'],
+        summary: 'Set the daily processing run (committed by the worker once the hour has come, once per day across every process)',
+        body: scheduleSchema,
+        response: { 200: scheduleSchema, ...problemResponses },
+      },
+      handler: async (req, reply) => {
+        const request = strategyRequest(req.body);
+        if (!request.ok) return sendResult(reply, request);
+        return sendResult(reply, await saveSchedule(ctx, req.body));
+      },
     });
     app.get('/settings/allocation', {
       schema: { tags: ['allocation'], summary: 'The strategy that orders waiting backorders for incoming stock', response: { 200: settingsSchema } },

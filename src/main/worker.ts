@@ -1,5 +1,6 @@
 /**
- * Background work of a process: outbox delivery, the playbook's scheduler and root-cause attribution. `serve` runs it beside the API by
+ * Background work of a process: outbox delivery, the playbook's scheduler, root-cause attribution and scheduled
+ * allocation runs. `serve` runs it beside the API by
  * default; `raincheck worker` runs it alone. Several processes may run it on one PostgreSQL store: claims use
  * SKIP LOCKED and scheduled messages carry dedupe keys.
  */
@@ -8,6 +9,7 @@ import { realChannels, type Channels } from '../communication/channels.js';
 import { startDeliveryWorker } from '../communication/delivery.js';
 import { startScheduler } from '../communication/schedule.js';
 import { startAttribution } from '../causes/service.js';
+import { startRunScheduler } from '../allocation/run-schedule.js';
 
 export interface BackgroundOptions {
   deliver?: boolean;
@@ -16,6 +18,8 @@ export interface BackgroundOptions {
   scheduleEveryMs?: number;
   /** How often root causes are attributed to new and newly resolved backorders (default 30 s). */
   attributeEveryMs?: number;
+  /** How often the allocation-run schedule is checked (default 60 s). */
+  runScheduleEveryMs?: number;
   channels?: Channels;
 }
 
@@ -29,10 +33,12 @@ export function startBackground(ctx: AppContext, options: BackgroundOptions = {}
       : startDeliveryWorker(ctx, channels, { pollMs: options.pollMs ?? 500, channel: ctx.comms.smtpUrl || options.channels ? undefined : 'webhook' });
   const scheduler = options.schedule === false ? null : startScheduler(ctx, options.scheduleEveryMs ?? 60_000);
   const attribution = options.schedule === false ? null : startAttribution(ctx, options.attributeEveryMs ?? 30_000);
+  const runs = options.schedule === false ? null : startRunScheduler(ctx, options.runScheduleEveryMs ?? 60_000);
   return {
     async stop() {
       scheduler?.stop();
       await attribution?.stop();
+      await runs?.stop();
       await delivery?.stop();
       await channels.close();
     },

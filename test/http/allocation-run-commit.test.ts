@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { engines } from '../support/engines.js';
 import { openTestApp, type TestContext } from '../support/context.js';
 import { findViolations } from '../../src/audit/invariants.js';
+import { runDueSchedule } from '../../src/allocation/run-schedule.js';
 
 describe.each(engines)('committing allocation runs through the API on $name', (engine) => {
   let t: TestContext & { app: FastifyInstance };
@@ -123,6 +124,35 @@ describe.each(engines)('committing allocation runs through the API on $name', (e
     expect(page.items[0].id).toBe(again.id);
     expect(page.nextCursor).toBe(again.id);
     expect((await send('GET', `/allocation/runs?cursor=${page.nextCursor}`)).items).toHaveLength(1);
+  });
+
+  it('a scheduled run starts once a day from its hour, however many workers check at once', async () => {
+    const bad = await call('PUT', '/settings/allocation/schedule', { enabled: true, hourUtc: 2, strategy: 'categories' });
+    expect(bad.statusCode).toBe(400);
+    expect(await send('GET', '/settings/allocation/schedule')).toBeNull();
+    expect((await call('PUT', '/settings/allocation/schedule', { enabled: true, hourUtc: 24, strategy: 'fifo' })).statusCode).toBe(400);
+    const schedule = { enabled: true, hourUtc: 2, strategy: 'tier-then-fifo', skuIds: ['WIDGET'] };
+    expect(await send('PUT', '/settings/allocation/schedule', schedule)).toEqual(schedule);
+    expect(await send('GET', '/settings/allocation/schedule')).toEqual(schedule);
+
+    const scheduled = async () => t.ctx.store.db.selectFrom('allocation_run').select(['schedule_key', 'trigger', 'requested_by', 'status']).where('trigger', '=', 'schedule').execute();
+    t.clock.set('2026-01-10T01:59:00.000Z');
+    expect(await runDueSchedule(t.ctx)).toBeNull();
+    t.clock.set('2026-01-10T02:30:00.000Z');
+    const [first, second] = await Promise.all([runDueSchedule(t.ctx), runDueSchedule(t.ctx)]);
+    expect([first, second].filter((r) => r !== null)).toHaveLength(1);
+    expect((first ?? second)!).toMatchObject({ status: 'committed', trigger: 'schedule', requestedBy: 'schedule' });
+    t.clock.set('2026-01-10T23:00:00.000Z');
+    expect(await runDueSchedule(t.ctx)).toBeNull();
+    t.clock.set('2026-01-11T02:00:00.000Z');
+    expect(await runDueSchedule(t.ctx)).not.toBeNull();
+    expect(await scheduled()).toEqual([
+      { schedule_key: '2026-01-10', trigger: 'schedule', requested_by: 'schedule', status: 'committed' },
+      { schedule_key: '2026-01-11', trigger: 'schedule', requested_by: 'schedule', status: 'committed' },
+    ]);
+    await send('PUT', '/settings/allocation/schedule', { ...schedule, enabled: false });
+    t.clock.set('2026-01-12T05:00:00.000Z');
+    expect(await runDueSchedule(t.ctx)).toBeNull();
   });
 
   it('refuses bad requests without recording a run', async () => {

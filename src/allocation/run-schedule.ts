@@ -1,0 +1,84 @@
+/**
+ * Scheduled processing runs: the settings table holds one schedule (a strategy, optionally its SKUs, the UTC hour
+ * from which the day's run is due); every worker checks it each interval and, once the hour has come, commits the
+ * day's run with the day as its schedule key. The key is unique in allocation_run, so however many workers check,
+ * one run starts per day (the others find the key taken and do nothing); a day whose run failed is not retried
+ * automatically, its record says why (run it again by hand).
+ */
+import type { Tx } from '../db/connect.js';
+import type { AppContext } from '../main/context.js';
+import { ok, type Result } from '../shared/result.js';
+import { commitRun, type CommittedRun } from './run-commit.js';
+import { strategyFor, type StrategyRequest } from './run-strategies.js';
+
+/** As the API takes it: the strategy's name and, for categories, its segments. */
+export interface RunSchedule {
+  enabled: boolean;
+  /** The run is due from this hour of the day (UTC), once a day. */
+  hourUtc: number;
+  strategy: string;
+  categories?: unknown;
+  skuIds?: string[] | undefined;
+}
+
+const strategyOf = (s: RunSchedule): StrategyRequest => (s.categories === undefined ? { name: s.strategy } : { name: s.strategy, categories: s.categories });
+
+const key = 'allocation.schedule';
+
+export async function readSchedule(tx: Tx): Promise<RunSchedule | null> {
+  const row = await tx.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirst();
+  return row ? (JSON.parse(row.value) as RunSchedule) : null;
+}
+
+/** Stores a schedule after checking its strategy (a bad one is refused, naming the field; nothing is stored). */
+export async function saveSchedule(ctx: AppContext, schedule: RunSchedule): Promise<Result<RunSchedule>> {
+  const strategy = strategyFor(strategyOf(schedule));
+  if (!strategy.ok) return strategy;
+  const value = JSON.stringify(schedule);
+  const now = ctx.clock.now().toISOString();
+  await ctx.store.db
+    .insertInto('setting')
+    .values({ key, value, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+    .execute();
+  return ok(schedule);
+}
+
+/** Commits today's scheduled run if it is due and no process has started it; null when there was nothing to do. */
+export async function runDueSchedule(ctx: AppContext): Promise<CommittedRun | null> {
+  const schedule = await readSchedule(ctx.store.db);
+  const now = ctx.clock.now();
+  if (!schedule?.enabled || now.getUTCHours() < schedule.hourUtc) return null;
+  const day = now.toISOString().slice(0, 10);
+  const taken = await ctx.store.db.selectFrom('allocation_run').select('id').where('schedule_key', '=', day).executeTakeFirst();
+  if (taken) return null;
+  const run = await commitRun(ctx, { strategy: strategyOf(schedule), skuIds: schedule.skuIds, requestedBy: 'schedule', trigger: 'schedule', scheduleKey: day });
+  if (!run.ok) {
+    // Another process started the day's run between the check and the insert: that is the claim working.
+    if (run.error.code === 'already_exists') return null;
+    ctx.log.error({ error: run.error }, 'the scheduled allocation run was refused; fix the schedule (PUT /settings/allocation/schedule)');
+    return null;
+  }
+  ctx.log.info({ runId: run.value.id, status: run.value.status, changes: run.value.changes.length }, 'scheduled allocation run done');
+  return run.value;
+}
+
+/** Checks the schedule every `everyMs`; one check at a time per process. */
+export function startRunScheduler(ctx: AppContext, everyMs: number): { stop(): Promise<void> } {
+  let running: Promise<unknown> | null = null;
+  const tick = () => {
+    running ??= runDueSchedule(ctx)
+      .catch((e: unknown) => ctx.log.error({ err: e }, 'scheduled allocation run failed; the schedule is checked again next interval'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
