@@ -64,6 +64,11 @@ const runBody = z
     strategy: z.enum([...runStrategyNames, 'categories']),
     categories: categoriesSchema.optional().describe('With strategy categories: the segments'),
     skuIds: z.array(catalogId).min(1).max(10_000).optional().describe('The SKUs to re-allocate (default: every SKU with open backorders)'),
+    transfers: z
+      .object({ transitDays: z.number().int().min(0).max(60).describe('0: the units land at once and are allocated; more: they are inbound supply until they arrive') })
+      .strict()
+      .optional()
+      .describe('Move stock the plan leaves free (no one there waits for it) to backorders pinned to another warehouse; in transit only to those promised later than the arrival'),
   })
   .strict()
   .meta({ id: 'AllocationRunRequest' });
@@ -101,6 +106,19 @@ const runChange = z
   })
   .meta({ id: 'AllocationRunChange' });
 
+const runTransfer = z
+  .object({
+    skuId: z.string(),
+    backorderId: z.string(),
+    fromWarehouseId: z.string(),
+    toWarehouseId: z.string(),
+    quantity: z.number().int(),
+    rank: z.number().int(),
+    arrival: z.string().describe('The day the units land'),
+    transferId: z.string().nullable().describe('The transfer made (null in a dry run)'),
+  })
+  .meta({ id: 'AllocationRunTransfer' });
+
 const runSummary = {
   id: z.string(),
   strategy: z.string(),
@@ -116,8 +134,8 @@ const runSummary = {
   customersAffected: z.number().int(),
   error: z.string().nullable().describe('Why a failed run stopped; the SKUs before it are committed, the rest untouched'),
 };
-const runSummarySchema = z.object({ ...runSummary, skusDone: z.number().int(), changes: z.number().int() }).meta({ id: 'AllocationRunSummary' });
-const committedRunSchema = z.object({ ...runSummary, changes: z.array(runChange) }).meta({ id: 'AllocationRun' });
+const runSummarySchema = z.object({ ...runSummary, skusDone: z.number().int(), changes: z.number().int(), transfers: z.array(runTransfer) }).meta({ id: 'AllocationRunSummary' });
+const committedRunSchema = z.object({ ...runSummary, changes: z.array(runChange), transfers: z.array(runTransfer) }).meta({ id: 'AllocationRun' });
 const runDetailSchema = z
   .object({ run: runSummarySchema, changes: z.array(runChange).describe('This page of the changes, by SKU then rank'), nextOffset: z.number().int().nullable() })
   .meta({ id: 'AllocationRunDetail' });
@@ -128,6 +146,7 @@ const dryRunSchema = z
     skus: z.number().int(),
     backorders: z.number().int(),
     changes: z.array(runChange).describe('Backorder x warehouse allocations that would change'),
+    transfers: z.array(runTransfer).describe('Transfers the run would make (with transfers in the request)'),
     unitsGained: z.number().int(),
     unitsLost: z.number().int(),
     customersAffected: z.number().int(),
@@ -149,6 +168,7 @@ const summaryOf = (r: runRepo.RunRow) => ({
   unitsGained: r.units_gained,
   unitsLost: r.units_lost,
   customersAffected: r.customers_affected,
+  transfers: JSON.parse(r.transfers) as z.infer<typeof runTransfer>[],
   error: r.error,
 });
 
@@ -242,7 +262,7 @@ export function allocationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       handler: async (req, reply) => {
         const request = strategyRequest(req.body);
         if (!request.ok) return sendResult(reply, request);
-        return sendResult(reply, await dryRun(ctx, { strategy: request.value, skuIds: req.body.skuIds }));
+        return sendResult(reply, await dryRun(ctx, { strategy: request.value, skuIds: req.body.skuIds, transfers: req.body.transfers }));
       },
     });
     app.post('/allocation/runs', {
@@ -255,7 +275,7 @@ export function allocationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       handler: async (req, reply) => {
         const request = strategyRequest(req.body);
         if (!request.ok) return sendResult(reply, request);
-        const run = await commitRun(ctx, { strategy: request.value, skuIds: req.body.skuIds, requestedBy: req.body.requestedBy, trigger: 'api' });
+        const run = await commitRun(ctx, { strategy: request.value, skuIds: req.body.skuIds, transfers: req.body.transfers, requestedBy: req.body.requestedBy, trigger: 'api' });
         return sendResult(reply, run, 201);
       },
     });

@@ -17,7 +17,11 @@ import { groupBy } from '../shared/group.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { byText } from './run-plan.js';
 import * as repo from './run-repository.js';
-import { planSku, readRunInputs, resolveRun, summarise, withPromises, type DatedChange, type ResolvedRun, type RunChange, type RunRequest } from './run-service.js';
+import {
+  planSku, readRunInputs, resolveRun, summarise, transferRowOf, withPromises, type DatedChange, type ResolvedRun, type RunChange, type RunRequest, type RunTransfer,
+} from './run-service.js';
+import { newMovement } from '../inventory/service.js';
+import * as purchasing from '../purchasing/repository.js';
 import type { RunDemand } from './run-plan.js';
 
 export type RunTrigger = 'api' | 'schedule' | 'cli';
@@ -41,6 +45,7 @@ export interface CommittedRun {
   skus: number;
   backorders: number;
   changes: DatedChange[];
+  transfers: RunTransfer[];
   unitsGained: number;
   unitsLost: number;
   customersAffected: number;
@@ -63,23 +68,26 @@ async function commitSkus(
   runId: string,
   resolved: ResolvedRun,
   skuIds: readonly string[],
-): Promise<Result<{ backorders: number; changes: DatedChange[] }>> {
-  const { strategy, withOrderValues } = resolved;
+): Promise<Result<{ backorders: number; changes: DatedChange[]; transfers: RunTransfer[] }>> {
+  const { strategy, withOrderValues, transit } = resolved;
   await ctx.store.lockSkus(tx, skuIds);
   const nowDate = ctx.clock.now();
   const now = nowDate.toISOString();
   const { bySku, rows } = await readRunInputs(tx, skuIds, withOrderValues, nowDate.getTime());
   let backorders = 0;
   const changes: RunChange[] = [];
+  const transfers: RunTransfer[] = [];
   const demandOf = new Map<string, RunDemand>();
   for (const skuId of skuIds) {
     const input = bySku.get(skuId);
     if (!input) continue;
     backorders += input.demand.length;
     for (const d of input.demand) demandOf.set(d.backorderId, d);
-    changes.push(...planSku(strategy, skuId, input.supply, input.demand).changes);
+    const planned = planSku(strategy, skuId, input.supply, input.demand, transit);
+    changes.push(...planned.changes);
+    transfers.push(...planned.transfers);
   }
-  if (changes.length === 0) return ok({ backorders, changes: [] });
+  if (changes.length === 0 && transfers.length === 0) return ok({ backorders, changes: [], transfers: [] });
 
   // Allocation rows: units a backorder loses at a warehouse come back from its newest rows there.
   const losing = changes.filter((c) => c.delta < 0);
@@ -115,6 +123,8 @@ async function commitSkus(
   for (const n of levels.filter((l) => l.units < 0)) {
     if (!(await stock.release(tx, n.skuId, n.warehouseId, -n.units, now))) throw new RetryableConflict(`stock of ${n.skuId} at ${n.warehouseId} changed during the run`);
   }
+  // Transfers move only what the plan left free, so the source has the units even before the run takes its own.
+  const made = await makeTransfers(ctx, tx, transfers, now);
   const taking = levels.filter((l) => l.units > 0).map((l) => ({ skuId: l.skuId, warehouseId: l.warehouseId, quantity: l.units }));
   if (!(await stock.reserveMany(tx, taking, now))) throw new RetryableConflict('stock changed during the run');
 
@@ -154,7 +164,7 @@ async function commitSkus(
   // restarts from today, so re-promising records the slip to the new date and the playbook tells them.
   const unreadied = byBackorder.filter(([id, cs]) => rows.get(id)!.status === 'allocated' && netOf(cs) < 0).map(([id]) => id);
   await repo.restartPromises(tx, unreadied, now.slice(0, 10));
-  const changedSkus = [...new Set(changes.map((c) => c.skuId))];
+  const changedSkus = [...new Set([...changes, ...transfers].map((c) => c.skuId))];
   const { promises } = await repromiseWithResult(ctx, tx, changedSkus, 'allocation_run');
   const dated = withPromises(changes, demandOf, promises);
   const changeColumns = ['run_id', 'sku_id', 'backorder_id', 'order_id', 'customer_id', 'warehouse_id', 'before', 'after', 'rank', 'competing', 'reason', 'promised_before', 'promised_after'] as const;
@@ -163,7 +173,26 @@ async function commitSkus(
     { table: 'allocation_run_change', columns: changeColumns },
     dated.map((c) => [runId, c.skuId, c.backorderId, c.orderId, c.customerId, c.warehouseId, c.before, c.after, c.rank, c.competing, c.reason, c.promisedBefore, c.promisedAfter]),
   );
-  return ok({ backorders, changes: dated });
+  return ok({ backorders, changes: dated, transfers: made });
+}
+
+/** Writes a run's transfers: stock out at the source, and in at the destination for those that land at once. */
+async function makeTransfers(ctx: AppContext, tx: Tx, transfers: readonly RunTransfer[], now: string): Promise<RunTransfer[]> {
+  const made: RunTransfer[] = [];
+  for (const t of transfers) {
+    const row = transferRowOf(t, ctx.ids.next('trf'), now);
+    const extra = { reason: 'allocation run', sourceType: 'transfer', sourceId: row.id };
+    if (!(await stock.removeAvailable(tx, t.skuId, t.fromWarehouseId, t.quantity, now))) throw new RetryableConflict(`stock of ${t.skuId} at ${t.fromWarehouseId} changed during the run`);
+    const movements = [newMovement(ctx, 'transfer_out', t.skuId, t.fromWarehouseId, -t.quantity, extra)];
+    await purchasing.insertTransfer(tx, row);
+    if (row.status === 'arrived') {
+      await stock.addOnHand(tx, t.skuId, t.toWarehouseId, t.quantity, now);
+      movements.push(newMovement(ctx, 'transfer_in', t.skuId, t.toWarehouseId, t.quantity, extra));
+    }
+    await stock.insertMovements(tx, movements);
+    made.push({ ...t, transferId: row.id });
+  }
+  return made;
 }
 
 /** Starts the run's record; a scheduled run whose day already has one is a conflict (nothing is written). */
@@ -173,6 +202,7 @@ async function startRun(ctx: AppContext, req: CommitRequest, strategyName: strin
     strategy: strategyName,
     config: req.strategy.name === 'categories' ? JSON.stringify(req.strategy.categories) : null,
     sku_ids: req.skuIds ? JSON.stringify([...new Set(req.skuIds)]) : null,
+    transit_days: req.transfers?.transitDays ?? null,
     requested_by: req.requestedBy,
     trigger: req.trigger,
     schedule_key: req.scheduleKey ?? null,
@@ -184,6 +214,7 @@ async function startRun(ctx: AppContext, req: CommitRequest, strategyName: strin
     units_gained: 0,
     units_lost: 0,
     customers_affected: 0,
+    transfers: '[]',
     error: null,
     started_at: ctx.clock.now().toISOString(),
     finished_at: null,
@@ -221,6 +252,7 @@ export async function commitRun(ctx: AppContext, req: CommitRequest): Promise<Re
   if (!started.ok) return started;
   const run = started.value;
   const changes: DatedChange[] = [];
+  const transfers: RunTransfer[] = [];
   let backorders = 0;
   let done = 0;
   let error: string | null = null;
@@ -233,6 +265,7 @@ export async function commitRun(ctx: AppContext, req: CommitRequest): Promise<Re
       if (!r.ok) throw new Error(`${group.length === 1 ? group[0] : `SKUs ${group[0]}..${group.at(-1)}`}: ${r.error.message}`);
       backorders += r.value.backorders;
       changes.push(...r.value.changes);
+      transfers.push(...r.value.transfers);
       done += group.length;
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
@@ -244,7 +277,7 @@ export async function commitRun(ctx: AppContext, req: CommitRequest): Promise<Re
   }
   const finishedAt = ctx.clock.now().toISOString();
   const status = error === null ? 'committed' : 'failed';
-  await repo.updateRun(ctx.store.db, run.id, { ...totals(), status, error, finished_at: finishedAt });
+  await repo.updateRun(ctx.store.db, run.id, { ...totals(), transfers: JSON.stringify(transfers), status, error, finished_at: finishedAt });
   return ok({
     id: run.id,
     strategy: run.strategy,
@@ -256,6 +289,7 @@ export async function commitRun(ctx: AppContext, req: CommitRequest): Promise<Re
     skus: skuIds.length,
     backorders,
     changes,
+    transfers,
     ...summarise(changes),
     error,
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { diffRun, isEligible, prepareRun, RunInputError, type RunDemand, type RunPlan, type RunStrategy, type RunSupply } from './run-plan.js';
+import { planTransfers, withTransferredUnits } from './run-transfers.js';
 import {
   categoriesStrategy,
   categoryNames,
@@ -543,6 +544,59 @@ describe('run properties', () => {
         run.warehouses.forEach((w, k) => expect(run.pool[k]).toBe(pool.get(w) ?? 0));
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('transfers after a plan (run-transfers.ts)', () => {
+  const transit = (days: number) => ({ days, arrival: days === 0 ? '2026-02-10' : '2026-02-12' });
+
+  it('by hand: stock left free at EU goes to pinned demand short at UK, in rank order, never to flexible demand', () => {
+    const d = (id: string, day: number, owed: number, flexible = false, promisedDate: string | null = null): RunDemand => ({
+      backorderId: id, orderId: `o-${id}`, customerId: 'c', placedAt: `2026-01-0${day}T10:00:00.000Z`, customerTier: 1, promisedDate, owed, allocated: [], warehouseId: 'UK', flexible, channel: null, orderValueMinor: 0, ageDays: 0,
+    });
+    const demand = [d('late', 3, 4), d('early', 1, 3, false, '2026-02-11'), d('any', 2, 5, true)];
+    const supply = [{ warehouseId: 'EU', free: 6 }];
+    const plan = runStrategies.fifo.plan(supply, demand);
+    // The flexible demand takes 5 of EU's 6 itself; 1 is left for the pinned ones, the earliest first.
+    expect(planTransfers(supply, demand, plan, transit(0))).toEqual([{ backorderId: 'early', fromWarehouseId: 'EU', toWarehouseId: 'UK', quantity: 1, rank: 1 }]);
+    // In transit until 02-12: 'early' is promised 02-11, sooner than the transfer, so 'late' gets it.
+    expect(planTransfers(supply, demand, plan, transit(2))).toEqual([{ backorderId: 'late', fromWarehouseId: 'EU', toWarehouseId: 'UK', quantity: 1, rank: 3 }]);
+    const moved = withTransferredUnits(plan, planTransfers(supply, demand, plan, transit(0)));
+    expect(diffRun(demand, moved).find((r) => r.backorderId === 'early')).toMatchObject({ warehouseId: 'UK', before: 0, after: 1 });
+  });
+
+  it('properties: only what the plan left free moves, never beyond what a pinned demand still owes, never to its own warehouse', () => {
+    fc.assert(
+      fc.property(runArb, strategyArb, fc.constantFrom(0, 3), ({ supply, demand }, strategy, days) => {
+        const plan = strategy.plan(supply, demand);
+        const moves = planTransfers(supply, demand, plan, transit(days));
+        const run = prepareRun(supply, demand);
+        const used = new Map<string, number>();
+        for (const a of plan.allocations) used.set(a.warehouseId, (used.get(a.warehouseId) ?? 0) + a.quantity);
+        const out = new Map<string, number>();
+        for (const t of moves) out.set(t.fromWarehouseId, (out.get(t.fromWarehouseId) ?? 0) + t.quantity);
+        run.warehouses.forEach((w, k) => expect((used.get(w) ?? 0) + (out.get(w) ?? 0)).toBeLessThanOrEqual(run.pool[k]!));
+        const byId = new Map(demand.map((x) => [x.backorderId, x]));
+        const planned = new Map(plan.demands.map((p) => [p.backorderId, p]));
+        for (const t of moves) {
+          const x = byId.get(t.backorderId)!;
+          expect(x.flexible).toBe(false);
+          expect(t.fromWarehouseId).not.toBe(x.warehouseId);
+          expect(t.toWarehouseId).toBe(x.warehouseId);
+          if (days > 0 && x.promisedDate !== null) expect(x.promisedDate > transit(days).arrival).toBe(true);
+        }
+        for (const [id, p] of planned) {
+          const got = moves.filter((t) => t.backorderId === id).reduce((s, t) => s + t.quantity, 0);
+          expect(got).toBeLessThanOrEqual(p.owed - p.planned);
+        }
+        // Immediate transfers: the plan with them stays within what each demand owes, and nobody loses units.
+        const moved = withTransferredUnits(plan, days === 0 ? moves : []);
+        for (const p of moved.demands) {
+          expect(p.planned).toBeLessThanOrEqual(p.owed);
+          expect(p.planned).toBeGreaterThanOrEqual(planned.get(p.backorderId)!.planned);
+        }
+      }),
     );
   });
 });

@@ -19,6 +19,7 @@ export interface RunSchedule {
   strategy: string;
   categories?: unknown;
   skuIds?: string[] | undefined;
+  transfers?: { transitDays: number } | undefined;
 }
 
 const strategyOf = (s: RunSchedule): StrategyRequest => (s.categories === undefined ? { name: s.strategy } : { name: s.strategy, categories: s.categories });
@@ -52,7 +53,7 @@ export async function runDueSchedule(ctx: AppContext): Promise<CommittedRun | nu
   const day = now.toISOString().slice(0, 10);
   const taken = await ctx.store.db.selectFrom('allocation_run').select('id').where('schedule_key', '=', day).executeTakeFirst();
   if (taken) return null;
-  const run = await commitRun(ctx, { strategy: strategyOf(schedule), skuIds: schedule.skuIds, requestedBy: 'schedule', trigger: 'schedule', scheduleKey: day });
+  const run = await commitRun(ctx, { strategy: strategyOf(schedule), skuIds: schedule.skuIds, transfers: schedule.transfers, requestedBy: 'schedule', trigger: 'schedule', scheduleKey: day });
   if (!run.ok) {
     // Another process started the day's run between the check and the insert: that is the claim working.
     if (run.error.code === 'already_exists') return null;

@@ -11,12 +11,26 @@ import { byText, diffRun, type RunDemand, type RunDiffRow, type RunPlan, type Ru
 import * as repo from './run-repository.js';
 import { strategyFor, type StrategyRequest } from './run-strategies.js';
 import type { WaitingDemand } from './strategies.js';
-import { projectQueues, type PromiseMap } from '../promising/service.js';
+import { projectQueues, today, type PromiseMap } from '../promising/service.js';
+import { addDays } from '../promising/domain.js';
+import type { TransferRow } from '../purchasing/repository.js';
+import { planTransfers, withTransferredUnits, type PlannedTransfer } from './run-transfers.js';
 
 export interface RunRequest {
   /** The SKUs to re-allocate; all SKUs with open backorders when left out. */
   skuIds?: string[] | undefined;
   strategy: StrategyRequest;
+  /** Move stock the plan leaves free to pinned demand short elsewhere (run-transfers.ts); off when left out. */
+  transfers?: { transitDays: number } | undefined;
+}
+
+/** A transfer a run makes (or would make): for one backorder, from where stock is left free to where it waits. */
+export interface RunTransfer extends PlannedTransfer {
+  skuId: string;
+  /** The day the units land. */
+  arrival: string;
+  /** The transfer's id once committed; null in a dry run. */
+  transferId: string | null;
 }
 
 export interface RunChange extends RunDiffRow {
@@ -42,6 +56,7 @@ export interface DryRun {
   backorders: number;
   /** Backorder x warehouse pairs whose allocation changes. */
   changes: DatedChange[];
+  transfers: RunTransfer[];
   /** Units that move: the sum of the gains (equal to the losses plus newly allocated free stock). */
   unitsGained: number;
   unitsLost: number;
@@ -96,6 +111,8 @@ export interface ResolvedRun {
   skuIds: string[] | null;
   /** Segment rules may read order values; reading them costs a join, so only categories does. */
   withOrderValues: boolean;
+  /** With transfers: how long they take and the day they land. */
+  transit: { days: number; arrival: string } | null;
 }
 
 /** Checks the strategy (and its configuration) and that every SKU named exists. */
@@ -108,12 +125,25 @@ export async function resolveRun(ctx: AppContext, req: RunRequest): Promise<Resu
     const missing = skuIds.filter((id) => !known.has(id));
     if (missing.length > 0) return fail('not_found', `unknown SKU(s): ${missing.slice(0, 10).join(', ')}`, { field: 'skuIds', details: { missing } });
   }
-  return ok({ strategy: strategy.value, skuIds, withOrderValues: req.strategy.name === 'categories' });
+  const transit = req.transfers ? { days: req.transfers.transitDays, arrival: addDays(today(ctx), req.transfers.transitDays) } : null;
+  return ok({ strategy: strategy.value, skuIds, withOrderValues: req.strategy.name === 'categories', transit });
 }
 
-/** One SKU's plan and the allocations it changes, each with the strategy's rank and reason. */
-export function planSku(strategy: RunStrategy, skuId: string, supply: readonly RunSupply[], demand: readonly RunDemand[]): { plan: RunPlan; changes: RunChange[] } {
-  const plan = strategy.plan(supply, demand);
+/**
+ * One SKU's plan and the allocations it changes, each with the strategy's rank and reason; with `transit`, also the
+ * transfers of stock the plan leaves free (immediate ones allocate their units at the destination).
+ */
+export function planSku(
+  strategy: RunStrategy,
+  skuId: string,
+  supply: readonly RunSupply[],
+  demand: readonly RunDemand[],
+  transit: ResolvedRun['transit'] = null,
+): { plan: RunPlan; changes: RunChange[]; transfers: RunTransfer[] } {
+  const base = strategy.plan(supply, demand);
+  const moves = transit ? planTransfers(supply, demand, base, transit) : [];
+  const plan = transit?.days === 0 ? withTransferredUnits(base, moves) : base;
+  const transfers = moves.map((t) => ({ ...t, skuId, arrival: transit!.arrival, transferId: null }));
   // Every demand has its place in the plan, those that end with nothing too.
   const placed = new Map(plan.demands.map((p) => [p.backorderId, p]));
   const changes: RunChange[] = [];
@@ -124,7 +154,7 @@ export function planSku(strategy: RunStrategy, skuId: string, supply: readonly R
   }
   // In the strategy's order, whatever order the store returned the demand in.
   changes.sort((a, b) => a.rank - b.rank || byText(a.warehouseId, b.warehouseId));
-  return { plan, changes };
+  return { plan, changes, transfers };
 }
 
 /** What still waits of each demand after the plan, as the promise projection takes it (nothing for those served). */
@@ -140,6 +170,22 @@ export function withPromises(changes: readonly RunChange[], demand: ReadonlyMap<
   return changes.map((c) => ({ ...c, promisedBefore: demand.get(c.backorderId)?.promisedDate ?? null, promisedAfter: promises.get(c.backorderId)?.date ?? null }));
 }
 
+/** A run's transfer as the transfer table holds it (in transit until it lands, or arrived at once). */
+export function transferRowOf(t: RunTransfer, id: string, now: string): TransferRow {
+  const immediate = t.arrival === now.slice(0, 10);
+  return {
+    id,
+    sku_id: t.skuId,
+    from_warehouse_id: t.fromWarehouseId,
+    to_warehouse_id: t.toWarehouseId,
+    quantity: t.quantity,
+    status: immediate ? 'arrived' : 'in_transit',
+    shipped_at: now,
+    expected_arrival: t.arrival,
+    arrived_at: immediate ? now : null,
+  };
+}
+
 /** The totals of a list of changes. */
 export function summarise(changes: readonly RunChange[]): Pick<DryRun, 'unitsGained' | 'unitsLost' | 'customersAffected'> {
   return {
@@ -153,25 +199,29 @@ export function summarise(changes: readonly RunChange[]): Pick<DryRun, 'unitsGai
 export async function dryRun(ctx: AppContext, req: RunRequest): Promise<Result<DryRun>> {
   const resolved = await resolveRun(ctx, req);
   if (!resolved.ok) return resolved;
-  const { strategy, skuIds, withOrderValues } = resolved.value;
+  const { strategy, skuIds, withOrderValues, transit } = resolved.value;
   const now = ctx.clock.now().getTime();
   // One read transaction: the plan and the promises it projects see the same snapshot.
   return ctx.store.transaction(async (tx) => {
     const { bySku } = await readRunInputs(tx, skuIds, withOrderValues, now);
     const changes: RunChange[] = [];
+    const transfers: RunTransfer[] = [];
     const demandOf = new Map<string, RunDemand>();
     const queues = new Map<string, WaitingDemand[]>();
     let backorders = 0;
     for (const [skuId, { supply, demand }] of [...bySku].sort((a, b) => byText(a[0], b[0]))) {
       backorders += demand.length;
-      const { plan, changes: planned } = planSku(strategy, skuId, supply, demand);
-      if (planned.length === 0) continue;
+      const { plan, changes: planned, transfers: moved } = planSku(strategy, skuId, supply, demand, transit);
+      if (planned.length === 0 && moved.length === 0) continue;
       changes.push(...planned);
+      transfers.push(...moved);
       for (const d of demand) demandOf.set(d.backorderId, d);
       queues.set(skuId, plannedQueue(demand, plan));
     }
-    const promises = await projectQueues(ctx, tx, queues);
+    // Transfers in transit are inbound supply: the promises see them as they would once committed.
+    const inTransit = transit !== null && transit.days > 0 ? transfers.map((t, k) => transferRowOf(t, `planned-${k + 1}`, ctx.clock.now().toISOString())) : [];
+    const promises = await projectQueues(ctx, tx, queues, inTransit);
     const dated = withPromises(changes, demandOf, promises);
-    return ok({ strategy: strategy.name, skus: bySku.size, backorders, changes: dated, ...summarise(dated) });
+    return ok({ strategy: strategy.name, skus: bySku.size, backorders, changes: dated, transfers, ...summarise(dated) });
   });
 }

@@ -365,6 +365,8 @@ export interface AllocationRunTable {
   config: string | null;
   /** JSON array of the SKUs asked for, or null for every SKU with open backorders. */
   sku_ids: string | null;
+  /** With transfers: their transit days; null when the run made none. */
+  transit_days: number | null;
   requested_by: string;
   /** api, schedule or cli. */
   trigger: string;
@@ -379,6 +381,8 @@ export interface AllocationRunTable {
   units_gained: number;
   units_lost: number;
   customers_affected: number;
+  /** JSON array of the transfers the run made (RunTransfer). */
+  transfers: string;
   error: string | null;
   started_at: string;
   finished_at: string | null;

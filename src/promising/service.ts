@@ -10,6 +10,7 @@ import type { AppContext } from '../main/context.js';
 import { currentStrategy } from '../allocation/settings.js';
 import * as backorders from '../backorders/repository.js';
 import * as purchasing from '../purchasing/repository.js';
+import type { TransferRow } from '../purchasing/repository.js';
 import type { ReceiptSample } from '../purchasing/performance.js';
 import { project, type Promise as ProjectedPromise, type SupplyLot } from './domain.js';
 import type { AllocationStrategy, WaitingDemand } from '../allocation/strategies.js';
@@ -96,11 +97,13 @@ const fallbackFor = (skuId: string, supply: SupplyPicture) => leadTimeFallback(s
  * The promises waiting demand would get (a processing run's dry run: the queues as the plan would leave them),
  * projected against the SKUs' supply under the strategy in force. Reads only.
  */
-export async function projectQueues(ctx: AppContext, tx: Tx, queues: ReadonlyMap<string, WaitingDemand[]>): Promise<PromiseMap> {
+export async function projectQueues(ctx: AppContext, tx: Tx, queues: ReadonlyMap<string, WaitingDemand[]>, plannedTransfers: readonly TransferRow[] = []): Promise<PromiseMap> {
   const promises: PromiseMap = new Map();
   if (queues.size === 0) return promises;
   const strategy = await currentStrategy(tx);
   const supply = await loadSupply(ctx, tx, [...queues.keys()]);
+  // Transfers a dry run would make are supply too, as they will be once made.
+  for (const t of plannedTransfers) supply.lots.set(t.sku_id, [...(supply.lots.get(t.sku_id) ?? []), transferLot(t, supply.inputs)]);
   for (const [skuId, demands] of queues) for (const p of projectSku(skuId, demands, supply, strategy)) promises.set(p.backorderId, p);
   return promises;
 }
