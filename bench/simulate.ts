@@ -9,7 +9,8 @@
  * - MAN weekly: each SKU's own lead time, unit cost, order cost, holding cost and MOQ; weekly review; policies
  *   from week 53 (start 52), measured from week 57 (measureFrom 56). Inventory: total mean on-hand value.
  * Families: the rules of thumb (cover, minmax), the best classical policy (tsb/RS/fill: TSB + normal law) and the
- * forecast-driven families given with --policy (default below). A spec without its own settings sweeps policies.ts's
+ * forecast-driven families given with --policy (default below; without --policy, carparts also runs knn/RS/exchange, the
+ * panel's pooled law of src/simulation/panel-knn.ts, too slow for MAN). A spec without its own settings sweeps policies.ts's
  * defaults and further: cover up to 52 periods, minmax up to k = 12, fill or cycle targets up to 0.9999, exchange
  * rates down to 0.002. policies.ts's defaults suit monthly data; on MAN (weekly, lead times of 7 and 16 weeks)
  * 12 periods of cover is less than the lead time and no default rule reaches a 95% fill rate, so without the
@@ -45,6 +46,11 @@ const CLASSICAL = 'tsb/RS/fill';
 // tsb+count/RS/fill (and its fill-avg) are left out too: on both data sets they need more stock than TSB with a
 // normal law for every fill rate, and they cost a third of the MAN sweep.
 const DEFAULT_CANDIDATES = ['auto/RS/fill', 'auto/RS/fill-avg', 'tsb/RS/exchange'];
+/**
+ * carparts only, when no --policy is given: the panel's pooled law (src/simulation/panel-knn.ts). It compares every
+ * item with every other at each review, about 30-40 s for carparts and many minutes for MAN's 3,451 weekly SKUs.
+ */
+const CARPARTS_ONLY = ['knn/RS/exchange'];
 /** The policy whose achieved fill rates are held to their targets: the product's forecaster, aiming on average. */
 const TARGETING = 'auto/RS/fill-avg';
 /** carparts: backorders are compared at this many units on hand per series. */
@@ -76,7 +82,8 @@ function options(args: string[]) {
   if (!(budget > 0)) throw new Error(`--budget must be a number of seconds > 0, got '${v.budget}'`);
   const candidates = v.policy ?? DEFAULT_CANDIDATES;
   for (const spec of candidates) familyOf(spec);
-  return { only: v.only as 'carparts' | 'man' | undefined, carparts: resolve(v.carparts), man: resolve(v.man), candidates, budget, out: v.out === undefined ? undefined : resolve(v.out) };
+  const carpartsOnly = v.policy === undefined ? CARPARTS_ONLY : [];
+  return { only: v.only as 'carparts' | 'man' | undefined, carparts: resolve(v.carparts), man: resolve(v.man), candidates, carpartsOnly, budget, out: v.out === undefined ? undefined : resolve(v.out) };
 }
 
 interface Setup {
@@ -150,7 +157,8 @@ async function runDataSet(pool: SimulationPool, s: Setup, families: readonly Pol
     const settings = group.reduce((a, f) => a + f.settings.length, 0);
     for (const item of panel.items.slice(0, r.items)) simulatedItemPeriods += Math.max(0, item.demand.length - run.start) * settings;
     const rate = r.items / (r.seconds * group.length);
-    const stopped = r.error !== undefined ? `FAILED after ${r.items} of ${panel.items.length} items (${r.error})` : `STOPPED after ${r.items} of ${panel.items.length} items (projected ${num(panel.items.length / rate)} s)`;
+    const projected = r.items > 0 ? `projected ${num(panel.items.length / rate)} s` : 'no item done';
+    const stopped = r.error !== undefined ? `FAILED after ${r.items} of ${panel.items.length} items (${r.error})` : `STOPPED after ${r.items} of ${panel.items.length} items (${projected})`;
     progress(`${panel.name}: ${group.map((f) => f.name).join(' + ')} ${r.complete ? 'done' : stopped} in ${(r.seconds * group.length).toFixed(1)} s`);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -294,6 +302,7 @@ export async function main(args: string[]): Promise<void> {
     if (panel === null) progress(`carparts: ${o.carparts} not found, skipped`);
     else {
       progress(`carparts: ${panel.items.length} of ${panel.read} complete series with >= 2 non-zero months in months 1-24`);
+      const carpartsSpecs = [...specs, ...o.carpartsOnly.filter((c) => !specs.includes(c))];
       const d = await runDataSet(
         pool,
         {
@@ -302,10 +311,10 @@ export async function main(args: string[]): Promise<void> {
           inventory: 'averageOnHandUnitsPerItem',
           describe: `carparts: ${panel.items.length} series; monthly review, lead time 1 month, backordered; history months 1-24, policies from month 25, measured months 28-51; inventory = mean on-hand units per series`,
         },
-        specs.map(familyOf),
+        carpartsSpecs.map(familyOf),
         o.budget,
       );
-      const m = carpartsMetrics(d, names);
+      const m = carpartsMetrics(d, [...names, ...o.carpartsOnly.map((c) => parsePolicySpec(c).name)]);
       out.push(...d.lines, ...m.lines, '');
       Object.assign(json, m.json);
       sets.push(d);

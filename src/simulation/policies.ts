@@ -16,6 +16,7 @@
 import { planPolicy, type PolicyKind } from '../planning/policies.js';
 import type { Decide, OrderRule, SimItem } from './engine.js';
 import { demandModel, demandModelNames, demandOver, type DemandModelName, type DemandView, type LawName, type SmootherSettings } from './demand-models.js';
+import { panelKnnDefaults, panelKnnLevels, type PanelKnnSettings, type PanelLevels } from './panel-knn.js';
 
 /** An item with the economics the policies and the report need. */
 export interface PlanItem extends SimItem {
@@ -37,8 +38,17 @@ export interface PolicyFamily {
   /** What the knob is, for reports: 'periods of cover', 'fill-rate target', ... */
   readonly knob: string;
   readonly settings: readonly number[];
-  /** Per item: the decision for each setting (item-level work such as forecasts is shared between settings). */
-  prepare(item: PlanItem, ctx: PolicyContext): (setting: number) => Decide;
+  /**
+   * Per item: the decision for each setting (item-level work such as forecasts is shared between settings). A family
+   * that pools the panel gets what its fitPanel returned for the whole panel.
+   */
+  prepare(item: PlanItem, ctx: PolicyContext, panel?: PanelLevels): (setting: number) => Decide;
+  /**
+   * Families that learn across series (panel-knn.ts): fitted once on EVERY item of the run before any item is
+   * simulated (each review still sees only the panel's past), so runs cut into chunks or threads get the same levels.
+   * Null when the fit passed `deadline` (performance.now() milliseconds) before it finished.
+   */
+  fitPanel?(items: readonly PlanItem[], start: number, ctx: PolicyContext, deadline?: number): PanelLevels | null;
 }
 
 export const defaultTargets = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
@@ -272,8 +282,54 @@ function fillLevelsAtLeast(fill: (S: number) => number, limit: number, targets: 
   return out;
 }
 
+/** Exchange rates swept by the knn family: 0.2 x 0.8^j (j = 0..39) and 2e-5, 1e-5, dense enough to read it at any stock. */
+export const knnExchangeRates = [...Array.from({ length: 40 }, (_, j) => Number((0.2 * 0.8 ** j).toPrecision(6))), 2e-5, 1e-5];
+
+/** `knn[...]/RS/exchange`: the panel's pooled law mixed with TSB + normal, levels by the exchange curve (panel-knn.ts). */
+export function knnFamily(settings: Partial<PanelKnnSettings> = {}, rates: readonly number[] = knnExchangeRates): PolicyFamily {
+  const s = { ...panelKnnDefaults, ...settings };
+  const label = Object.entries(settings).length === 0 ? '' : `[${knnKeys.filter(([, f]) => settings[f] !== undefined).map(([k, f]) => `${k}=${settings[f]}`).join(',')}]`;
+  const name = `knn${label}/RS/exchange`;
+  return {
+    name,
+    knob: 'units of fill per unit-period of stock',
+    settings: rates,
+    fitPanel: (items, start, ctx, deadline) => panelKnnLevels(items, start, ctx.review, rates, s, deadline),
+    prepare(item, _ctx, panel) {
+      const table = panel?.levels.get(item.id);
+      if (panel === undefined || table === undefined) throw new RangeError(`${name}: item '${item.id}' was not in the panel it was fitted on`);
+      return (setting) => {
+        const k = rates.indexOf(setting);
+        if (k < 0) throw new RangeError(`${name}: ${setting} is not one of its settings`);
+        return (history) => ({ kind: 'RS', orderUpTo: table[history.length - panel.from]![k]! });
+      };
+    },
+  };
+}
+
+/** The keys of a knn bracket and the settings they set. */
+const knnKeys: [string, keyof PanelKnnSettings][] = [['k', 'k'], ['w', 'window'], ['m', 'mix'], ['a', 'alpha'], ['b', 'beta'], ['v', 'varianceFactor']];
+
+function knnSettingsOf(spec: string, bracket: string | undefined): Partial<PanelKnnSettings> {
+  const out: Partial<Record<keyof PanelKnnSettings, number>> = {};
+  if (bracket === undefined) return out;
+  for (const part of bracket.slice(1, -1).split(',')) {
+    const kv = /^\s*([a-z])\s*=\s*([^\s]+)\s*$/.exec(part);
+    const field = knnKeys.find(([k]) => k === kv?.[1])?.[1];
+    const value = kv === null ? NaN : Number(kv[2]);
+    if (field === undefined) throw new RangeError(`policy '${spec}': expected ${knnKeys.map(([k]) => `${k}=<value>`).join(', ')} inside [], got '${part}'`);
+    if (field in out) throw new RangeError(`policy '${spec}': ${kv![1]} given twice`);
+    const whole = field === 'k' || field === 'window';
+    const ok = whole ? Number.isInteger(value) && value >= 1 : field === 'varianceFactor' ? value > 0 && Number.isFinite(value) : field === 'mix' ? value >= 0 && value <= 1 : value > 0 && value <= 1;
+    if (!ok) throw new RangeError(`policy '${spec}': ${kv![1]} must be ${whole ? 'a whole number >= 1' : field === 'mix' ? 'in [0, 1]' : field === 'varianceFactor' ? 'a positive number' : 'in (0, 1]'}, got '${kv![2]}'`);
+    out[field] = value;
+  }
+  return out;
+}
+
 /**
- * A family from its spec: `cover`, `minmax`, or `<model>[+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange>`
+ * A family from its spec: `cover`, `minmax`, `knn[k=..,w=..,m=..,a=..,b=..,v=..]/RS/exchange` (panel-knn.ts: k neighbours, window
+ * of origins, mix weight of the pooled law, and the TSB constants of the item's own law), or `<model>[+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange>`
  * (model: auto, ses, tsb, sba, ma; `+count` gives a smoother a negative binomial / Poisson law instead of the
  * normal, `+compound` a compound Poisson of its observed sizes; fill-avg and exchange for RS only); a smoother's
  * model may carry its constants in brackets, `tsb[a=0.3,b=0.2,v=0.35]` (a: alpha, b: TSB's beta, v: the variance
@@ -288,6 +344,9 @@ export function parsePolicySpec(spec: string): PolicyFamily {
   if (settings?.some((v) => !Number.isFinite(v) || v <= 0)) throw new RangeError(`policy '${spec}': settings must be positive numbers, separated by commas`);
   if (name === 'cover') return coverFamily(settings);
   if (name === 'minmax') return minmaxFamily(settings);
+  const knn = /^knn(\[[^\]]*\])?\/RS\/exchange$/.exec(name);
+  if (knn !== null) return knnFamily(knnSettingsOf(spec, knn[1]), settings);
+  if (name.startsWith('knn')) throw new RangeError(`policy '${spec}': the knn model is for RS policies with the exchange measure: knn[k=..,w=..,m=..,a=..,b=..,v=..]/RS/exchange`);
   const m = /^([a-z]+)(\[[^\]]*\])?(\+count|\+compound)?\/(RS|sS|sQ)\/(fill|fill-avg|cycle|exchange)$/.exec(name);
   if (m === null || !(demandModelNames as readonly string[]).includes(m[1]!)) {
     throw new RangeError(`policy '${spec}': expected cover, minmax or <model>[a=..,b=..,v=..][+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange> with model one of ${demandModelNames.join(', ')}`);

@@ -39,6 +39,17 @@ describe('the simulator on worker threads', () => {
     });
   }, 60_000);
 
+  it('a family that pools the panel (knn) is fitted on every item once: threads equal one thread', async () => {
+    const panel = items(48).map((i) => ({ ...i, packSize: 1 }));
+    const pooled = ['knn/RS/exchange:0.05,0.005'];
+    const one = runPanel(panel, pooled.map(parsePolicySpec), o);
+    const run = await runPanelOnThreads(panel, pooled, o, { threads: 2 });
+    expect(run.results.map((r) => [r.setting, r.items])).toEqual(one.map((r) => [r.setting, r.items]));
+    // Its fit counts against the budget: none left, no item done.
+    const stopped = await runPanelOnThreads(panel, pooled, o, { threads: 2, budgetSeconds: 0 });
+    expect([stopped.complete, stopped.itemsDone, stopped.results[0]!.totals.items]).toEqual([false, 0, 0]);
+  }, 60_000);
+
   it('keeps its workers between runs, and a budget of zero starts no chunk', async () => {
     const pool = new SimulationPool(2);
     try {

@@ -8,11 +8,14 @@
 import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import { spawnModuleWorker } from '../shared/workers.js';
 import { parsePolicySpec, type PlanItem } from './policies.js';
-import { emptyTotals, mergeTotals, runPanel, type RunOptions, type SettingResult } from './run.js';
+import type { PanelLevels } from './panel-knn.js';
+import { emptyTotals, fitPanels, mergeTotals, runPanel, type RunOptions, type SettingResult } from './run.js';
 
 interface Job {
   specs: string[];
   options: RunOptions;
+  /** Per spec: what a family that pools the panel learnt from every item (fitted here, before the chunks). */
+  panels: (PanelLevels | null | undefined)[];
 }
 type Request = { index: number; items: PlanItem[]; job: Job };
 type Reply = { index: number; results: SettingResult[] } | { index: number; error: string };
@@ -60,7 +63,11 @@ export class SimulationPool {
     const size = Math.max(1, Math.min(200, Math.ceil(items.length / 16)));
     const chunks: PlanItem[][] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-    const job: Job = { specs: [...specs], options: o };
+    // Families that pool the panel learn from every item once, here; the chunks only look their levels up. A fit
+    // stopped by the budget leaves no item done.
+    const panels = fitPanels(items, specs.map(parsePolicySpec), o, deadline);
+    if (panels.some((p) => p === null)) return { results: runPanel([], specs.map(parsePolicySpec), o), itemsDone: 0, complete: false };
+    const job: Job = { specs: [...specs], options: o, panels };
     const parts = threads > 1 && chunks.length > 1 ? await this.runChunks(job, chunks, Math.min(threads, chunks.length), deadline, p.onChunk) : await runHere(job, chunks, deadline, p.onChunk);
     const done = parts.filter((part) => part !== undefined);
     const itemsDone = parts.reduce((n, part, i) => n + (part === undefined ? 0 : chunks[i]!.length), 0);
@@ -107,7 +114,8 @@ export class SimulationPool {
       const feed = (w: Worker) => {
         if (next < chunks.length && performance.now() <= deadline) {
           inFlight++;
-          w.postMessage({ index: next, items: chunks[next++]!, job } satisfies Request);
+          const items = chunks[next]!;
+          w.postMessage({ index: next++, items, job: { ...job, panels: job.panels.map((p) => p && onlyFor(p, items)) } } satisfies Request);
         }
       };
       for (const w of used) {
@@ -129,12 +137,17 @@ export class SimulationPool {
   }
 }
 
+/** A panel fit cut down to a chunk's items: a worker is sent only the levels it looks up. */
+function onlyFor(p: PanelLevels, items: readonly PlanItem[]): PanelLevels {
+  return { from: p.from, levels: new Map(items.flatMap((i) => (p.levels.has(i.id) ? [[i.id, p.levels.get(i.id)!] as const] : []))) };
+}
+
 async function runHere(job: Job, chunks: PlanItem[][], deadline: number, onChunk?: (items: number) => void): Promise<(SettingResult[] | undefined)[]> {
   const families = job.specs.map(parsePolicySpec);
   const parts: (SettingResult[] | undefined)[] = [];
   for (const chunk of chunks) {
     if (performance.now() > deadline) break;
-    parts.push(runPanel(chunk, families, job.options));
+    parts.push(runPanel(chunk, families, job.options, job.panels));
     onChunk?.(chunk.length);
     await new Promise((resolve) => setImmediate(resolve)); // lets a progress bar draw
   }
@@ -156,7 +169,7 @@ function serve(): void {
   const port = parentPort!;
   port.on('message', (msg: Request) => {
     try {
-      port.postMessage({ index: msg.index, results: runPanel(msg.items, msg.job.specs.map(parsePolicySpec), msg.job.options) } satisfies Reply);
+      port.postMessage({ index: msg.index, results: runPanel(msg.items, msg.job.specs.map(parsePolicySpec), msg.job.options, msg.job.panels) } satisfies Reply);
     } catch (e) {
       port.postMessage({ index: msg.index, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies Reply);
     }

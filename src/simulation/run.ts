@@ -3,6 +3,7 @@
  * Items are independent (no shared stock), so the totals are plain sums; per-item results are kept on request.
  */
 import { simulateItem, type ItemResult, type SimOptions } from './engine.js';
+import type { PanelLevels } from './panel-knn.js';
 import type { PlanItem, PolicyContext, PolicyFamily } from './policies.js';
 
 export interface RunOptions extends Omit<SimOptions, 'trace'> {
@@ -89,14 +90,28 @@ function addInto(into: number[], from: readonly number[]): void {
   for (let i = 0; i < from.length; i++) into[i] = (into[i] ?? 0) + from[i]!;
 }
 
-/** Every family x setting over every item. */
-export function runPanel(items: readonly PlanItem[], families: readonly PolicyFamily[], o: RunOptions): SettingResult[] {
+/**
+ * What each family that pools the panel learnt from these items (undefined for the others); null for one whose fit
+ * passed the deadline (performance.now() milliseconds).
+ */
+export function fitPanels(items: readonly PlanItem[], families: readonly PolicyFamily[], o: RunOptions, deadline = Infinity): (PanelLevels | null | undefined)[] {
+  const ctx: PolicyContext = { review: o.review, periodsPerYear: o.periodsPerYear };
+  return families.map((f) => (f.fitPanel && items.length > 0 ? f.fitPanel(items, o.start, ctx, deadline) : undefined));
+}
+
+/**
+ * Every family x setting over every item. `panels`: fitPanels of the WHOLE panel when these items are a chunk of
+ * it (the workers); without it, families that pool the panel are fitted on these items.
+ */
+export function runPanel(items: readonly PlanItem[], families: readonly PolicyFamily[], o: RunOptions, panels?: readonly (PanelLevels | null | undefined)[]): SettingResult[] {
   const out: SettingResult[] = [];
   const ctx: PolicyContext = { review: o.review, periodsPerYear: o.periodsPerYear };
-  for (const family of families) {
+  const fitted = panels ?? fitPanels(items, families, o);
+  if (fitted.some((p) => p === null)) throw new Error('runPanel: a panel family was not fitted');
+  for (const [f, family] of families.entries()) {
     const rows = family.settings.map((setting) => ({ family: family.name, knob: family.knob, setting, totals: emptyTotals(), ...(o.keepItems ? { items: [] as ItemResult[] } : {}) }));
     for (const item of items) {
-      const at = family.prepare(item, ctx);
+      const at = family.prepare(item, ctx, fitted[f] ?? undefined);
       family.settings.forEach((setting, k) => {
         const r = simulateItem(item, at(setting), o);
         addItem(rows[k]!.totals, item, r, o);
