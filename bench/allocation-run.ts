@@ -6,8 +6,8 @@
  * warehouses. Times the dry run (read the state, plan every SKU under tier-then-FIFO, diff, project the promises
  * of what still waits) on SQLite: the median of `reps` runs after a cold one; then the commit of that run (once: it
  * changes the state), SKU by SKU (src/allocation/run-commit.ts), and checks that it made exactly the dry run's changes and broke no
- * invariant. --breakdown times every query of the commit (bench/lib/promise-sqltimer.ts) and prints them by kind;
- * --profile writes a CPU profile of the commit to DIR.
+ * invariant. --breakdown times every query of a dry run and of the commit (bench/lib/promise-sqltimer.ts) and prints them by kind;
+ * --profile writes CPU profiles of one more dry run and of the commit to DIR.
  * Target: dry run < 2 s and commit < 10 s on SQLite. Progress to stderr; the last line of stdout is JSON.
  */
 import { parseArgs } from 'node:util';
@@ -83,6 +83,17 @@ export async function main(args: string[]): Promise<void> {
     for (let i = 0; i < o.reps; i++) runs.push((await once()).ms);
     const median = [...runs].sort((a, b) => a - b)[Math.floor((runs.length - 1) / 2)]!;
     const r = cold.run;
+    if (o.breakdown) {
+      const dryTimer = new SqlTimer();
+      const t1 = performance.now();
+      await dryRun(timedContext(ctx, dryTimer), { strategy: { name: 'tier-then-fifo' } });
+      progress(`dry run SQL by statement (${dryTimer.totalMs().toFixed(0)} ms of ${(performance.now() - t1).toFixed(0)}):\n${dryTimer.describe().join('\n')}`);
+    }
+    if (o.profile) {
+      const dryProfiler = await startProfile(o.profile);
+      await once();
+      progress(`CPU profile of a dry run: ${await dryProfiler.stop('allocation-dry-run')}`);
+    }
     progress(`dry run ${median.toFixed(0)} ms; committing`);
     const timer = new SqlTimer();
     const profiler = o.profile ? await startProfile(o.profile) : null;

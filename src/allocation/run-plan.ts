@@ -285,6 +285,8 @@ export class RunFlow {
 export function placeTotals(run: PreparedRun, totals: readonly number[]): number[][] {
   const D = run.demand.length;
   const W = run.warehouses.length;
+  // One warehouse: every unit is placed there (totals are feasible by construction); no flow to solve.
+  if (W === 1) return totals.map((t) => [t]);
   const S = 0;
   const T = D + W + 1;
   const dn = (i: number) => 1 + i;

@@ -4,7 +4,7 @@
  * allocations per warehouse, free stock per SKU x warehouse, and each order's value at unit cost.
  */
 import { sql } from 'kysely';
-import type { Tx } from '../db/connect.js';
+import type { Store, Tx } from '../db/connect.js';
 import type { AllocationRunChangeTable, AllocationRunTable } from '../db/schema.js';
 import type { BackorderStatus } from '../backorders/domain.js';
 
@@ -31,18 +31,39 @@ export interface OpenBackorderRow {
 }
 
 /** Open backorders of the SKUs (all SKUs with any when `skuIds` is null). */
-export async function openBackorders(tx: Tx, skuIds: readonly string[] | null): Promise<OpenBackorderRow[]> {
+export async function openBackorders(store: Store, tx: Tx, skuIds: readonly string[] | null): Promise<OpenBackorderRow[]> {
   let q = tx
     .selectFrom('backorder as b')
     .innerJoin('customer as c', 'c.id', 'b.customer_id')
     .select([
-      'b.id', 'b.sku_id as skuId', 'b.order_id as orderId', 'b.customer_id as customerId', 'b.placed_at as placedAt', 'c.tier',
-      'b.promised_date as promisedDate', sql<number>`b.quantity - b.fulfilled - b.cancelled`.as('owed'), 'b.warehouse_id as warehouseId', 'b.flexible',
-      'b.order_line_id as orderLineId', 'b.status', 'b.quantity', 'b.allocated', 'b.fulfilled', 'b.cancelled',
+      'b.id', 'b.sku_id', 'b.order_id', 'b.customer_id', 'b.placed_at', 'c.tier', 'b.promised_date', 'b.warehouse_id', 'b.flexible',
+      'b.order_line_id', 'b.status', 'b.quantity', 'b.allocated', 'b.fulfilled', 'b.cancelled',
     ])
     .where('b.status', 'in', openStatuses);
   if (skuIds !== null) q = q.where('b.sku_id', 'in', [...skuIds]);
-  return q.execute();
+  // A whole-catalogue run reads 100,000 rows: as arrays, then exactly one object each.
+  const rows = await store.selectArrays(tx, q);
+  return rows.map((r) => {
+    const [quantity, allocated, fulfilled, cancelled] = [Number(r[11]), Number(r[12]), Number(r[13]), Number(r[14])];
+    return {
+      id: r[0] as string,
+      skuId: r[1] as string,
+      orderId: r[2] as string,
+      customerId: r[3] as string,
+      placedAt: r[4] as string,
+      tier: Number(r[5]),
+      promisedDate: r[6] as string | null,
+      owed: quantity - fulfilled - cancelled,
+      warehouseId: r[7] as string,
+      flexible: Number(r[8]),
+      orderLineId: r[9] as string,
+      status: r[10] as BackorderStatus,
+      quantity,
+      allocated,
+      fulfilled,
+      cancelled,
+    };
+  });
 }
 
 /** Unshipped units allocated to backorders, per backorder and warehouse. */
@@ -152,19 +173,6 @@ export async function listRuns(tx: Tx, before: string | null, limit: number): Pr
 
 export async function runChanges(tx: Tx, runId: string, offset: number, limit: number): Promise<RunChangeRow[]> {
   return tx.selectFrom('allocation_run_change').selectAll().where('run_id', '=', runId).orderBy('sku_id').orderBy('rank').orderBy('warehouse_id').offset(offset).limit(limit).execute();
-}
-
-/** What runs did to one backorder, oldest first, with each run's strategy and time. */
-export async function changesOfBackorder(tx: Tx, backorderId: string): Promise<(RunChangeRow & { strategy: string; startedAt: string; requestedBy: string })[]> {
-  return tx
-    .selectFrom('allocation_run_change as c')
-    .innerJoin('allocation_run as r', 'r.id', 'c.run_id')
-    .selectAll('c')
-    .select(['r.strategy', 'r.started_at as startedAt', 'r.requested_by as requestedBy'])
-    .where('c.backorder_id', '=', backorderId)
-    .orderBy('r.started_at')
-    .orderBy('c.warehouse_id')
-    .execute();
 }
 
 /** Sets the promise of backorders that stop being ready to `today`, and forgets its key so re-promising writes it. */

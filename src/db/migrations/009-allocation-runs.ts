@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 /**
  * Processing runs (src/allocation/run-commit.ts): one row per committed run (who, when, strategy, how it went) and
  * one row per backorder x warehouse allocation it changed, with the strategy's rank and reason: what the run did and
- * why, for `GET /allocation/runs/{id}` and `GET /backorders/{id}/explain`. `schedule_key` is the day of a scheduled
+ * why, for `GET /allocation/runs/{id}` (by SKU then rank: the order a run writes them in, so its inserts append).
+ * A backorder's own story is in its events (`GET /backorders/{id}/explain`). `schedule_key` is the day of a scheduled
  * run (unique), so two workers can never start the same night's run twice.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -47,7 +48,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('reason', 'text', (c) => c.notNull())
     .addColumn('promised_before', 'text')
     .addColumn('promised_after', 'text')
-    .addPrimaryKeyConstraint('allocation_run_change_pk', ['run_id', 'backorder_id', 'warehouse_id'])
+    .addPrimaryKeyConstraint('allocation_run_change_pk', ['run_id', 'sku_id', 'rank', 'warehouse_id'])
     .execute();
-  await db.schema.createIndex('allocation_run_change_backorder').on('allocation_run_change').columns(['backorder_id']).execute();
 }
