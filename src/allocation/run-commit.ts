@@ -18,7 +18,7 @@ import { fail, ok, type Result } from '../shared/result.js';
 import { byText } from './run-plan.js';
 import * as repo from './run-repository.js';
 import {
-  planSku, readRunInputs, resolveRun, summarise, transferRowOf, withPromises, type DatedChange, type ResolvedRun, type RunChange, type RunRequest, type RunTransfer,
+  planSku, readRunInputs, resolveRun, summarise, transferRowOf, withPromises, type DatedChange, type DryRun, type ResolvedRun, type RunChange, type RunRequest, type RunTransfer,
 } from './run-service.js';
 import { newMovement } from '../inventory/service.js';
 import * as purchasing from '../purchasing/repository.js';
@@ -34,21 +34,13 @@ export interface CommitRequest extends RunRequest {
   scheduleKey?: string;
 }
 
-export interface CommittedRun {
+export interface CommittedRun extends DryRun {
   id: string;
-  strategy: string;
   status: 'committed' | 'failed';
   requestedBy: string;
   trigger: RunTrigger;
   startedAt: string;
   finishedAt: string;
-  skus: number;
-  backorders: number;
-  changes: DatedChange[];
-  transfers: RunTransfer[];
-  unitsGained: number;
-  unitsLost: number;
-  customersAffected: number;
   error: string | null;
 }
 

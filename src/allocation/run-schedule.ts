@@ -8,6 +8,7 @@
 import type { Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
 import { ok, type Result } from '../shared/result.js';
+import { startPeriodic } from '../shared/periodic.js';
 import { commitRun, type CommittedRun } from './run-commit.js';
 import { strategyFor, type StrategyRequest } from './run-strategies.js';
 
@@ -66,20 +67,5 @@ export async function runDueSchedule(ctx: AppContext): Promise<CommittedRun | nu
 
 /** Checks the schedule every `everyMs`; one check at a time per process. */
 export function startRunScheduler(ctx: AppContext, everyMs: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> | null = null;
-  const tick = () => {
-    running ??= runDueSchedule(ctx)
-      .catch((e: unknown) => ctx.log.error({ err: e }, 'scheduled allocation run failed; the schedule is checked again next interval'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodic(ctx.log, everyMs, () => runDueSchedule(ctx), 'scheduled allocation run failed; the schedule is checked again next interval');
 }

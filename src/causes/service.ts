@@ -4,6 +4,7 @@
  * causes report, so a report never misses a backorder; storing only where none is stored makes reruns harmless.
  */
 import type { AppContext } from '../main/context.js';
+import { startPeriodic } from '../shared/periodic.js';
 import { groupBy } from '../shared/group.js';
 import { ok, type Result } from '../shared/result.js';
 import { checkRange } from '../kpis/range.js';
@@ -50,23 +51,7 @@ export async function attributePending(ctx: AppContext, max = 10_000): Promise<n
  * answer from the same history, so overlap costs only time; folding claims its month before writing it.
  */
 export function startAttribution(ctx: AppContext, everyMs: number): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    running ??= attributePending(ctx)
-      .then(() => foldDue(ctx))
-      .then(() => undefined, (e: unknown) => ctx.log.error({ err: e }, 'root-cause attribution or KPI folding failed; it runs again next interval'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodic(ctx.log, everyMs, () => attributePending(ctx).then(() => foldDue(ctx)), 'root-cause attribution or KPI folding failed; it runs again next interval');
 }
 
 /** The creation cause as stored, for a backorder attributed before and resolved since. */
