@@ -7,6 +7,8 @@ export interface AllocationDecision {
   quantity: number;
   /** 1-based position in the strategy's queue among the demand eligible at this warehouse. */
   rank: number;
+  /** How many eligible backorders were waiting in that queue (the competing demand). */
+  competing: number;
   reason: string;
 }
 
@@ -30,7 +32,7 @@ export function allocateSupply(
   for (const [i, d] of queue.entries()) {
     if (left <= 0) break;
     const quantity = Math.min(left, d.waiting);
-    decisions.push({ backorderId: d.backorderId, orderId: d.orderId, quantity, rank: i + 1, reason: strategy.explain(d, i + 1) });
+    decisions.push({ backorderId: d.backorderId, orderId: d.orderId, quantity, rank: i + 1, competing: queue.length, reason: strategy.explain(d, i + 1) });
     left -= quantity;
   }
   return decisions;

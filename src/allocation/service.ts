@@ -70,7 +70,7 @@ export async function fillWaiting(
     await orders.adjustLine(tx, row.order_line_id, { allocated: d.quantity });
     const changed = await changeBackorder(ctx, tx, row, { allocated: d.quantity }, {
       type: 'backorder.allocated',
-      data: { quantity: d.quantity, warehouseId, strategy: strategy.name, rank: d.rank, reason: d.reason },
+      data: { quantity: d.quantity, warehouseId, strategy: strategy.name, rank: d.rank, competing: d.competing, reason: d.reason },
     });
     if (!changed.ok) return changed;
     made.push({ ...d, skuId, warehouseId, strategy: strategy.name });

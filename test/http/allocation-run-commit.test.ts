@@ -93,9 +93,9 @@ describe.each(engines)('committing allocation runs through the API on $name', (e
 
   it('explains each backorder: its decisions, its place in line, and why another got stock before it', async () => {
     const a = await send('GET', `/backorders/${bo.get('A')}/explain?compare=${bo.get('VIP')}`);
-    expect(a.decisions.map((d: { kind: string; source: string; quantity: number }) => [d.kind, d.source, d.quantity])).toEqual([
-      ['allocated', 'receipt', 5],
-      ['deallocated', 'run', 5],
+    expect(a.decisions.map((d: { kind: string; source: string; quantity: number; rank: number; competing: number }) => [d.kind, d.source, d.quantity, d.rank, d.competing])).toEqual([
+      ['allocated', 'receipt', 5, 1, 3],
+      ['deallocated', 'run', 5, 3, 3],
     ]);
     // Received stock goes FIFO (the setting), so A, ordered first, is first in line for the PO.
     expect(a.queue).toMatchObject({ position: 1, of: 2, unitsAhead: 0 });
