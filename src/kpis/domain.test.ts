@@ -592,6 +592,18 @@ describe('backorderKpis', () => {
     expect(m.promiseAccuracy).toEqual({ fulfilled: 3, kept: 2, rate: 2 / 3 });
   });
 
+  it('facts of one creation day split over two windows: a window holding only a resolution still counts its units', () => {
+    // Found by the property below: A (2 units, open) and B (1 unit, resolved at once) both created on 12-31; the
+    // window cut between B's creation and its resolution puts A's creation and B's resolution in one fact whose
+    // count nets to 0 but whose units do not (2 - 1). Open on 01-01: A alone, 2 units.
+    const lives = [life('2025-12-31T23:59:59.000Z', null, { quantity: 2 }), life('2025-12-31T23:59:47.000Z', '2025-12-31T23:59:48.000Z')];
+    const t = '2025-12-31T23:59:48.000Z';
+    const f1 = backorderFacts(lives, '', t);
+    const f2 = backorderFacts(lives, t, 'far future');
+    const k = backorderKpis([...f2.aging, ...f1.aging], [...f1.cleared, ...f2.cleared], { label: 'S', start: '2026-01-01', end: '2026-01-01' }, '2026-01-01T00:00:00.000Z');
+    expect(k.open).toMatchObject({ count: 1, units: 2 });
+  });
+
   it('does not modify the facts handed to it', () => {
     const f = backorderFacts(lives, '', 'far future');
     const copy = structuredClone(f);

@@ -136,7 +136,9 @@ export function backorderKpis(aging: readonly { day: string; data: AgingDay }[],
       count -= c;
       units -= u;
     }
-    if (count === 0) continue;
+    // Facts of one creation day may come from several windows (folded days, today's), each balanced only with the
+    // others: one may hold a resolution's count and another its units. Skip only what adds nothing.
+    if (count === 0 && units === 0) continue;
     const age = calendarAge(f.day, atDay);
     const i = ageBuckets.findIndex((x) => age <= x.maxDays);
     buckets[i]!.count += count;

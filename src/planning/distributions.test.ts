@@ -111,9 +111,9 @@ describe('quantiles invert cdfs', () => {
         const d = fitDistribution(family, m.mean, m.variance);
         const x = d.quantile(q);
         // Gamma shapes near 0 put low quantiles below the doubles (1e-9 at shape 0.03 is ~1e-310): the answer is
-        // then the bound e^-700 * scale, where the cdf already reaches q.
+        // then the bound e^-700 * scale, where the cdf already reaches q (to within rounding: a seed found it 1 ulp short).
         if (x < 1e-300 && family === 'gamma') {
-          expect(d.cdf(x)).toBeGreaterThanOrEqual(q);
+          expect(d.cdf(x)).toBeGreaterThanOrEqual(q * (1 - 1e-12));
           return;
         }
         if (q < 0.5) expect(rel(d.cdf(x), q)).toBeLessThan(1e-9);
