@@ -134,13 +134,13 @@ const runSummary = {
   customersAffected: z.number().int(),
   error: z.string().nullable().describe('Why a failed run stopped; the SKUs before it are committed, the rest untouched'),
 };
-const runSummarySchema = z.object({ ...runSummary, skusDone: z.number().int(), changes: z.number().int(), transfers: z.array(runTransfer) }).meta({ id: 'AllocationRunSummary' });
-const committedRunSchema = z.object({ ...runSummary, changes: z.array(runChange), transfers: z.array(runTransfer) }).meta({ id: 'AllocationRun' });
-const runDetailSchema = z
+export const runSummarySchema = z.object({ ...runSummary, skusDone: z.number().int(), changes: z.number().int(), transfers: z.array(runTransfer) }).meta({ id: 'AllocationRunSummary' });
+export const committedRunSchema = z.object({ ...runSummary, changes: z.array(runChange), transfers: z.array(runTransfer) }).meta({ id: 'AllocationRun' });
+export const runDetailSchema = z
   .object({ run: runSummarySchema, changes: z.array(runChange).describe('This page of the changes, by SKU then rank'), nextOffset: z.number().int().nullable() })
   .meta({ id: 'AllocationRunDetail' });
 
-const dryRunSchema = z
+export const dryRunSchema = z
   .object({
     strategy: z.string(),
     skus: z.number().int(),
@@ -218,7 +218,7 @@ const decision = z
     reason: z.string().nullable(),
   })
   .meta({ id: 'AllocationDecision' });
-const explanationSchema = z
+export const explanationSchema = z
   .object({
     backorder: explainedBackorder,
     strategy: z.object({ name: z.string(), description: z.string() }).describe('The strategy in force for received stock'),

@@ -95,10 +95,18 @@ export interface BackorderFilter {
   createdAtOrBefore?: string | undefined;
   /** Created at or after this instant (i.e. at most this old). */
   createdAtOrAfter?: string | undefined;
+  /** The customer's tier. */
+  tier?: number | undefined;
+  /** The root cause attributed at creation. */
+  cause?: string | undefined;
+  /** oldest first (default) or newest first; ids are creation-ordered. */
+  sort?: 'oldest' | 'newest' | undefined;
 }
 
 export async function listBackorders(tx: Tx, f: BackorderFilter, after: string | null, limit: number): Promise<BackorderRow[]> {
-  let q = tx.selectFrom('backorder').selectAll();
+  let q = tx.selectFrom('backorder').selectAll('backorder');
+  if (f.tier !== undefined) q = q.where('customer_id', 'in', (eb) => eb.selectFrom('customer').select('id').where('tier', '=', f.tier!));
+  if (f.cause) q = q.where('cause', '=', f.cause);
   if (f.skuId) q = q.where('sku_id', '=', f.skuId);
   if (f.warehouseId) q = q.where('warehouse_id', '=', f.warehouseId);
   if (f.customerId) q = q.where('customer_id', '=', f.customerId);
@@ -106,8 +114,9 @@ export async function listBackorders(tx: Tx, f: BackorderFilter, after: string |
   if (f.statuses && f.statuses.length > 0) q = q.where('status', 'in', [...f.statuses]);
   if (f.createdAtOrBefore) q = q.where('created_at', '<=', f.createdAtOrBefore);
   if (f.createdAtOrAfter) q = q.where('created_at', '>=', f.createdAtOrAfter);
-  if (after !== null) q = q.where('id', '>', after);
-  return q.orderBy('id').limit(limit + 1).execute();
+  const newest = f.sort === 'newest';
+  if (after !== null) q = q.where('id', newest ? '<' : '>', after);
+  return q.orderBy('id', newest ? 'desc' : 'asc').limit(limit + 1).execute();
 }
 
 /**

@@ -17,7 +17,7 @@ const causeSchema = z.object({
   facts: z.record(z.string(), z.unknown()).describe('The facts the rule rested on (PO lines, demand and its quantile, inventory position...)'),
 });
 
-const backorderSchema = z
+export const backorderSchema = z
   .object({
     id: z.string(),
     orderId: z.string(),
@@ -63,6 +63,9 @@ const listQuery = pageQuery.extend({
   status: statusList.optional(),
   minAgeDays: z.coerce.number().int().min(0).max(36500).optional(),
   maxAgeDays: z.coerce.number().int().min(0).max(36500).optional(),
+  tier: z.coerce.number().int().min(1).max(100).optional().describe("The customer's tier"),
+  cause: z.enum(causes).optional().describe('The root cause attributed at creation'),
+  sort: z.enum(['oldest', 'newest']).default('oldest').describe('By creation: oldest first (default) or newest first'),
 });
 
 export function backorderRoutes(ctx: AppContext): FastifyPluginAsyncZod {

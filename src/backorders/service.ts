@@ -101,6 +101,9 @@ export interface BackorderQuery {
   minAgeDays?: number | undefined;
   /** Only backorders at most this many days old. */
   maxAgeDays?: number | undefined;
+  tier?: number | undefined;
+  cause?: string | undefined;
+  sort?: 'oldest' | 'newest' | undefined;
   cursor?: string | undefined;
   limit: number;
 }

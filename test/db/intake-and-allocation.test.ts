@@ -138,6 +138,26 @@ describe.each(engines)('intake and allocation on $name', (engine) => {
     expect(mugOpen.items.every((b) => b.skuId === 'MUG' && b.waiting > 0)).toBe(true);
     expect(must(await listBackorders(t.ctx, { customerId: 'C-WHOLE', warehouseId: 'EU', limit: 50 })).items).toHaveLength(1);
     expect(must(await listBackorders(t.ctx, { minAgeDays: 1, limit: 50 })).items).toHaveLength(0);
+    // Newest first pages the same backorders in the reverse order.
+    const newest: string[] = [];
+    cursor = undefined;
+    do {
+      const page = must(await listBackorders(t.ctx, { limit: 2, cursor, sort: 'newest' }));
+      newest.push(...page.items.map((b) => b.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(newest).toEqual([...pages].reverse());
+    // By the customer's tier: exactly the backorders of customers of that tier.
+    const tiers = new Map((await t.ctx.store.db.selectFrom('customer').select(['id', 'tier']).execute()).map((c) => [c.id, c.tier]));
+    for (const tier of new Set(tiers.values())) {
+      const got = must(await listBackorders(t.ctx, { tier, limit: 500 })).items.map((b) => b.id);
+      expect(got).toEqual(all.items.filter((b) => tiers.get(b.customerId) === tier).map((b) => b.id));
+    }
+    // By cause: none attributed yet, so none; then every one attributed 'no_replenishment' when set so.
+    expect(must(await listBackorders(t.ctx, { cause: 'no_replenishment', limit: 500 })).items).toHaveLength(0);
+    await t.ctx.store.db.updateTable('backorder').set({ cause: 'no_replenishment' }).where('id', '=', all.items[0]!.id).execute();
+    expect(must(await listBackorders(t.ctx, { cause: 'no_replenishment', limit: 500 })).items.map((b) => b.id)).toEqual([all.items[0]!.id]);
+    await t.ctx.store.db.updateTable('backorder').set({ cause: null }).where('id', '=', all.items[0]!.id).execute();
     t.clock.advance(3 * 86_400_000);
     expect(must(await listBackorders(t.ctx, { minAgeDays: 2, limit: 500 })).items).toHaveLength(all.items.length);
     expect(must(await listBackorders(t.ctx, { maxAgeDays: 1, limit: 500 })).items).toHaveLength(0);
