@@ -50,7 +50,7 @@ const warehouseFields = {
   regions: z.array(z.string().trim().min(1).max(64)).max(200).describe('Regions or country codes served first from here'),
   priority: z.number().int().min(0).max(1_000_000).describe('Lower is preferred when several warehouses could source a line'),
 };
-const warehouseSchema = z.object({ id: z.string(), ...warehouseFields, ...timestamps }).meta({ id: 'Warehouse' });
+export const warehouseSchema = z.object({ id: z.string(), ...warehouseFields, ...timestamps }).meta({ id: 'Warehouse' });
 
 const customerFields = {
   name: z.string().trim().min(1).max(200),
@@ -66,7 +66,7 @@ const supplierFields = {
   name: z.string().trim().min(1).max(200),
   defaultLeadTimeDays: z.number().int().min(0).max(3650).describe('Lead time assumed for items without their own, before there is history'),
 };
-const supplierSchema = z.object({ id: z.string(), ...supplierFields, ...timestamps }).meta({ id: 'Supplier' });
+export const supplierSchema = z.object({ id: z.string(), ...supplierFields, ...timestamps }).meta({ id: 'Supplier' });
 
 interface Resource {
   path: string;

@@ -29,7 +29,7 @@ const eventTypes = z
   .describe(`Event types to receive (\`*\` for all). Each delivery is a JSON event of version ${webhookEventVersion}, signed in the Raincheck-Signature header`);
 
 const messageStatus = z.enum(['pending', 'sending', 'delivered', 'dead']);
-const messageSchema = z
+export const messageSchema = z
   .object({
     id: z.string(),
     channel: z.enum(['email', 'webhook']),

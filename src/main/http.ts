@@ -2,6 +2,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { webRoutes } from './web.js';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -119,6 +120,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(selfServiceRoutes(ctx));
   await app.register(replenishmentRoutes(ctx));
   await app.register(kpiRoutes(ctx));
+  webRoutes(app);
   await app.ready();
   return app;
 }

@@ -140,12 +140,12 @@ describe.each(engines)('intake and allocation on $name', (engine) => {
     expect(must(await listBackorders(t.ctx, { minAgeDays: 1, limit: 50 })).items).toHaveLength(0);
     // Newest first pages the same backorders in the reverse order.
     const newest: string[] = [];
-    cursor = undefined;
-    do {
-      const page = must(await listBackorders(t.ctx, { limit: 2, cursor, sort: 'newest' }));
-      newest.push(...page.items.map((b) => b.id));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    for (let next: string | null | undefined; next !== null; ) {
+      const page: Awaited<ReturnType<typeof listBackorders>> = await listBackorders(t.ctx, { limit: 2, cursor: next, sort: 'newest' });
+      const items = must(page);
+      newest.push(...items.items.map((b) => b.id));
+      next = items.nextCursor;
+    }
     expect(newest).toEqual([...pages].reverse());
     // By the customer's tier: exactly the backorders of customers of that tier.
     const tiers = new Map((await t.ctx.store.db.selectFrom('customer').select(['id', 'tier']).execute()).map((c) => [c.id, c.tier]));

@@ -1,0 +1,42 @@
+/** The dashboard's one way to the API: JSON in and out, problem+json errors turned into ApiError with the field. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly field: string | null,
+  ) {
+    super(detail || title);
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query: Query = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  } catch {
+    throw new ApiError(0, 'The server did not answer', 'Check that Raincheck is running and reachable, then try again.', null);
+  }
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as unknown) : null;
+  if (!res.ok) {
+    const p = (json ?? {}) as { title?: string; detail?: string; field?: string };
+    throw new ApiError(res.status, p.title ?? res.statusText, p.detail ?? '', p.field ?? null);
+  }
+  return json as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => call<T>('GET', withQuery(path, query)),
+  post: <T>(path: string, body: unknown) => call<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
+};

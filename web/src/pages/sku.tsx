@@ -1,0 +1,148 @@
+/**
+ * One SKU: stock by warehouse, weekly demand with the forecast behind the policy (mean and a 90% band from its fitted
+ * law's mean and variance), the policy (reorder point, order-up-to, expected fill rate), its risk, and the recommended
+ * orders, each of which a planner can approve (a draft purchase order).
+ */
+import { useState } from 'react';
+import { api } from '../api.js';
+import { Chart } from '../components/chart.js';
+import { ErrorBox, Loading, useAsync } from '../components/async.js';
+import { int, num, pct } from '../format.js';
+import type { Demand, Page, Policy, Recommendations, Risk, StockLevel } from '../types.js';
+
+async function load(id: string) {
+  const [stock, demand, policies, risk, recommendations] = await Promise.all([
+    api.get<Page<StockLevel>>('/stock', { skuId: id, limit: 100 }),
+    api.get<Demand>('/demand', { skuId: id, period: 'week' }),
+    api.get<Policy[]>('/replenishment/policies', { skuId: id }),
+    api.get<Risk[]>('/replenishment/risk', { skuId: id }),
+    api.get<Recommendations>('/replenishment/recommendations', { skuId: id }),
+  ]);
+  return { stock: stock.items, demand, policies, risk, recommendations };
+}
+
+export function SkuPage({ id }: { id: string }) {
+  const data = useAsync(() => load(id), id);
+  const [approved, setApproved] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  if (data.loading && !data.data) return <Loading label={`Loading SKU ${id}`} />;
+  if (data.error != null && !data.data) return <ErrorBox error={data.error} what={`Loading SKU ${id}`} onRetry={data.reload} />;
+  const { stock, demand, policies, risk, recommendations } = data.data!;
+
+  const approve = async (r: Recommendations['items'][number]) => {
+    setFailure(null);
+    try {
+      const po = await api.post<{ id: string }>('/replenishment/recommendations/approve', { skuId: r.skuId, warehouseId: r.warehouseId, supplierId: r.supplierId, quantity: r.quantity });
+      setApproved(`Draft purchase order ${po.id} created for ${r.quantity} from ${r.supplierId}; place it to make it inbound supply.`);
+      data.reload();
+    } catch (e) {
+      setFailure(e);
+    }
+  };
+
+  return (
+    <>
+      <h1>SKU {id}</h1>
+      <h2>Stock by warehouse</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Warehouse</th>
+            <th scope="col">On hand</th>
+            <th scope="col">Allocated</th>
+            <th scope="col">Available</th>
+            <th scope="col">Risk of a backorder</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stock.map((s) => (
+            <tr key={s.warehouseId}>
+              <td>{s.warehouseId}</td>
+              <td>{int(s.onHand)}</td>
+              <td>{int(s.allocated)}</td>
+              <td>{int(s.available)}</td>
+              <td>{pct(risk.find((r) => r.warehouseId === s.warehouseId)?.stockoutProbability)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Weekly demand and forecast</h2>
+      {demand.series.map((series) => {
+        const p = policies.find((x) => x.warehouseId === series.warehouseId);
+        const mean = p ? p.demand.dailyMean * 7 : null;
+        const sd = p ? Math.sqrt(p.demand.dailyVariance * 7) : null;
+        const band = (z: number) => series.periods.map(() => (mean === null || sd === null ? null : Math.max(0, mean + z * sd)));
+        return (
+          <div key={series.warehouseId}>
+            <h3>{series.warehouseId}</h3>
+            <Chart
+              label={`Weekly demand of ${id} at ${series.warehouseId}: ${series.periods.map((x) => `${x.period} ${x.quantity}`).join(', ')}; forecast ${num(mean)} a week`}
+              option={{
+                animation: false,
+                tooltip: { trigger: 'axis' },
+                legend: { top: 0, data: ['demand', 'forecast', '90% band'] },
+                grid: { left: 40, right: 10, top: 36, bottom: 30 },
+                xAxis: { type: 'category', data: series.periods.map((x) => x.period) },
+                yAxis: { type: 'value' },
+                series: [
+                  { name: 'demand', type: 'bar', data: series.periods.map((x) => x.quantity) },
+                  { name: 'forecast', type: 'line', showSymbol: false, data: series.periods.map(() => mean) },
+                  { name: '90% band', type: 'line', showSymbol: false, lineStyle: { type: 'dashed' }, data: band(1.645) },
+                  { name: '90% band', type: 'line', showSymbol: false, lineStyle: { type: 'dashed' }, data: band(-1.645) },
+                ],
+              }}
+            />
+          </div>
+        );
+      })}
+      <h2>Policy</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Warehouse</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Reorder point</th>
+            <th scope="col">Order-up-to / quantity</th>
+            <th scope="col">Safety stock</th>
+            <th scope="col">Expected fill rate</th>
+            <th scope="col">Forecast method</th>
+          </tr>
+        </thead>
+        <tbody>
+          {policies.map((p) => (
+            <tr key={p.warehouseId}>
+              <td>{p.warehouseId}</td>
+              <td>{p.policy?.kind ?? 'no supplier'}</td>
+              <td>{num(p.policy?.reorderPoint)}</td>
+              <td>{num(p.policy?.orderUpTo ?? p.policy?.orderQuantity)}</td>
+              <td>{num(p.policy?.safetyStock)}</td>
+              <td>{pct(p.expected?.fillRate)}</td>
+              <td>{p.demand.method}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Recommended orders</h2>
+      {approved && (
+        <p role="status" className="notice">
+          {approved}
+        </p>
+      )}
+      {failure != null && <ErrorBox error={failure} what="The approval" />}
+      {recommendations.items.length === 0 ? (
+        <p>Nothing to order now.</p>
+      ) : (
+        <ul>
+          {recommendations.items.map((r) => (
+            <li key={`${r.warehouseId} ${r.supplierId}`}>
+              {r.quantity} for {r.warehouseId} from {r.supplierId} ({r.basis.replaceAll('-', ' ')}), order by {r.orderBy ?? 'now'}, arrives {r.expectedArrival ?? '–'}, risk {pct(r.risk)}{' '}
+              <button type="button" onClick={() => approve(r)}>
+                Approve {r.quantity} from {r.supplierId}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
