@@ -101,12 +101,19 @@ export interface BackorderFilter {
   cause?: string | undefined;
   /** oldest first (default) or newest first; ids are creation-ordered. */
   sort?: 'oldest' | 'newest' | undefined;
+  /** Only backorders whose promise is at risk (see atRiskConfidence). */
+  atRisk?: boolean | undefined;
 }
+
+/** A promise less likely than not to hold is at risk, as is one not covered by inbound supply or without a date. */
+export const atRiskConfidence = 0.5;
 
 export async function listBackorders(tx: Tx, f: BackorderFilter, after: string | null, limit: number): Promise<BackorderRow[]> {
   let q = tx.selectFrom('backorder').selectAll('backorder');
   if (f.tier !== undefined) q = q.where('customer_id', 'in', (eb) => eb.selectFrom('customer').select('id').where('tier', '=', f.tier!));
   if (f.cause) q = q.where('cause', '=', f.cause);
+  // At risk: its promise rests on no inbound supply (a lead-time estimate, or no date) or is unlikely to hold.
+  if (f.atRisk) q = q.where((eb) => eb.or([eb('promise_confirmed', '=', 0), eb('promised_date', 'is', null), eb('promise_confidence', '<', atRiskConfidence)]));
   if (f.skuId) q = q.where('sku_id', '=', f.skuId);
   if (f.warehouseId) q = q.where('warehouse_id', '=', f.warehouseId);
   if (f.customerId) q = q.where('customer_id', '=', f.customerId);

@@ -10,6 +10,7 @@ import { cancelBackorder } from '../orders/fulfilment.js';
 import { backorderStatuses } from './domain.js';
 import { promiseBasisSchema } from '../promising/schemas.js';
 import * as service from './service.js';
+import { repromiseBackorders } from './bulk.js';
 
 const causeSchema = z.object({
   cause: z.enum(causes),
@@ -66,6 +67,11 @@ const listQuery = pageQuery.extend({
   tier: z.coerce.number().int().min(1).max(100).optional().describe("The customer's tier"),
   cause: z.enum(causes).optional().describe('The root cause attributed at creation'),
   sort: z.enum(['oldest', 'newest']).default('oldest').describe('By creation: oldest first (default) or newest first'),
+  atRisk: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('true: only backorders whose promise is at risk: no inbound supply covers it (a lead-time estimate or no date) or it is less likely than not to hold (confidence below 0.5)'),
 });
 
 export function backorderRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -84,6 +90,15 @@ export function backorderRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: backorderSchema.extend({ history: historySchema }).meta({ id: 'BackorderWithHistory' }), ...problemResponses },
       },
       handler: async (req, reply) => sendResult(reply, await service.getBackorder(ctx, req.params.id)),
+    });
+    app.post('/backorders/repromise', {
+      schema: {
+        tags: ['backorders'],
+        summary: "Project the promises of these backorders' SKUs again now; moved dates are recorded (cause manual) and told",
+        body: z.object({ backorderIds: z.array(z.string().max(64)).min(1).max(1000) }).strict(),
+        response: { 200: z.object({ skus: z.number().int(), moved: z.number().int().describe('Promises whose date moved') }), ...problemResponses },
+      },
+      handler: async (req, reply) => sendResult(reply, await repromiseBackorders(ctx, req.body.backorderIds)),
     });
     app.post('/backorders/:id/cancel', {
       schema: {

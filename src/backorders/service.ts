@@ -104,6 +104,7 @@ export interface BackorderQuery {
   tier?: number | undefined;
   cause?: string | undefined;
   sort?: 'oldest' | 'newest' | undefined;
+  atRisk?: boolean | undefined;
   cursor?: string | undefined;
   limit: number;
 }

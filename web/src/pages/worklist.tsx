@@ -10,7 +10,7 @@ import { int } from '../format.js';
 import { Link, navigate, type Route } from '../router.js';
 import type { Backorder, Page } from '../types.js';
 
-const filters = ['skuId', 'warehouseId', 'customerId', 'tier', 'status', 'minAgeDays', 'maxAgeDays', 'cause', 'sort'] as const;
+const filters = ['skuId', 'warehouseId', 'customerId', 'tier', 'status', 'minAgeDays', 'maxAgeDays', 'cause', 'atRisk', 'sort'] as const;
 type Filters = Partial<Record<(typeof filters)[number] | 'cursor', string>>;
 const causes = ['data_error', 'supplier_late', 'supplier_short', 'demand_spike', 'no_replenishment', 'reorder_point_too_low', 'allocation_priority'];
 
@@ -32,17 +32,43 @@ export function Worklist({ route }: { route: Route }) {
   const chosen = items.filter((b) => selected.has(b.id));
   const toggle = (id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
 
-  const cancelSelected = async () => {
-    if (!window.confirm(`Cancel ${chosen.length} backorder(s)? Their waiting and allocated units are released.`)) return;
+  /** Runs an action over the selection, then says what happened (or what failed) and reloads the page. */
+  const bulk = async (action: () => Promise<string>) => {
     setFailure(null);
+    setNotice(null);
     try {
-      for (const b of chosen) await api.post(`/backorders/${b.id}/cancel`, { reason: 'cancelled from the worklist' });
-      setNotice(`${chosen.length} backorder(s) cancelled.`);
+      setNotice(await action());
       setSelected(new Set());
       page.reload();
     } catch (e) {
       setFailure(e);
     }
+  };
+  const repromise = () =>
+    bulk(async () => {
+      const r = await api.post<{ skus: number; moved: number }>('/backorders/repromise', { backorderIds: chosen.map((b) => b.id) });
+      return `Re-promised ${r.skus} SKU(s): ${r.moved} date(s) moved.`;
+    });
+  const transfer = () =>
+    bulk(async () => {
+      // The suggestions that would serve the selected backorders sooner (2 days in transit), each made as a transfer.
+      const wanted = new Set(chosen.map((b) => b.id));
+      let moved = 0;
+      for (const skuId of new Set(chosen.map((b) => b.skuId))) {
+        const suggestions = await api.get<{ skuId: string; backorderId: string; fromWarehouseId: string; toWarehouseId: string; quantity: number; transitDays: number }[]>('/transfers/suggestions', { skuId, transitDays: 2 });
+        for (const s of suggestions.filter((x) => wanted.has(x.backorderId))) {
+          await api.post('/stock/transfers', { skuId: s.skuId, fromWarehouseId: s.fromWarehouseId, toWarehouseId: s.toWarehouseId, quantity: s.quantity, transitDays: s.transitDays, reason: `for ${s.backorderId}` });
+          moved += s.quantity;
+        }
+      }
+      return moved === 0 ? 'No other warehouse has stock that would serve the selection sooner.' : `Transferred ${moved} unit(s); their promises moved to the arrival.`;
+    });
+  const cancelSelected = async () => {
+    if (!window.confirm(`Cancel ${chosen.length} backorder(s)? Their waiting and allocated units are released.`)) return;
+    await bulk(async () => {
+      for (const b of chosen) await api.post(`/backorders/${b.id}/cancel`, { reason: 'cancelled from the worklist' });
+      return `${chosen.length} backorder(s) cancelled.`;
+    });
   };
 
   return (
@@ -90,6 +116,9 @@ export function Worklist({ route }: { route: Route }) {
           </select>
         </label>
         <label>
+          At risk only <input type="checkbox" name="atRisk" value="true" defaultChecked={current.atRisk === 'true'} />
+        </label>
+        <label>
           Order
           <select name="sort" defaultValue={current.sort ?? 'oldest'}>
             <option value="oldest">oldest first</option>
@@ -103,6 +132,12 @@ export function Worklist({ route }: { route: Route }) {
         <span>{chosen.length} selected</span>
         <button type="button" disabled={chosen.length === 0} onClick={() => navigate('/runs', { skuIds: [...new Set(chosen.map((b) => b.skuId))].join(',') })}>
           Allocation dry run for their SKUs
+        </button>
+        <button type="button" disabled={chosen.length === 0} onClick={repromise}>
+          Re-promise now
+        </button>
+        <button type="button" disabled={chosen.length === 0} onClick={transfer}>
+          Transfer stock to them
         </button>
         <button type="button" disabled={chosen.length === 0} onClick={cancelSelected}>
           Cancel selected
