@@ -152,12 +152,15 @@ export async function markArrived(tx: Tx, id: string, now: string): Promise<bool
 export interface PoFilter {
   supplierId?: string | undefined;
   status?: PurchaseOrderStatus | undefined;
+  /** Only orders with a line for this SKU. */
+  skuId?: string | undefined;
 }
 
 export async function listPurchaseOrders(tx: Tx, f: PoFilter, after: string | null, limit: number): Promise<PurchaseOrderRow[]> {
   let q = tx.selectFrom('purchase_order').selectAll();
   if (f.supplierId) q = q.where('supplier_id', '=', f.supplierId);
   if (f.status) q = q.where('status', '=', f.status);
+  if (f.skuId) q = q.where('id', 'in', (eb) => eb.selectFrom('po_line').select('po_id').where('sku_id', '=', f.skuId!));
   if (after !== null) q = q.where('id', '>', after);
   return q.orderBy('id').limit(limit + 1).execute();
 }

@@ -119,7 +119,7 @@ export function purchasingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       handler: async (req, reply) => sendResult(reply, await service.createPurchaseOrder(ctx, req.body, idempotencyOf(req, req.body)), 201),
     });
     app.get('/purchase-orders', {
-      schema: { tags, querystring: pageQuery.extend({ supplierId: z.string().optional(), status: poStatus.optional() }), response: { 200: pageOf(poSchema), ...problemResponses } },
+      schema: { tags, querystring: pageQuery.extend({ supplierId: z.string().optional(), status: poStatus.optional(), skuId: z.string().optional().describe('Only orders with a line for this SKU') }), response: { 200: pageOf(poSchema), ...problemResponses } },
       handler: async (req, reply) => sendResult(reply, await service.listPurchaseOrders(ctx, req.query)),
     });
     app.get('/purchase-orders/:id', {

@@ -52,6 +52,17 @@ describe.each(engines)('worklist filters and bulk actions on $name', (engine) =>
     expect(await send('POST', '/backorders/repromise', { backorderIds: [bo.A, bo.B] })).toEqual({ skus: 1, moved: 0 });
   });
 
+  it("purchase orders by SKU (the SKU page's inbound)", async () => {
+    await send('POST', '/skus', { id: 'TOASTER', name: 'Toaster', unitCostMinor: 900, backorderPolicy: 'allow' });
+    await send('PUT', '/suppliers/ACME/items/TOASTER', { leadTimeDays: 10, unitCostMinor: 600 });
+    await send('POST', '/purchase-orders', { supplierId: 'ACME', lines: [{ skuId: 'TOASTER', warehouseId: 'UK', quantity: 2, expectedDate: '2026-01-20' }] });
+    const kettle = await send('GET', '/purchase-orders?skuId=KETTLE');
+    expect(kettle.items.map((p: { lines: { skuId: string }[] }) => p.lines.map((l) => l.skuId))).toEqual([['KETTLE']]);
+    expect((await send('GET', '/purchase-orders?skuId=TOASTER')).items).toHaveLength(1);
+    expect((await send('GET', '/purchase-orders')).items).toHaveLength(2);
+    expect((await send('GET', '/purchase-orders?skuId=NOPE')).items).toEqual([]);
+  });
+
   it('refuses unknown backorders, naming them, and changes nothing', async () => {
     const events = async () => (await t.ctx.store.db.selectFrom('backorder_event').select('id').execute()).length;
     const before = await events();

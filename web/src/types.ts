@@ -8,6 +8,7 @@ import type { orderSchema } from '../../src/orders/routes.js';
 import type { kpiReportSchema, causeReportSchema } from '../../src/kpis/schemas.js';
 import type { supplierSchema, warehouseSchema } from '../../src/catalog/routes.js';
 import type { messageSchema } from '../../src/communication/routes.js';
+import type { poSchema } from '../../src/purchasing/routes.js';
 import type { demandSchema, policySchema, recommendationListSchema, riskSchema } from '../../src/replenishment/schemas.js';
 import type { committedRunSchema, dryRunSchema, explanationSchema, runDetailSchema, runSummarySchema } from '../../src/allocation/routes.js';
 
@@ -57,3 +58,4 @@ export interface SupplierPerformance {
   quantityFillRate: number | null;
 }
 export type SimulationReport = import('../../src/simulation/report.js').SimulationReport;
+export type PurchaseOrder = z.infer<typeof poSchema>;

@@ -8,17 +8,22 @@ import { api } from '../api.js';
 import { Chart } from '../components/chart.js';
 import { ErrorBox, Loading, useAsync } from '../components/async.js';
 import { int, num, pct } from '../format.js';
-import type { Demand, Page, Policy, Recommendations, Risk, StockLevel } from '../types.js';
+import type { Demand, Page, Policy, PurchaseOrder, Recommendations, Risk, StockLevel } from '../types.js';
 
 async function load(id: string) {
-  const [stock, demand, policies, risk, recommendations] = await Promise.all([
+  const [stock, demand, policies, risk, recommendations, orders] = await Promise.all([
     api.get<Page<StockLevel>>('/stock', { skuId: id, limit: 100 }),
     api.get<Demand>('/demand', { skuId: id, period: 'week' }),
     api.get<Policy[]>('/replenishment/policies', { skuId: id }),
     api.get<Risk[]>('/replenishment/risk', { skuId: id }),
     api.get<Recommendations>('/replenishment/recommendations', { skuId: id }),
+    api.get<Page<PurchaseOrder>>('/purchase-orders', { skuId: id, limit: 100 }),
   ]);
-  return { stock: stock.items, demand, policies, risk, recommendations };
+  // Inbound: the open units of this SKU on placed (or partly received) purchase orders.
+  const inbound = orders.items
+    .filter((po) => po.status === 'placed' || po.status === 'partially_received')
+    .flatMap((po) => po.lines.filter((l) => l.skuId === id && l.open > 0).map((l) => ({ po, line: l })));
+  return { stock: stock.items, demand, policies, risk, recommendations, inbound };
 }
 
 export function SkuPage({ id }: { id: string }) {
@@ -27,7 +32,7 @@ export function SkuPage({ id }: { id: string }) {
   const [failure, setFailure] = useState<unknown>(null);
   if (data.loading && !data.data) return <Loading label={`Loading SKU ${id}`} />;
   if (data.error != null && !data.data) return <ErrorBox error={data.error} what={`Loading SKU ${id}`} onRetry={data.reload} />;
-  const { stock, demand, policies, risk, recommendations } = data.data!;
+  const { stock, demand, policies, risk, recommendations, inbound } = data.data!;
 
   const approve = async (r: Recommendations['items'][number]) => {
     setFailure(null);
@@ -66,6 +71,36 @@ export function SkuPage({ id }: { id: string }) {
           ))}
         </tbody>
       </table>
+      <h2>Inbound purchase orders</h2>
+      {inbound.length === 0 ? (
+        <p>Nothing is on order.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Purchase order</th>
+              <th scope="col">Supplier</th>
+              <th scope="col">Warehouse</th>
+              <th scope="col">Open units</th>
+              <th scope="col">Expected</th>
+            </tr>
+          </thead>
+          <tbody>
+            {inbound.map(({ po, line }) => (
+              <tr key={line.id}>
+                <td>{po.id}</td>
+                <td>{po.supplierId}</td>
+                <td>{line.warehouseId}</td>
+                <td>{int(line.open)}</td>
+                <td>
+                  {line.expectedDate}
+                  {line.expectedDate !== line.originalExpectedDate ? ` (was ${line.originalExpectedDate})` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <h2>Weekly demand and forecast</h2>
       {demand.series.map((series) => {
         const p = policies.find((x) => x.warehouseId === series.warehouseId);
