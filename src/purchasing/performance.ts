@@ -57,3 +57,27 @@ export function performance(receipts: readonly ReceiptSample[], closedLines: rea
     quantityFillRate: ordered === 0 ? null : closedLines.reduce((s, l) => s + l.received, 0) / ordered,
   };
 }
+
+export interface MonthPerformance {
+  /** YYYY-MM of the receipts. */
+  month: string;
+  receipts: number;
+  onTimeRate: number;
+  meanLeadTimeDays: number;
+  meanLatenessDays: number;
+}
+
+/** The trend: receipts grouped by the month they arrived in, oldest first (months without receipts are left out). */
+export function monthlyTrend(receipts: readonly ReceiptSample[]): MonthPerformance[] {
+  const byMonth = new Map<string, ReceiptSample[]>();
+  for (const r of receipts) {
+    const m = r.receivedAt.slice(0, 7);
+    (byMonth.get(m) ?? byMonth.set(m, []).get(m)!).push(r);
+  }
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return [...byMonth.keys()].sort().map((month) => {
+    const rs = byMonth.get(month)!;
+    const late = lateness(rs);
+    return { month, receipts: rs.length, onTimeRate: late.filter((d) => d <= 0).length / rs.length, meanLeadTimeDays: mean(leadTimes(rs)), meanLatenessDays: mean(late) };
+  });
+}

@@ -64,6 +64,21 @@ export const poSchema = z
 
 const distribution = z.object({ mean: z.number(), p50: z.number(), p80: z.number(), p95: z.number() }).nullable();
 
+export const performanceSchema = z
+  .object({
+    supplierId: z.string(),
+    skuId: z.string().nullable(),
+    receipts: z.number().int(),
+    leadTimeDays: distribution,
+    latenessDays: distribution,
+    onTimeRate: z.number().nullable(),
+    quantityFillRate: z.number().nullable(),
+    trend: z
+      .array(z.object({ month: z.string(), receipts: z.number().int(), onTimeRate: z.number(), meanLeadTimeDays: z.number(), meanLatenessDays: z.number() }))
+      .describe('By the month receipts arrived in, oldest first'),
+  })
+  .meta({ id: 'SupplierPerformance' });
+
 const poIdParams = z.object({ id: z.string() });
 
 export function purchasingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -88,15 +103,7 @@ export function purchasingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         params: poIdParams,
         querystring: z.object({ skuId: z.string().optional() }),
         response: {
-          200: z.object({
-            supplierId: z.string(),
-            skuId: z.string().nullable(),
-            receipts: z.number().int(),
-            leadTimeDays: distribution,
-            latenessDays: distribution,
-            onTimeRate: z.number().nullable(),
-            quantityFillRate: z.number().nullable(),
-          }),
+          200: performanceSchema,
           ...problemResponses,
         },
       },

@@ -14,7 +14,7 @@ import { addStockAndFill, newMovement } from '../inventory/service.js';
 import type { AllocationMade } from '../allocation/service.js';
 import { repromise, type PromiseCause } from '../promising/service.js';
 import { openOf, poMachine, poView, statusAfterReceipt, type PurchaseOrderView } from './domain.js';
-import { performance, type Performance } from './performance.js';
+import { monthlyTrend, performance, type MonthPerformance, type Performance } from './performance.js';
 import * as repo from './repository.js';
 
 export interface SupplierItemInput {
@@ -248,12 +248,12 @@ export async function listPurchaseOrders(ctx: AppContext, q: repo.PoFilter & { c
 }
 
 /** Lead time, lateness, on-time rate and fill rate of a supplier (and of one of its SKUs when asked). */
-export async function supplierPerformance(ctx: AppContext, supplierId: string, skuId?: string): Promise<Result<Performance & { supplierId: string; skuId: string | null }>> {
+export async function supplierPerformance(ctx: AppContext, supplierId: string, skuId?: string): Promise<Result<Performance & { supplierId: string; skuId: string | null; trend: MonthPerformance[] }>> {
   const supplier = await requireRef(ctx.store.db, 'supplier', supplierId, 'supplierId');
   if (!supplier.ok) return fail('not_found', supplier.error.message, { field: 'id' });
   const receipts = (await repo.receiptsOf(ctx.store.db, { supplierId }))
     .filter((r) => !skuId || r.sku_id === skuId)
     .map((r) => ({ supplierId: r.supplier_id, skuId: r.sku_id, placedAt: r.placed_at, expectedDate: r.expected_date, receivedAt: r.received_at }));
   const closed = (await repo.closedLines(ctx.store.db, supplierId)).filter((l) => !skuId || l.sku_id === skuId);
-  return ok({ supplierId, skuId: skuId ?? null, ...performance(receipts, closed) });
+  return ok({ supplierId, skuId: skuId ?? null, ...performance(receipts, closed), trend: monthlyTrend(receipts) });
 }

@@ -95,6 +95,7 @@ describe.each(engines)('promise dates through the API on $name', (engine) => {
     expect(await backorder('B')).toMatchObject({ status: 'partially_allocated', waiting: 2, promisedDate: '2026-01-15', promiseConfirmed: true });
     const perf = await send('GET', '/suppliers/ACME/performance');
     expect(perf).toMatchObject({ receipts: 1, onTimeRate: 1, leadTimeDays: { p50: 0 } });
+    expect(perf.trend).toEqual([expect.objectContaining({ receipts: 1, onTimeRate: 1, meanLeadTimeDays: 0 })]);
   });
 
   it('suggests and runs a transfer for a backorder pinned to a warehouse, promising its arrival', async () => {

@@ -8,7 +8,7 @@ import type { orderSchema } from '../../src/orders/routes.js';
 import type { kpiReportSchema, causeReportSchema } from '../../src/kpis/schemas.js';
 import type { supplierSchema, warehouseSchema } from '../../src/catalog/routes.js';
 import type { messageSchema } from '../../src/communication/routes.js';
-import type { poSchema } from '../../src/purchasing/routes.js';
+import type { performanceSchema, poSchema } from '../../src/purchasing/routes.js';
 import type { demandSchema, policySchema, recommendationListSchema, riskSchema } from '../../src/replenishment/schemas.js';
 import type { committedRunSchema, dryRunSchema, explanationSchema, runDetailSchema, runSummarySchema } from '../../src/allocation/routes.js';
 
@@ -43,19 +43,6 @@ export interface StockLevel {
 }
 export type Supplier = z.infer<typeof supplierSchema>;
 export type Warehouse = z.infer<typeof warehouseSchema>;
-export interface Distribution {
-  mean: number;
-  p50: number;
-  p80: number;
-  p95: number;
-}
-export interface SupplierPerformance {
-  supplierId: string;
-  receipts: number;
-  leadTimeDays: Distribution | null;
-  latenessDays: Distribution | null;
-  onTimeRate: number | null;
-  quantityFillRate: number | null;
-}
+export type SupplierPerformance = z.infer<typeof performanceSchema>;
 export type SimulationReport = import('../../src/simulation/report.js').SimulationReport;
 export type PurchaseOrder = z.infer<typeof poSchema>;

@@ -1,4 +1,4 @@
-/** Supplier scorecards: lead time (mean, p50, p80, p95), lateness, on-time and quantity fill rates, from receipts. */
+/** Supplier scorecards: lead time (mean, p50, p80, p95), lateness, on-time and quantity fill rates, the monthly trend, from receipts. */
 import { api } from '../api.js';
 import { Chart } from '../components/chart.js';
 import { ErrorBox, Loading, useAsync } from '../components/async.js';
@@ -49,6 +49,23 @@ export function Suppliers() {
               ))}
             </tbody>
           </table>
+          <h2>On-time rate by month</h2>
+          <Chart
+            label={`On-time rate by month: ${rows.map((r) => `${r.supplier.id}: ${r.performance.trend.map((m) => `${m.month} ${pct(m.onTimeRate)}`).join(', ')}`).join('; ')}`}
+            option={{
+              animation: false,
+              tooltip: { trigger: 'axis' },
+              legend: { top: 0, data: rows.map((r) => r.supplier.id) },
+              grid: { left: 50, right: 10, top: 36, bottom: 30 },
+              xAxis: { type: 'category', data: [...new Set(rows.flatMap((r) => r.performance.trend.map((m) => m.month)))].sort() },
+              yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+              series: rows.map((r) => {
+                const byMonth = new Map(r.performance.trend.map((m) => [m.month, m.onTimeRate]));
+                const months = [...new Set(rows.flatMap((x) => x.performance.trend.map((m) => m.month)))].sort();
+                return { name: r.supplier.id, type: 'line', connectNulls: true, data: months.map((m) => byMonth.get(m) ?? null) };
+              }),
+            }}
+          />
           <h2>Lead time distribution</h2>
           <Chart
             label={`Lead time by supplier: ${rows.map((r) => `${r.supplier.id} p50 ${num(r.performance.leadTimeDays?.p50)} p95 ${num(r.performance.leadTimeDays?.p95)}`).join('; ')}`}
