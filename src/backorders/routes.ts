@@ -11,6 +11,7 @@ import { backorderStatuses } from './domain.js';
 import { promiseBasisSchema } from '../promising/schemas.js';
 import * as service from './service.js';
 import { repromiseBackorders } from './bulk.js';
+import { notifyBackorders } from './notify.js';
 
 const causeSchema = z.object({
   cause: z.enum(causes),
@@ -99,6 +100,22 @@ export function backorderRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: z.object({ skus: z.number().int(), moved: z.number().int().describe('Promises whose date moved') }), ...problemResponses },
       },
       handler: async (req, reply) => sendResult(reply, await repromiseBackorders(ctx, req.body.backorderIds)),
+    });
+    app.post('/backorders/notify', {
+      schema: {
+        tags: ['backorders'],
+        summary: 'Email each affected customer now the status of their waiting backorders (one message per order, rule manual, template backorder-status)',
+        body: z.object({ backorderIds: z.array(z.string().max(64)).min(1).max(1000) }).strict(),
+        response: {
+          200: z.object({
+            orders: z.number().int().describe('Orders whose customer is told'),
+            messages: z.number().int().describe('Emails queued in the outbox (one per order)'),
+            skipped: z.number().int().describe('Backorders given that no longer wait (allocated, fulfilled or cancelled)'),
+          }),
+          ...problemResponses,
+        },
+      },
+      handler: async (req, reply) => sendResult(reply, await notifyBackorders(ctx, req.body.backorderIds)),
     });
     app.post('/backorders/:id/cancel', {
       schema: {

@@ -62,6 +62,7 @@ export interface TemplateView {
 /** The built-in templates every language file must define (rules may name others defined in the playbook). */
 export const builtInTemplateNames = [
   'backorder-confirmed',
+  'backorder-status',
   'promise-changed',
   'backorder-ready',
   'order-partially-shipped',

@@ -49,6 +49,12 @@ export function Worklist({ route }: { route: Route }) {
       const r = await api.post<{ skus: number; moved: number }>('/backorders/repromise', { backorderIds: chosen.map((b) => b.id) });
       return `Re-promised ${r.skus} SKU(s): ${r.moved} date(s) moved.`;
     });
+  const notify = () =>
+    bulk(async () => {
+      const r = await api.post<{ orders: number; messages: number; skipped: number }>('/backorders/notify', { backorderIds: chosen.map((b) => b.id) });
+      const skipped = r.skipped > 0 ? ` ${r.skipped} backorder(s) no longer waiting were skipped.` : '';
+      return `Told ${r.messages} customer(s) about ${r.orders} order(s).${skipped}`;
+    });
   const transfer = () =>
     bulk(async () => {
       // The suggestions that would serve the selected backorders sooner (2 days in transit), each made as a transfer.
@@ -135,6 +141,9 @@ export function Worklist({ route }: { route: Route }) {
         </button>
         <button type="button" disabled={chosen.length === 0} onClick={repromise}>
           Re-promise now
+        </button>
+        <button type="button" disabled={chosen.length === 0} onClick={notify}>
+          Notify customers now
         </button>
         <button type="button" disabled={chosen.length === 0} onClick={transfer}>
           Transfer stock to them
