@@ -1,4 +1,5 @@
-// `npm test`: type-check (server and dashboard), build the dashboard if needed, then the whole vitest suite (unit, store on every engine, HTTP, end to end).
+// `npm test`: type-check (server and dashboard), then the whole vitest suite (whose global setup builds the
+// dashboard when web/ changed): unit, store on every engine, HTTP, end to end.
 // Extra arguments go to vitest, e.g. `npm test -- test/db`.
 import { spawnSync } from 'node:child_process';
 
@@ -6,11 +7,6 @@ const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 
 const args = process.argv.slice(2);
 if (args.length === 0 && (run('npx', ['tsc', '--noEmit']) !== 0 || run('npx', ['tsc', '--noEmit', '-p', 'web']) !== 0)) {
   process.stdout.write('\ntype check failed\nTests: 0 passed, 1 failed, 0 skipped\n');
-  process.exit(1);
-}
-// The browser tests drive the built dashboard: build it when web/ changed.
-if (run('node', ['scripts/build-web.mjs']) !== 0) {
-  process.stdout.write('\nbuilding the dashboard failed\nTests: 0 passed, 1 failed, 0 skipped\n');
   process.exit(1);
 }
 process.exit(run('npx', ['vitest', 'run', ...args]));

@@ -140,6 +140,20 @@ describe.skipIf(!browserAvailable)('the dashboard in Chromium', () => {
     expect(vip.json()).toMatchObject({ allocated: 3, status: 'allocated' });
   });
 
+  it('bulk actions on the worklist: re-promise and notify the customer now', async () => {
+    // After the run, DASH-LOW's 3 units went to the key account: its backorder waits again.
+    await page.goto(`${base}/#/backorders?skuId=DASH-2`);
+    await page.getByRole('checkbox', { name: `Select ${ids.low2}` }).check();
+    await page.getByRole('button', { name: 'Re-promise now' }).click();
+    await page.getByRole('status').filter({ hasText: /Re-promised 1 SKU\(s\): \d+ date\(s\) moved\./ }).waitFor();
+    await page.getByRole('checkbox', { name: `Select ${ids.low2}` }).check();
+    await page.getByRole('button', { name: 'Notify customers now' }).click();
+    await page.getByRole('status').filter({ hasText: 'Told 1 customer(s) about 1 order(s).' }).waitFor();
+    const told = await ctx.store.db.selectFrom('message').select(['customer_id', 'template']).where('rule', '=', 'manual').execute();
+    expect(told).toEqual([{ customer_id: 'DASH-LOW', template: 'backorder-status' }]);
+    await shot('worklist-after-bulk');
+  });
+
   it('SKU, suppliers, simulation and settings pages open with their content', async () => {
     await page.goto(`${base}/#/skus/DASH-1`);
     await page.getByRole('heading', { name: 'Weekly demand and forecast' }).waitFor();
