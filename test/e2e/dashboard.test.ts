@@ -173,6 +173,21 @@ describe.skipIf(!browserAvailable)('the dashboard in Chromium', () => {
     await shot('settings');
   });
 
+  it('a failed request says what failed and what to do; a tablet gets one column', async () => {
+    await page.goto(`${base}/#/orders/ord_nope`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Loading order ord_nope failed\..*not found.*It may have been removed, or the link is wrong\./);
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.goto(`${base}/`);
+    await page.locator('[data-kpi="Fill rate (units)"]').filter({ hasText: '%' }).waitFor();
+    const [ageing, causes] = await Promise.all([page.locator('#age-h').boundingBox(), page.locator('#causes-h').boundingBox()]);
+    expect(causes!.y).toBeGreaterThan(ageing!.y); // stacked, not side by side
+    await shot('overview-tablet');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    errors.length = 0; // the 404 above is the point of this test, not a console error to report
+  });
+
   it('is usable from the keyboard: the skip link leads to the content; a bad page says so', async () => {
     await page.goto(`${base}/#/nowhere`);
     await page.getByRole('alert').filter({ hasText: 'There is no page at /nowhere' }).waitFor();
