@@ -1,7 +1,8 @@
 /**
  * A realistic demo: three warehouses, a gift-ware catalog with every backorder policy, customers in several
- * regions and tiers, stock, and a day of orders placed through the real intake (so some lines are allocated, some
- * backordered, some refused), then a delivery that fills waiting backorders and a few shipments.
+ * regions and tiers, eight weeks of trading history, stock, and a day of orders placed through the real intake (so
+ * some lines are allocated, some backordered, some refused), then a delivery that fills waiting backorders and a
+ * few shipments.
  */
 import type { AppContext } from '../main/context.js';
 import { catalogService } from '../catalog/service.js';
@@ -92,12 +93,60 @@ async function supplierHistory(ctx: AppContext, catalog: SkuInput[], rand: () =>
   }
 }
 
+/**
+ * Eight weeks of trading before today, on a clock set in the past: a weekly delivery of each item to each warehouse,
+ * a few orders a day (some backordered until the next delivery), and what is allocated shipped two days later. So
+ * the dashboard has trends, the KPIs weeks to compare, and the SKUs a demand history to forecast from.
+ */
+async function tradingHistory(ctx: AppContext, catalog: SkuInput[], people: CustomerInput[], rand: () => number): Promise<number> {
+  const now = ctx.clock.now().getTime();
+  const clock = manualClock(new Date(now));
+  const past: AppContext = { ...ctx, clock };
+  const day = 86_400_000;
+  const start = now - 56 * day;
+  const open: { id: string; shipOn: number }[] = [];
+  const shipDue = async (until: number) => {
+    for (const o of open.filter((x) => x.shipOn <= until)) {
+      for (const w of warehouses) await shipOrder(past, o.id, { warehouseId: w.id }); // nothing allocated there: a refusal, ignored
+    }
+    open.splice(0, open.length, ...open.filter((x) => x.shipOn > until));
+  };
+  // The items that start today out of stock (every fourth) stay out of it: they have no history here.
+  const traded = catalog.filter((s, i) => i % 4 !== 0 && s.backorderPolicy !== 'discontinued');
+  let orders = 0;
+  for (let d = 0; d < 56; d++) {
+    const t = start + d * day;
+    if (d % 7 === 0) {
+      clock.set(new Date(t + 7 * 3_600_000));
+      // About what a week sells: short some weeks (backorders wait for the next), long others.
+      for (const [i, s] of traded.entries()) {
+        for (const w of warehouses) must(await receiveStock(past, { skuId: s.id, warehouseId: w.id, quantity: 1 + ((i + d / 7) % 4), reference: `weekly delivery ${d / 7 + 1}` }), 'weekly delivery');
+      }
+    }
+    for (let n = 0; n < 3 + Math.floor(rand() * 3); n++) {
+      clock.set(new Date(t + (9 + n * 2) * 3_600_000));
+      const customer = people[Math.floor(rand() * people.length)]!;
+      const lines = Array.from({ length: 1 + Math.floor(rand() * 2) }, () => ({ skuId: traded[Math.floor(rand() * traded.length)]!.id, quantity: 1 + Math.floor(rand() * 4) }));
+      const placed = await placeOrder(past, { customerId: customer.id, lines, reference: `H-${1000 + orders}` });
+      if (!placed.ok) continue; // a discontinued item refused: the shopper went elsewhere
+      orders += 1;
+      open.push({ id: placed.value.order.id, shipOn: t + 2 * day });
+    }
+    clock.set(new Date(t + 17 * 3_600_000));
+    await shipDue(t);
+  }
+  return orders;
+}
+
 export interface DemoSummary {
   warehouses: number;
   skus: number;
   customers: number;
+  /** Today's orders. */
   orders: number;
   backorders: number;
+  /** Orders of the eight weeks before today. */
+  pastOrders: number;
 }
 
 export async function seedDemo(ctx: AppContext, seed = 20261125): Promise<DemoSummary> {
@@ -118,6 +167,7 @@ export async function seedDemo(ctx: AppContext, seed = 20261125): Promise<DemoSu
   }
   const today = ctx.clock.now().toISOString().slice(0, 10);
   await supplierHistory(ctx, catalog, rand);
+  const pastOrders = await tradingHistory(ctx, catalog, people, rand);
 
   // Opening stock: plenty of some items, little or none of others, so intake meets every case.
   for (const [i, s] of catalog.entries()) {
@@ -165,5 +215,5 @@ export async function seedDemo(ctx: AppContext, seed = 20261125): Promise<DemoSu
   // Ship what is ready for the first few orders from the UK warehouse.
   for (const orderId of orderIds.slice(0, 8)) await shipOrder(ctx, orderId, { warehouseId: 'UK-MAN' });
 
-  return { warehouses: warehouses.length, skus: catalog.length, customers: people.length, orders: orderIds.length, backorders };
+  return { warehouses: warehouses.length, skus: catalog.length, customers: people.length, orders: orderIds.length, backorders, pastOrders };
 }

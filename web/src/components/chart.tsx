@@ -33,7 +33,7 @@ export function Sparkline({ values, label }: { values: (number | null)[]; label:
     grid: { left: 2, right: 2, top: 4, bottom: 4 },
     xAxis: { type: 'category', show: false, data: values.map((_, i) => i) },
     yAxis: { type: 'value', show: false, scale: true },
-    series: [{ type: 'line', data: values, showSymbol: false, smooth: true, lineStyle: { width: 2 }, connectNulls: true }],
+    series: [{ type: 'line', data: values, showSymbol: false, lineStyle: { width: 2 }, connectNulls: true }],
   };
   return <Chart option={option} height={40} label={label} />;
 }
