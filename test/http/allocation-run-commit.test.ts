@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { engines } from '../support/engines.js';
 import { openTestApp, type TestContext } from '../support/context.js';
+import { httpClient } from '../support/http-client.js';
 import { findViolations } from '../../src/audit/invariants.js';
 import { runDueSchedule } from '../../src/allocation/run-schedule.js';
 
@@ -16,12 +17,7 @@ describe.each(engines)('committing allocation runs through the API on $name', (e
   const bo = new Map<string, string>();
   const who = (id: string) => [...bo].find(([, b]) => b === id)![0];
 
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => t.app.inject({ method, url, ...(payload === undefined ? {} : { payload }) });
-  const send = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const res = await call(method, url, payload);
-    if (res.statusCode >= 400) throw new Error(`${method} ${url} -> ${res.statusCode} ${res.body}`);
-    return res.json();
-  };
+  const { call, send } = httpClient(() => t.app);
   const held = async () => {
     const rows = await t.ctx.store.db.selectFrom('backorder').select(['id', 'allocated', 'status']).execute();
     return Object.fromEntries(rows.map((r) => [who(r.id), { allocated: Number(r.allocated), status: r.status }]));

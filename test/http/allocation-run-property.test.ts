@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { engines } from '../support/engines.js';
 import { openTestApp, type TestContext } from '../support/context.js';
+import { httpClient } from '../support/http-client.js';
 import { findViolations } from '../../src/audit/invariants.js';
 
 const CUSTOMERS = [
@@ -36,11 +37,7 @@ const transfersArb = fc.constantFrom(undefined, { transitDays: 0 }, { transitDay
 describe.each(engines)('a commit equals its dry run on random histories on $name', (engine) => {
   let t: TestContext & { app: FastifyInstance };
   let n = 0;
-  const send = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const res = await t.app.inject({ method, url, ...(payload === undefined ? {} : { payload }) });
-    if (res.statusCode >= 400) throw new Error(`${method} ${url} -> ${res.statusCode} ${res.body}`);
-    return res.json();
-  };
+  const { send } = httpClient(() => t.app);
 
   beforeAll(async () => {
     t = await openTestApp(engine);

@@ -8,17 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { engines } from '../support/engines.js';
 import { openTestApp, type TestContext } from '../support/context.js';
+import { httpClient } from '../support/http-client.js';
 import { findViolations } from '../../src/audit/invariants.js';
 
 describe.each(engines)('transfers in allocation runs on $name', (engine) => {
   let t: TestContext & { app: FastifyInstance };
   const bo = new Map<string, string>();
 
-  const send = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const res = await t.app.inject({ method, url, ...(payload === undefined ? {} : { payload }) });
-    if (res.statusCode >= 400) throw new Error(`${method} ${url} -> ${res.statusCode} ${res.body}`);
-    return res.json();
-  };
+  const { send } = httpClient(() => t.app);
   const level = async (skuId: string, warehouseId: string) => {
     const r = await t.ctx.store.db.selectFrom('stock_level').selectAll().where('sku_id', '=', skuId).where('warehouse_id', '=', warehouseId).executeTakeFirst();
     return r ? { onHand: Number(r.on_hand), allocated: Number(r.allocated) } : null;

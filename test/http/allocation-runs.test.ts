@@ -7,17 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { engines } from '../support/engines.js';
 import { openTestApp, type TestContext } from '../support/context.js';
+import { httpClient } from '../support/http-client.js';
 
 describe.each(engines)('allocation runs through the API on $name', (engine) => {
   let t: TestContext & { app: FastifyInstance };
   const bo = new Map<string, string>();
 
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => t.app.inject({ method, url, ...(payload === undefined ? {} : { payload }) });
-  const send = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const res = await call(method, url, payload);
-    if (res.statusCode >= 400) throw new Error(`${method} ${url} -> ${res.statusCode} ${res.body}`);
-    return res.json();
-  };
+  const { call, send } = httpClient(() => t.app);
   const snapshot = async () => ({
     allocations: await t.ctx.store.db.selectFrom('allocation').selectAll().orderBy('id').execute(),
     backorders: await t.ctx.store.db.selectFrom('backorder').selectAll().orderBy('id').execute(),

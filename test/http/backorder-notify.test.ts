@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { engines } from '../support/engines.js';
 import { openTestApp, type TestContext } from '../support/context.js';
+import { httpClient } from '../support/http-client.js';
 
 interface Bo {
   id: string;
@@ -25,12 +26,7 @@ describe.each(engines)('notify customers now on $name', (engine) => {
   let t: TestContext & { app: FastifyInstance };
   const order: Record<string, string> = {};
   const bo: Record<string, string> = {};
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => t.app.inject({ method, url, ...(payload === undefined ? {} : { payload }) });
-  const send = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const res = await call(method, url, payload);
-    if (res.statusCode >= 400) throw new Error(`${method} ${url} -> ${res.statusCode} ${res.body}`);
-    return res.json();
-  };
+  const { call, send } = httpClient(() => t.app);
   const backorder = async (key: string): Promise<Bo> => send('GET', `/backorders/${bo[key]}`);
   const messageCount = async () => (await t.ctx.store.db.selectFrom('message').select('id').execute()).length;
   const manualMessages = () => t.ctx.store.db.selectFrom('message').selectAll().where('rule', '=', 'manual').orderBy('id').execute();

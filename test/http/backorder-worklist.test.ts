@@ -7,16 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { engines } from '../support/engines.js';
 import { openTestApp, type TestContext } from '../support/context.js';
+import { httpClient } from '../support/http-client.js';
 
 describe.each(engines)('worklist filters and bulk actions on $name', (engine) => {
   let t: TestContext & { app: FastifyInstance };
   const bo: Record<string, string> = {};
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => t.app.inject({ method, url, ...(payload === undefined ? {} : { payload }) });
-  const send = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const res = await call(method, url, payload);
-    if (res.statusCode >= 400) throw new Error(`${method} ${url} -> ${res.statusCode} ${res.body}`);
-    return res.json();
-  };
+  const { call, send } = httpClient(() => t.app);
   const atRisk = async () => (await send('GET', '/backorders?atRisk=true')).items.map((b: { id: string }) => b.id).sort();
 
   beforeAll(async () => {

@@ -34,13 +34,8 @@ export interface BackorderWithHistory extends Backorder {
 export type Demand = z.infer<typeof demandSchema>;
 export type Policy = z.infer<typeof policySchema>;
 export type Recommendations = z.infer<typeof recommendationListSchema>;
-export interface StockLevel {
-  skuId: string;
-  warehouseId: string;
-  onHand: number;
-  allocated: number;
-  available: number;
-}
+export type { StockLevel } from '../../src/inventory/domain.js';
+export type { TransferSuggestion } from '../../src/inventory/transfers.js';
 export type Supplier = z.infer<typeof supplierSchema>;
 export type Warehouse = z.infer<typeof warehouseSchema>;
 export type SupplierPerformance = z.infer<typeof performanceSchema>;

@@ -8,18 +8,9 @@ import { api } from '../api.js';
 import { ErrorBox, Loading, useAsync } from '../components/async.js';
 import { int } from '../format.js';
 import { Link } from '../router.js';
-import type { BackorderWithHistory, Explanation } from '../types.js';
+import type { BackorderWithHistory, Explanation, TransferSuggestion } from '../types.js';
 
-interface Suggestion {
-  skuId: string;
-  backorderId: string;
-  fromWarehouseId: string;
-  toWarehouseId: string;
-  quantity: number;
-  transitDays: number;
-  promisedDateWithTransfer: string;
-  currentPromisedDate: string | null;
-}
+type Suggestion = TransferSuggestion;
 
 async function load(id: string) {
   const backorder = await api.get<BackorderWithHistory>(`/backorders/${encodeURIComponent(id)}`);

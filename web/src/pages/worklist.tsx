@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { ErrorBox, Loading, useAsync } from '../components/async.js';
 import { int } from '../format.js';
 import { Link, navigate, type Route } from '../router.js';
-import type { Backorder, Page } from '../types.js';
+import type { Backorder, Page, TransferSuggestion } from '../types.js';
 
 const filters = ['skuId', 'warehouseId', 'customerId', 'tier', 'status', 'minAgeDays', 'maxAgeDays', 'cause', 'atRisk', 'sort'] as const;
 type Filters = Partial<Record<(typeof filters)[number] | 'cursor', string>>;
@@ -61,7 +61,7 @@ export function Worklist({ route }: { route: Route }) {
       const wanted = new Set(chosen.map((b) => b.id));
       let moved = 0;
       for (const skuId of new Set(chosen.map((b) => b.skuId))) {
-        const suggestions = await api.get<{ skuId: string; backorderId: string; fromWarehouseId: string; toWarehouseId: string; quantity: number; transitDays: number }[]>('/transfers/suggestions', { skuId, transitDays: 2 });
+        const suggestions = await api.get<TransferSuggestion[]>('/transfers/suggestions', { skuId, transitDays: 2 });
         for (const s of suggestions.filter((x) => wanted.has(x.backorderId))) {
           await api.post('/stock/transfers', { skuId: s.skuId, fromWarehouseId: s.fromWarehouseId, toWarehouseId: s.toWarehouseId, quantity: s.quantity, transitDays: s.transitDays, reason: `for ${s.backorderId}` });
           moved += s.quantity;
