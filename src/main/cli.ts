@@ -54,6 +54,7 @@ program
     process.stdout.write(
       `Raincheck is running on ${ctx.store.dialect === 'sqlite' ? `SQLite (${databaseUrl()})` : 'PostgreSQL'}\n` +
         `  Dashboard:    ${server.url}/\n` +
+        `  API:          ${server.url}/\n` +
         `  API docs:     ${server.url}/docs\n` +
         `  OpenAPI:      ${server.url}/openapi.json\n` +
         `  Backorders:   ${server.url}/backorders?status=open\n`,

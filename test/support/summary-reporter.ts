@@ -7,14 +7,19 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const m of modules) {
+      let here = { passed: 0, failed: 0, other: 0 };
       for (const t of m.children.allTests()) {
         const state = t.result().state;
-        if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
-        else skipped++;
+        if (state === 'passed') here.passed++;
+        else if (state === 'failed') here.failed++;
+        else here.other++;
       }
-      // A file that failed to load has no tests but must still count as a failure.
-      if (m.state() === 'failed' && [...m.children.allTests()].length === 0) failed++;
+      // A file that failed with no failed test (it did not load, or a beforeAll/afterAll hook threw, which leaves its
+      // tests unrun) is a failure: its unrun tests count as failed, or the file as one when it has none.
+      if (m.state() === 'failed' && here.failed === 0) here = { passed: here.passed, failed: Math.max(1, here.other), other: 0 };
+      passed += here.passed;
+      failed += here.failed;
+      skipped += here.other;
     }
     failed += unhandledErrors.length;
     process.stdout.write(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
