@@ -119,6 +119,10 @@ const runTransfer = z
   })
   .meta({ id: 'AllocationRunTransfer' });
 
+const promiseMove = z
+  .object({ skuId: z.string(), backorderId: z.string(), orderId: z.string(), customerId: z.string(), from: z.string().nullable(), to: z.string().nullable() })
+  .meta({ id: 'AllocationRunPromiseMove' });
+
 const runSummary = {
   id: z.string(),
   strategy: z.string(),
@@ -135,7 +139,8 @@ const runSummary = {
   error: z.string().nullable().describe('Why a failed run stopped; the SKUs before it are committed, the rest untouched'),
 };
 export const runSummarySchema = z.object({ ...runSummary, skusDone: z.number().int(), changes: z.number().int(), transfers: z.array(runTransfer) }).meta({ id: 'AllocationRunSummary' });
-export const committedRunSchema = z.object({ ...runSummary, changes: z.array(runChange), transfers: z.array(runTransfer) }).meta({ id: 'AllocationRun' });
+const promiseMoves = z.array(promiseMove).describe('Backorders whose allocation stays but whose promise the run moves (the queue ahead of them changed)');
+export const committedRunSchema = z.object({ ...runSummary, changes: z.array(runChange), promiseMoves, transfers: z.array(runTransfer) }).meta({ id: 'AllocationRun' });
 export const runDetailSchema = z
   .object({ run: runSummarySchema, changes: z.array(runChange).describe('This page of the changes, by SKU then rank'), nextOffset: z.number().int().nullable() })
   .meta({ id: 'AllocationRunDetail' });
@@ -146,10 +151,11 @@ export const dryRunSchema = z
     skus: z.number().int(),
     backorders: z.number().int(),
     changes: z.array(runChange).describe('Backorder x warehouse allocations that would change'),
+    promiseMoves,
     transfers: z.array(runTransfer).describe('Transfers the run would make (with transfers in the request)'),
     unitsGained: z.number().int(),
     unitsLost: z.number().int(),
-    customersAffected: z.number().int(),
+    customersAffected: z.number().int().describe('Customers with an allocation change or a moved promise'),
   })
   .meta({ id: 'AllocationDryRun' });
 

@@ -18,7 +18,7 @@ import { fail, ok, type Result } from '../shared/result.js';
 import { byText } from './run-plan.js';
 import * as repo from './run-repository.js';
 import {
-  planSku, readRunInputs, resolveRun, summarise, transferRowOf, withPromises, type DatedChange, type DryRun, type ResolvedRun, type RunChange, type RunRequest, type RunTransfer,
+  planSku, promiseMoves, readRunInputs, resolveRun, summarise, transferRowOf, withPromises, type DatedChange, type DryRun, type PromiseMove, type ResolvedRun, type RunChange, type RunRequest, type RunTransfer,
 } from './run-service.js';
 import { newMovement } from '../inventory/service.js';
 import * as purchasing from '../purchasing/repository.js';
@@ -67,7 +67,7 @@ async function commitSkus(
   runId: string,
   resolved: ResolvedRun,
   skuIds: readonly string[],
-): Promise<Result<{ backorders: number; changes: DatedChange[]; transfers: RunTransfer[] }>> {
+): Promise<Result<{ backorders: number; changes: DatedChange[]; promiseMoves: PromiseMove[]; transfers: RunTransfer[] }>> {
   const { strategy, withOrderValues, transit } = resolved;
   await ctx.store.lockSkus(tx, skuIds);
   const nowDate = ctx.clock.now();
@@ -86,7 +86,7 @@ async function commitSkus(
     changes.push(...planned.changes);
     transfers.push(...planned.transfers);
   }
-  if (changes.length === 0 && transfers.length === 0) return ok({ backorders, changes: [], transfers: [] });
+  if (changes.length === 0 && transfers.length === 0) return ok({ backorders, changes: [], promiseMoves: [], transfers: [] });
 
   // Allocation rows: units a backorder loses at a warehouse come back from its newest rows there.
   const losing = changes.filter((c) => c.delta < 0);
@@ -166,13 +166,14 @@ async function commitSkus(
   const changedSkus = [...new Set([...changes, ...transfers].map((c) => c.skuId))];
   const { promises } = await repromiseWithResult(ctx, tx, changedSkus, 'allocation_run');
   const dated = withPromises(changes, demandOf, promises);
+  const moves = promiseMoves(changedSkus.map((k) => [k, bySku.get(k)!.demand] as const), changes, promises);
   const changeColumns = ['run_id', 'sku_id', 'backorder_id', 'order_id', 'customer_id', 'warehouse_id', 'before', 'after', 'rank', 'competing', 'reason', 'promised_before', 'promised_after'] as const;
   await ctx.store.insertRows(
     tx,
     { table: 'allocation_run_change', columns: changeColumns },
     dated.map((c) => [runId, c.skuId, c.backorderId, c.orderId, c.customerId, c.warehouseId, c.before, c.after, c.rank, c.competing, c.reason, c.promisedBefore, c.promisedAfter]),
   );
-  return ok({ backorders, changes: dated, transfers: made });
+  return ok({ backorders, changes: dated, promiseMoves: moves, transfers: made });
 }
 
 /** Writes a run's transfers: stock out at the source, and in at the destination for those that land at once. */
@@ -272,17 +273,19 @@ export async function commitRun(ctx: AppContext, req: CommitRequest): Promise<Re
   if (!started.ok) return started;
   const run = started.value;
   const changes: DatedChange[] = [];
+  const moves: PromiseMove[] = [];
   const transfers: RunTransfer[] = [];
   let backorders = 0;
   let done = 0;
   let error: string | null = null;
-  const totals = () => ({ skus_done: done, backorders, changes: changes.length, ...rowTotals(summarise(changes)) });
+  const totals = () => ({ skus_done: done, backorders, changes: changes.length, ...rowTotals(summarise(changes, moves)) });
   for (const group of groups) {
     try {
       const r = await ctx.store.transaction((tx) => commitSkus(ctx, tx, run.id, resolved.value, group));
       if (!r.ok) throw new Error(`${group.length === 1 ? group[0] : `SKUs ${group[0]}..${group.at(-1)}`}: ${r.error.message}`);
       backorders += r.value.backorders;
       changes.push(...r.value.changes);
+      moves.push(...r.value.promiseMoves);
       transfers.push(...r.value.transfers);
       done += group.length;
     } catch (e) {
@@ -307,8 +310,9 @@ export async function commitRun(ctx: AppContext, req: CommitRequest): Promise<Re
     skus: skuIds.length,
     backorders,
     changes,
+    promiseMoves: moves,
     transfers,
-    ...summarise(changes),
+    ...summarise(changes, moves),
     error,
   });
 }

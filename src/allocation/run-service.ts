@@ -56,10 +56,13 @@ export interface DryRun {
   backorders: number;
   /** Backorder x warehouse pairs whose allocation changes. */
   changes: DatedChange[];
+  /** Backorders whose allocation stays but whose promise date the run moves. */
+  promiseMoves: PromiseMove[];
   transfers: RunTransfer[];
   /** Units that move: the sum of the gains (equal to the losses plus newly allocated free stock). */
   unitsGained: number;
   unitsLost: number;
+  /** Customers with an allocation change or a moved promise. */
   customersAffected: number;
 }
 
@@ -188,12 +191,39 @@ export function transferRowOf(t: RunTransfer, id: string, now: string): Transfer
   };
 }
 
+/** A backorder whose allocation the run leaves alone but whose promise it moves (the queue ahead of it changed). */
+export interface PromiseMove {
+  skuId: string;
+  backorderId: string;
+  orderId: string;
+  customerId: string;
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * The promise moves of the backorders of re-projected SKUs that have no allocation change: the promise held now
+ * against the one projected after the run (only those that still wait have one).
+ */
+export function promiseMoves(skus: Iterable<readonly [string, readonly RunDemand[]]>, changes: readonly RunChange[], promises: PromiseMap): PromiseMove[] {
+  const changed = new Set(changes.map((c) => c.backorderId));
+  const out: PromiseMove[] = [];
+  for (const [skuId, demand] of skus) {
+    for (const d of demand) {
+      const after = promises.get(d.backorderId);
+      if (changed.has(d.backorderId) || after === undefined || after.date === d.promisedDate) continue;
+      out.push({ skuId, backorderId: d.backorderId, orderId: d.orderId, customerId: d.customerId, from: d.promisedDate, to: after.date });
+    }
+  }
+  return out;
+}
+
 /** The totals of a list of changes. */
-export function summarise(changes: readonly RunChange[]): Pick<DryRun, 'unitsGained' | 'unitsLost' | 'customersAffected'> {
+export function summarise(changes: readonly RunChange[], moves: readonly PromiseMove[] = []): Pick<DryRun, 'unitsGained' | 'unitsLost' | 'customersAffected'> {
   return {
     unitsGained: changes.reduce((s, c) => s + Math.max(0, c.delta), 0),
     unitsLost: changes.reduce((s, c) => s + Math.max(0, -c.delta), 0),
-    customersAffected: new Set(changes.map((c) => c.customerId)).size,
+    customersAffected: new Set([...changes, ...moves].map((c) => c.customerId)).size,
   };
 }
 
@@ -224,6 +254,7 @@ export async function dryRun(ctx: AppContext, req: RunRequest): Promise<Result<D
     const inTransit = transit !== null && transit.days > 0 ? transfers.map((t, k) => transferRowOf(t, `planned-${k + 1}`, ctx.clock.now().toISOString())) : [];
     const promises = await projectQueues(ctx, tx, queues, inTransit);
     const dated = withPromises(changes, demandOf, promises);
-    return ok({ strategy: strategy.name, skus: bySku.size, backorders, changes: dated, transfers, ...summarise(dated) });
+    const moves = promiseMoves([...queues.keys()].map((k) => [k, bySku.get(k)!.demand] as const), changes, promises);
+    return ok({ strategy: strategy.name, skus: bySku.size, backorders, changes: dated, promiseMoves: moves, transfers, ...summarise(dated, moves) });
   });
 }
