@@ -127,7 +127,7 @@ describe.skipIf(!browserAvailable)('the dashboard in Chromium', () => {
     expect(await page.getByLabel(/SKUs/).inputValue()).toBe('DASH-2');
     await page.getByLabel('Strategy').selectOption('tier-then-fifo');
     await page.getByRole('button', { name: 'Dry run' }).click();
-    await expect.poll(() => page.getByTestId('dry-summary').textContent()).toMatch(/2 changes, 3 units gained, 3 lost, 2 customers affected/);
+    await expect.poll(() => page.getByTestId('dry-summary').textContent()).toMatch(/2 changes, 3 units gained, 3 lost, 0 other promises moved, 2 customers affected/);
     const diff = page.locator('table.diff tbody tr');
     expect(await diff.count()).toBe(2);
     expect(await diff.first().textContent()).toMatch(/DASH-VIP.*0 → 3 \(\+3\).*tier 1 customer/);

@@ -87,12 +87,24 @@ export function Runs({ route }: { route: Route }) {
           <h2 id="diff-h">What the run would change</h2>
           <p data-testid="dry-summary">
             {dry.strategy} over {int(dry.skus)} SKUs and {int(dry.backorders)} open backorders: {int(dry.changes.length)} changes, {int(dry.unitsGained)} units gained,{' '}
-            {int(dry.unitsLost)} lost, {int(dry.customersAffected)} customers affected, {int(dry.transfers.length)} transfers.
+            {int(dry.unitsLost)} lost, {int(dry.promiseMoves.length)} other promises moved, {int(dry.customersAffected)} customers affected, {int(dry.transfers.length)} transfers.
           </p>
           <button type="button" onClick={commit} disabled={busy !== null || (dry.changes.length === 0 && dry.transfers.length === 0)}>
             Commit this run
           </button>
           <Diff changes={dry.changes} />
+          {dry.promiseMoves.length > 0 && (
+            <>
+              <h3>Promises that move without a change of allocation ({int(dry.promiseMoves.length)})</h3>
+              <ul>
+                {dry.promiseMoves.slice(0, 100).map((m) => (
+                  <li key={m.backorderId}>
+                    <Link to={`/backorders/${m.backorderId}`}>{m.backorderId}</Link> ({m.customerId}, {m.skuId}): {m.from ?? 'no date'} → {m.to ?? 'no date'}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </section>
       )}
       {committed && (
