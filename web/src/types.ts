@@ -10,7 +10,7 @@ import type { supplierSchema, warehouseSchema } from '../../src/catalog/routes.j
 import type { messageSchema } from '../../src/communication/routes.js';
 import type { performanceSchema, poSchema } from '../../src/purchasing/routes.js';
 import type { demandSchema, policySchema, recommendationListSchema, riskSchema } from '../../src/replenishment/schemas.js';
-import type { committedRunSchema, dryRunSchema, explanationSchema, runDetailSchema, runSummarySchema } from '../../src/allocation/routes.js';
+import type { committedRunSchema, dryRunSchema, explanationSchema, runDetailSchema, runSummarySchema } from '../../src/allocation/schemas.js';
 
 export type Backorder = z.infer<typeof backorderSchema>;
 export type Order = z.infer<typeof orderSchema>;
