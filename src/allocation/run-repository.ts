@@ -83,6 +83,8 @@ export async function backorderAllocations(tx: Tx, skuIds: readonly string[] | n
 
 /** On-hand not allocated to anything, per SKU x warehouse. */
 export async function freeStock(tx: Tx, skuIds: readonly string[] | null): Promise<{ skuId: string; warehouseId: string; free: number }[]> {
+  // `in ()` is an error on PostgreSQL: no SKU, no stock to read.
+  if (skuIds !== null && skuIds.length === 0) return [];
   let q = tx.selectFrom('stock_level').select(['sku_id as skuId', 'warehouse_id as warehouseId', sql<number>`on_hand - allocated`.as('free')]);
   if (skuIds !== null) q = q.where('sku_id', 'in', [...skuIds]);
   return q.execute();
@@ -95,7 +97,8 @@ export async function orderValues(tx: Tx, orderIds: readonly string[]): Promise<
     const rows = await tx
       .selectFrom('order_line as l')
       .innerJoin('sku as s', 's.id', 'l.sku_id')
-      .select(['l.order_id as orderId', sql<number>`sum(l.quantity * s.unit_cost_minor)`.as('value')])
+      // In floating point: units (up to 1e8) x unit cost (up to 1e12) overflows a 64-bit integer.
+      .select(['l.order_id as orderId', sql<number>`sum(l.quantity * cast(s.unit_cost_minor as double precision))`.as('value')])
       .where('l.order_id', 'in', orderIds.slice(i, i + 5_000))
       .groupBy('l.order_id')
       .execute();

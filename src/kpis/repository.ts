@@ -140,11 +140,13 @@ const movementSource: Source = { sku: sql.ref('m.sku_id'), warehouse: sql.ref('m
 /** Stock movements per day and slice within the scope, with what shipped (units and cost of goods). */
 export async function movementSums(tx: Tx, scope: KpiScope): Promise<MovementSums[]> {
   const { key, joins, where, groupTail } = slicing(scope, movementSource);
+  // Values in floating point: units (up to 1e8) x unit cost (up to 1e12) overflows a 64-bit integer, which
+  // PostgreSQL refuses ("bigint out of range") and SQLite's sum() too ("integer overflow").
   const { rows } = await sql<MovementSums>`
     select substr(m.created_at, 1, 10) as day, ${key} as key,
-      sum(m.quantity) as units, sum(m.quantity * s.unit_cost_minor) as "valueMinor",
+      sum(m.quantity) as units, sum(m.quantity * cast(s.unit_cost_minor as double precision)) as "valueMinor",
       sum(case when m.kind = 'shipment' then -m.quantity else 0 end) as "shippedUnits",
-      sum(case when m.kind = 'shipment' then -m.quantity * s.unit_cost_minor else 0 end) as "shippedValueMinor"
+      sum(case when m.kind = 'shipment' then -m.quantity * cast(s.unit_cost_minor as double precision) else 0 end) as "shippedValueMinor"
     from movement m join sku s on s.id = m.sku_id ${joins}
     where m.created_at >= ${scope.start} and m.created_at < ${scope.end} ${where}
     group by substr(m.created_at, 1, 10)${groupTail}`.execute(tx);

@@ -40,6 +40,25 @@ export interface BuildOptions {
   validateResponses?: boolean;
 }
 
+/** The path (`lines/0/reference`, '' for the value itself) of the first string or key holding U+0000, if any. */
+export function nulField(value: unknown): string | undefined {
+  // Iterative: a body may nest deeper than the call stack allows.
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path;
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const at = path ? `${path}/${k}` : k;
+        if (k.includes('\u0000')) return at;
+        stack.push([x, at]);
+      }
+    }
+  }
+  return undefined;
+}
+
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
@@ -70,6 +89,17 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     const code = byStatus[status] ?? 'malformed_request';
     const message = code === 'payload_too_large' ? `request body exceeds ${bodyLimitBytes} bytes` : error.message;
     return sendProblem(reply, problemOf({ code, message, field: 'body' }));
+  });
+  // PostgreSQL text cannot hold U+0000 (SQLite can): refuse it in any parameter, query or body string up front,
+  // so both engines answer 400 rather than PostgreSQL failing the statement with a 500.
+  app.addHook('preValidation', async (req, reply) => {
+    for (const [where, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
+      const field = nulField(value);
+      if (field !== undefined) {
+        const path = field || where;
+        return sendProblem(reply, problemOf({ code: 'validation_failed', message: `${where} field '${path}' must not contain NUL (U+0000) characters`, field: path }));
+      }
+    }
   });
   app.setNotFoundHandler((req, reply) =>
     sendProblem(reply, problemOf({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` })),

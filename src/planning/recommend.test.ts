@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planSQ, planSS } from './policies.js';
-import { recommendOrder, type RecommendInput, type SupplierOption } from './recommend.js';
+import { maxWaitDays, recommendOrder, type RecommendInput, type SupplierOption } from './recommend.js';
 
 const cheapSlow: SupplierOption = { supplierId: 'slow', leadTime: { meanDays: 20, sdDays: 4 }, unitCost: 9.5, minimumOrder: 200, packSize: 24 };
 const dearFast: SupplierOption = { supplierId: 'fast', leadTime: { meanDays: 3, sdDays: 1 }, unitCost: 10, minimumOrder: 0, packSize: 12 };
@@ -38,6 +38,16 @@ describe('recommendOrder', () => {
     expect(r.orderBy).toBe(new Date(Date.UTC(2026, 2, 2 + days)).toISOString().slice(0, 10));
     expect(r.quantity).toBe(r.policy.kind === 'sQ' ? r.policy.orderQuantity : -1);
     expect(r.expectedFillRate).toBeCloseTo(0.98, 9);
+  });
+
+  it('a huge position over a trickle of demand says order in a century, not a day past the calendar', () => {
+    // Found by the HTTP fuzzer: 10^8 units on hand and 2 units of demand in 1096 days threw "Invalid time value".
+    for (const policy of ['sQ', 'sS'] as const) {
+      const r = recommendOrder(ask({ policy, inventoryPosition: 100_000_000, dailyDemand: { mean: 2 / 1096, variance: 0.002 } }))!;
+      expect(r.orderNow).toBe(false);
+      expect(r.orderBy).toBe(new Date(Date.UTC(2026, 2, 2 + maxWaitDays)).toISOString().slice(0, 10));
+      expect(r.expectedArrival).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
   });
 
   it('orders n Q when at or below s, enough to lift the position above s, in whole packs and above the MOQ', () => {

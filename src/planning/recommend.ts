@@ -137,7 +137,9 @@ function decide(input: RecommendInput, chosen: Option): { orderNow: boolean; qua
   }
   const level = policy.kind === 'RS' ? policy.orderUpTo : policy.reorderPoint;
   const orderNow = policy.kind === 'RS' ? position < level : position <= level;
-  const orderBy = orderNow ? input.today : addDays(input.today, Math.floor((position - level) / d));
+  // Days until the position falls to the level, capped: a huge position over a trickle of demand would otherwise
+  // name a day past the calendar (an invalid Date, thrown by toISOString).
+  const orderBy = orderNow ? input.today : addDays(input.today, Math.min(Math.floor((position - level) / d), maxWaitDays));
   // The position when the order is placed: today's, or the reorder level reached on orderBy.
   const at = orderNow ? position : level;
   if (policy.kind === 'sQ') {
@@ -148,6 +150,9 @@ function decide(input: RecommendInput, chosen: Option): { orderNow: boolean; qua
   const quantity = round(orderNow || policy.kind === 'sS' ? upTo - at : d * policy.reviewDays);
   return { orderNow, quantity, orderBy };
 }
+
+/** The furthest "order by" said: a century ahead, which reads as "not in any plan" yet stays a valid day. */
+export const maxWaitDays = 36_500;
 
 /** ISO day `days` after `day` (UTC calendar days). */
 function addDays(day: string, days: number): string {
