@@ -5,9 +5,11 @@
  * 100,000 open backorders (the promise benchmark's catalogue fixture). Measured in the browser:
  * - worklist_ready_ms: from starting the navigation to the worklist's first page of rows on screen (a cold page
  *   load each time: HTML, the script bundle, the API call, the render);
- * - filter_ms: from submitting a SKU filter to the filtered rows on screen.
- * Medians of `reps` after one warm-up. Target: < 1,500 ms and < 300 ms. Progress to stderr; the last line is JSON.
+ * - filter_ms: from submitting a SKU filter (the form's submit event) to the DOM update that shows only that SKU's
+ *   rows, timed inside the page (a mutation observer), with the API call's own time beside it.
+ * Medians of `reps` after one warm-up, on a fresh production build. Target: < 1,500 ms and < 300 ms. Progress to stderr; the last line is JSON.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +37,8 @@ function options(args: string[]) {
 
 export async function main(args: string[]): Promise<void> {
   const o = options(args);
+  // Measure the production bundle as it is now, whatever built dist-web last.
+  if (spawnSync('node', ['scripts/build-web.mjs', '--force'], { stdio: 'inherit' }).status !== 0) throw new Error('building the dashboard failed');
   const dir = mkdtempSync(join(tmpdir(), 'raincheck-bench-dashboard-'));
   const ctx = await createContext({ databaseUrl: join(dir, 'bench.sqlite'), log: pino({ level: 'silent' }), clock: manualClock(`${today}T09:00:00.000Z`) });
   const app = await buildApp(ctx);
@@ -56,13 +60,33 @@ export async function main(args: string[]): Promise<void> {
       const readyMs = Date.now() - t0;
       const sku = skuIds[(rep * 997) % skuIds.length]!;
       await page.getByLabel('SKU').fill(sku);
-      const t1 = Date.now();
+      // Timed inside the page: from the form's submit event to the frame where every row shows the SKU (a mutation
+      // observer on the table), so the figure is the browser's, not the test driver's polling.
+      // (A string, not a function: tsx would wrap named functions in a helper the page does not have.)
+      await page.evaluate(`(() => {
+        const sku = ${JSON.stringify(sku)};
+        window.__filterStart = null;
+        window.__filterEnd = null;
+        document.querySelector('form.filters').addEventListener('submit', () => { window.__filterStart = performance.now(); }, { capture: true, once: true });
+        const shown = () => {
+          const rows = Array.from(document.querySelectorAll('table.worklist tbody tr'));
+          return rows.length > 0 && rows.every((r) => (r.textContent || '').includes(sku));
+        };
+        new MutationObserver((_, observer) => {
+          if (window.__filterStart !== null && shown()) {
+            window.__filterEnd = performance.now();
+            observer.disconnect();
+          }
+        }).observe(document.querySelector('main'), { childList: true, subtree: true, characterData: true });
+      })()`);
       await page.getByRole('button', { name: 'Apply filters' }).click();
-      await page.waitForFunction((s) => {
-        const rows = Array.from((globalThis as unknown as { document: { querySelectorAll(q: string): ArrayLike<{ textContent: string | null }> } }).document.querySelectorAll('table.worklist tbody tr'));
-        return rows.length > 0 && rows.every((r) => (r.textContent ?? '').includes(s));
-      }, sku);
-      const filterMs = Date.now() - t1;
+      await page.waitForFunction('window.__filterEnd !== null');
+      const filterMs = Math.round(await page.evaluate<number>('window.__filterEnd - window.__filterStart'));
+      // Of that, the API call as the browser saw it (resource timing of the last /backorders request).
+      const apiMs = await page.evaluate(() => {
+        const entries = (globalThis as unknown as { performance: { getEntriesByType(t: string): { name: string; duration: number }[] } }).performance.getEntriesByType('resource');
+        return Math.round(entries.filter((e) => e.name.includes('/backorders?')).at(-1)?.duration ?? -1);
+      });
       await page.close();
       if (rep === 0) {
         progress(`warm-up: ready ${readyMs} ms, filter ${filterMs} ms`);
@@ -70,7 +94,7 @@ export async function main(args: string[]): Promise<void> {
       }
       ready.push(readyMs);
       filter.push(filterMs);
-      progress(`run ${rep}: ready ${readyMs} ms, filter ${filterMs} ms (${sku})`);
+      progress(`run ${rep}: ready ${readyMs} ms, filter ${filterMs} ms, of which the API call ${apiMs} ms (${sku})`);
     }
     const r = median(ready);
     const f = median(filter);
