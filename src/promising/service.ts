@@ -4,6 +4,7 @@
  * same transaction; each whose date moves gets a `backorder.promise_changed` event with old and new date and cause.
  */
 import { recordFacts } from '../communication/record.js';
+import { groupBy } from '../shared/group.js';
 import type { PartialFact } from '../communication/facts.js';
 import type { Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
@@ -34,17 +35,6 @@ export interface SupplyPicture {
   items: Map<string, purchasing.SupplierItemRow[]>;
   supplierDefaults: Map<string, number>;
 }
-
-const groupBy = <T>(rows: readonly T[], key: (r: T) => string) => {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = out.get(k);
-    if (list) list.push(r);
-    else out.set(k, [r]);
-  }
-  return out;
-};
 
 export async function loadSupply(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', quantileRead?: number): Promise<SupplyPicture> {
   const lines = await purchasing.inboundLines(tx, skuIds);
