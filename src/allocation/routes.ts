@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
 import { pageOf, pageQuery, problemResponses } from '../main/http-schemas.js';
 import { fail, ok } from '../shared/result.js';
-import { commitBody, committedRunSchema, dryRunSchema, explanationSchema, runBody, runDetailSchema, runSummarySchema, runTransfer, scheduleSchema, strategyRequest } from './schemas.js';
-import { dryRun } from './run-service.js';
+import { commitBody, committedRunSchema, dryRunSchema, explanationSchema, runBody, runDetailSchema, runSummarySchema, runTransfer, scheduleSchema } from './schemas.js';
+import { dryRun, runRequestOf } from './run-service.js';
 import { commitRun } from './run-commit.js';
 import { explainBackorder } from './explain.js';
 import { readSchedule, saveSchedule } from './run-schedule.js';
@@ -74,22 +74,22 @@ export function allocationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: dryRunSchema, ...problemResponses },
       },
       handler: async (req, reply) => {
-        const request = strategyRequest(req.body);
+        const request = runRequestOf(req.body);
         if (!request.ok) return sendResult(reply, request);
-        return sendResult(reply, await dryRun(ctx, { strategy: request.value, skuIds: req.body.skuIds, transfers: req.body.transfers }));
+        return sendResult(reply, await dryRun(ctx, request.value));
       },
     });
     app.post('/allocation/runs', {
       schema: {
         tags: ['allocation'],
-        summary: 'Commit a processing run: re-allocate, one transaction per SKU, re-promise, tell customers (through the playbook) and record the run',
+        summary: 'Commit a processing run: re-allocate (each SKU all or nothing: one transaction per SKU on PostgreSQL, SKUs grouped on SQLite), re-promise, tell customers (through the playbook) and record the run',
         body: commitBody,
         response: { 201: committedRunSchema, ...problemResponses },
       },
       handler: async (req, reply) => {
-        const request = strategyRequest(req.body);
+        const request = runRequestOf(req.body);
         if (!request.ok) return sendResult(reply, request);
-        const run = await commitRun(ctx, { strategy: request.value, skuIds: req.body.skuIds, transfers: req.body.transfers, requestedBy: req.body.requestedBy, trigger: 'api' });
+        const run = await commitRun(ctx, { ...request.value, requestedBy: req.body.requestedBy, trigger: 'api' });
         return sendResult(reply, run, 201);
       },
     });
@@ -143,11 +143,7 @@ export function allocationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: scheduleSchema,
         response: { 200: scheduleSchema, ...problemResponses },
       },
-      handler: async (req, reply) => {
-        const request = strategyRequest(req.body);
-        if (!request.ok) return sendResult(reply, request);
-        return sendResult(reply, await saveSchedule(ctx, req.body));
-      },
+      handler: async (req, reply) => sendResult(reply, await saveSchedule(ctx, req.body)),
     });
     app.get('/settings/allocation', {
       schema: { tags: ['allocation'], summary: 'The strategy that orders waiting backorders for incoming stock', response: { 200: settingsSchema } },

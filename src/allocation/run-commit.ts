@@ -56,7 +56,6 @@ async function openCounts(tx: Tx, skuIds: readonly string[] | null): Promise<Map
   return new Map((await q.execute()).map((r) => [r.sku_id, Number(r.n)]));
 }
 
-
 /**
  * Applies the plans of some SKUs in `tx` (each SKU whole); returns per SKU the backorders it planned and the changes
  * it made, dated. Reads and writes go by the whole group, a few statements each, whatever its size.
@@ -72,7 +71,8 @@ async function commitSkus(
   await ctx.store.lockSkus(tx, skuIds);
   const nowDate = ctx.clock.now();
   const now = nowDate.toISOString();
-  const { bySku, rows } = await readRunInputs(ctx.store, tx, skuIds, withOrderValues, nowDate.getTime());
+  const { bySku, open } = await readRunInputs(ctx.store, tx, skuIds, withOrderValues, nowDate.getTime());
+  const rows = new Map(open.map((b) => [b.id, b]));
   let backorders = 0;
   const changes: RunChange[] = [];
   const transfers: RunTransfer[] = [];

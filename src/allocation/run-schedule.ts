@@ -10,20 +10,15 @@ import type { AppContext } from '../main/context.js';
 import { ok, type Result } from '../shared/result.js';
 import { startPeriodic } from '../shared/periodic.js';
 import { commitRun, type CommittedRun } from './run-commit.js';
-import { strategyFor, type StrategyRequest } from './run-strategies.js';
+import { strategyFor } from './run-strategies.js';
+import { runRequestOf, type RunBody } from './run-service.js';
 
-/** As the API takes it: the strategy's name and, for categories, its segments. */
-export interface RunSchedule {
+/** As the API takes it: a run's body, and when it is due. */
+export interface RunSchedule extends RunBody {
   enabled: boolean;
   /** The run is due from this hour of the day (UTC), once a day. */
   hourUtc: number;
-  strategy: string;
-  categories?: unknown;
-  skuIds?: string[] | undefined;
-  transfers?: { transitDays: number } | undefined;
 }
-
-const strategyOf = (s: RunSchedule): StrategyRequest => (s.categories === undefined ? { name: s.strategy } : { name: s.strategy, categories: s.categories });
 
 const key = 'allocation.schedule';
 
@@ -34,7 +29,9 @@ export async function readSchedule(tx: Tx): Promise<RunSchedule | null> {
 
 /** Stores a schedule after checking its strategy (a bad one is refused, naming the field; nothing is stored). */
 export async function saveSchedule(ctx: AppContext, schedule: RunSchedule): Promise<Result<RunSchedule>> {
-  const strategy = strategyFor(strategyOf(schedule));
+  const request = runRequestOf(schedule);
+  if (!request.ok) return request;
+  const strategy = strategyFor(request.value.strategy);
   if (!strategy.ok) return strategy;
   const value = JSON.stringify(schedule);
   const now = ctx.clock.now().toISOString();
@@ -54,7 +51,8 @@ export async function runDueSchedule(ctx: AppContext): Promise<CommittedRun | nu
   const day = now.toISOString().slice(0, 10);
   const taken = await ctx.store.db.selectFrom('allocation_run').select('id').where('schedule_key', '=', day).executeTakeFirst();
   if (taken) return null;
-  const run = await commitRun(ctx, { strategy: strategyOf(schedule), skuIds: schedule.skuIds, transfers: schedule.transfers, requestedBy: 'schedule', trigger: 'schedule', scheduleKey: day });
+  const request = runRequestOf(schedule);
+  const run = request.ok ? await commitRun(ctx, { ...request.value, requestedBy: 'schedule', trigger: 'schedule', scheduleKey: day }) : request;
   if (!run.ok) {
     // Another process started the day's run between the check and the insert: that is the claim working.
     if (run.error.code === 'already_exists') return null;

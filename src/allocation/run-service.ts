@@ -6,7 +6,7 @@
 import type { Store, Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
 import { groupBy } from '../shared/group.js';
-import { fail, ok, type Result } from '../shared/result.js';
+import { allFound, fail, ok, type Result } from '../shared/result.js';
 import { byText, diffRun, type RunDemand, type RunDiffRow, type RunPlan, type RunStrategy, type RunSupply } from './run-plan.js';
 import * as repo from './run-repository.js';
 import { strategyFor, type StrategyRequest } from './run-strategies.js';
@@ -22,6 +22,21 @@ export interface RunRequest {
   strategy: StrategyRequest;
   /** Move stock the plan leaves free to pinned demand short elsewhere (run-transfers.ts); off when left out. */
   transfers?: { transitDays: number } | undefined;
+}
+
+/** A run as the API and the schedule state it: the strategy's name, categories' segments, SKUs, transfers. */
+export interface RunBody {
+  strategy: string;
+  categories?: unknown;
+  skuIds?: string[] | undefined;
+  transfers?: { transitDays: number } | undefined;
+}
+
+/** The request a run body makes; strategy categories without its segments is a validation failure. */
+export function runRequestOf(body: RunBody): Result<RunRequest> {
+  const { strategy, categories, skuIds, transfers } = body;
+  if (strategy === 'categories' && categories === undefined) return fail('validation_failed', 'strategy categories needs its segments in categories', { field: 'categories' });
+  return ok({ strategy: strategy === 'categories' ? { name: strategy, categories } : { name: strategy }, skuIds, transfers });
 }
 
 /** A transfer a run makes (or would make): for one backorder, from where stock is left free to where it waits. */
@@ -68,14 +83,14 @@ export interface DryRun {
 
 export type RunInputs = Map<string, { supply: RunSupply[]; demand: RunDemand[] }>;
 
-/** The run's input per SKU, read inside `tx` (one snapshot), and the backorder rows it came from. */
+/** The run's input per SKU, read inside `tx` (one snapshot), and the backorder rows it came from (the commit needs them). */
 export async function readRunInputs(
   store: Store,
   tx: Tx,
   skuIds: readonly string[] | null,
   withOrderValues: boolean,
   now: number,
-): Promise<{ bySku: RunInputs; rows: Map<string, repo.OpenBackorderRow> }> {
+): Promise<{ bySku: RunInputs; open: repo.OpenBackorderRow[] }> {
   const open = await repo.openBackorders(store, tx, skuIds);
   const allocations = await repo.backorderAllocations(tx, skuIds);
   const stock = await repo.freeStock(tx, skuIds === null ? [...new Set(open.map((b) => b.skuId))] : skuIds);
@@ -107,7 +122,7 @@ export async function readRunInputs(
     });
   }
   for (const s of stock) if (out.has(s.skuId)) entry(s.skuId).supply.push({ warehouseId: s.warehouseId, free: Math.max(0, Number(s.free)) });
-  return { bySku: out, rows: new Map(open.map((b) => [b.id, b])) };
+  return { bySku: out, open };
 }
 
 /** A checked request: its strategy and the SKUs it names (null: every SKU with open backorders). */
@@ -126,9 +141,9 @@ export async function resolveRun(ctx: AppContext, req: RunRequest): Promise<Resu
   if (!strategy.ok) return strategy;
   const skuIds = req.skuIds ? [...new Set(req.skuIds)] : null;
   if (skuIds !== null) {
-    const known = new Set((await ctx.store.db.selectFrom('sku').select('id').where('id', 'in', skuIds.length > 0 ? skuIds : ['']).execute()).map((k) => k.id));
-    const missing = skuIds.filter((id) => !known.has(id));
-    if (missing.length > 0) return fail('not_found', `unknown SKU(s): ${missing.slice(0, 10).join(', ')}`, { field: 'skuIds', details: { missing } });
+    const found = (await ctx.store.db.selectFrom('sku').select('id').where('id', 'in', skuIds.length > 0 ? skuIds : ['']).execute()).map((k) => k.id);
+    const known = allFound(skuIds, new Set(found), 'SKU', 'skuIds');
+    if (!known.ok) return known;
   }
   const transit = req.transfers ? { days: req.transfers.transitDays, arrival: addDays(today(ctx), req.transfers.transitDays) } : null;
   return ok({ strategy: strategy.value, skuIds, withOrderValues: req.strategy.name === 'categories', transit });

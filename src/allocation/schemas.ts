@@ -1,7 +1,6 @@
 /** zod schemas of the allocation routes (processing runs, their schedule, explanations): the API's contract and the dashboard's types. */
 import { z } from 'zod';
 import { catalogId } from '../main/http-schemas.js';
-import { fail, ok } from '../shared/result.js';
 import { runStrategyNames } from './run-strategies.js';
 
 const categories = ['protect', 'improve', 'redistribute', 'fill', 'release'] as const;
@@ -54,13 +53,6 @@ export const scheduleSchema = runBody
   .strict()
   .meta({ id: 'AllocationRunSchedule' });
 export const commitBody = runBody.extend({ requestedBy: z.string().trim().min(1).max(200).default('api').describe('Who asks for the run (recorded with it)') }).strict();
-
-/** The strategy request of a run body; categories without segments is a validation failure. */
-export function strategyRequest(body: z.infer<typeof runBody>) {
-  const { strategy, categories: segments } = body;
-  if (strategy === 'categories' && segments === undefined) return fail('validation_failed', 'strategy categories needs its segments in categories', { field: 'categories' });
-  return ok(strategy === 'categories' ? { name: strategy, categories: segments! } : { name: strategy });
-}
 
 const runChange = z
   .object({

@@ -1,15 +1,14 @@
 /** Actions on many backorders at once (the dashboard's worklist): re-promise them now. */
 import type { AppContext } from '../main/context.js';
 import { repromise } from '../promising/service.js';
-import { fail, ok, type Result } from '../shared/result.js';
+import { allFound, ok, type Result } from '../shared/result.js';
 
 /** Checks that every id names a backorder; returns their SKUs. */
 async function skusOf(ctx: AppContext, backorderIds: readonly string[]): Promise<Result<string[]>> {
   const ids = [...new Set(backorderIds)];
   const rows = await ctx.store.db.selectFrom('backorder').select(['id', 'sku_id']).where('id', 'in', ids).execute();
-  const found = new Set(rows.map((r) => r.id));
-  const missing = ids.filter((id) => !found.has(id));
-  if (missing.length > 0) return fail('not_found', `unknown backorder(s): ${missing.slice(0, 10).join(', ')}`, { field: 'backorderIds', details: { missing } });
+  const known = allFound(ids, new Set(rows.map((r) => r.id)), 'backorder', 'backorderIds');
+  if (!known.ok) return known;
   return ok([...new Set(rows.map((r) => r.sku_id))].sort());
 }
 

@@ -10,7 +10,7 @@ import { insertMessages } from '../communication/outbox-repository.js';
 import { activePlaybook } from '../communication/playbook/active.js';
 import { messageRow } from '../communication/record.js';
 import type { PromiseBasis } from '../promising/domain.js';
-import { fail, ok, type Result } from '../shared/result.js';
+import { allFound, fail, ok, type Result } from '../shared/result.js';
 import { groupBy } from '../shared/group.js';
 import { waitingOf } from './domain.js';
 
@@ -49,9 +49,8 @@ export async function notifyBackorders(ctx: AppContext, backorderIds: readonly s
   const ids = [...new Set(backorderIds)];
   return ctx.store.transaction(async (tx) => {
     const rows = await readBackorders(tx, ids);
-    const found = new Set(rows.map((r) => r.id));
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length > 0) return fail('not_found', `unknown backorder(s): ${missing.slice(0, 10).join(', ')}`, { field: 'backorderIds', details: { missing } });
+    const known = allFound(ids, new Set(rows.map((r) => r.id)), 'backorder', 'backorderIds');
+    if (!known.ok) return known;
     const waiting = rows.filter((r) => waitingStatuses.has(r.status) && waitingOf(r) > 0);
     if (waiting.length === 0) {
       return fail('validation_failed', `none of the ${ids.length} backorder(s) is still waiting (all allocated, fulfilled or cancelled): there is nothing to tell`, {

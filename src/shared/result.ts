@@ -24,3 +24,9 @@ export function fail<T = never>(
   if (extra.details !== undefined) error.details = extra.details;
   return { ok: false, error };
 }
+
+/** Not found unless every id asked for was found: names the first ten missing (all in details), and the field. */
+export function allFound(ids: readonly string[], found: ReadonlySet<string>, what: string, field: string): Result<void> {
+  const missing = ids.filter((id) => !found.has(id));
+  return missing.length === 0 ? ok(undefined) : fail('not_found', `unknown ${what}(s): ${missing.slice(0, 10).join(', ')}`, { field, details: { missing } });
+}

@@ -3,6 +3,7 @@ import { createIdGenerator } from './ids.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
 import { stableStringify } from '../idempotency/command.js';
 import { sourcingOrder } from '../catalog/domain.js';
+import { allFound } from './result.js';
 
 describe('ids', () => {
   it('are prefixed and strictly increasing, even within one millisecond', () => {
@@ -48,5 +49,14 @@ describe('sourcingOrder', () => {
       'FR',
     );
     expect(order.map((w) => w.id)).toEqual(['Z', 'A', 'B']);
+  });
+});
+
+describe('allFound', () => {
+  it('ok when every id was found; else not_found naming the first ten missing, all of them in details', () => {
+    expect(allFound(['a', 'b'], new Set(['a', 'b', 'c']), 'SKU', 'skuIds')).toEqual({ ok: true, value: undefined });
+    const ids = Array.from({ length: 12 }, (_, i) => `x${i}`);
+    const r = allFound(['a', ...ids], new Set(['a']), 'backorder', 'backorderIds');
+    expect(r).toEqual({ ok: false, error: { code: 'not_found', message: `unknown backorder(s): ${ids.slice(0, 10).join(', ')}`, field: 'backorderIds', details: { missing: ids } } });
   });
 });
