@@ -13,7 +13,7 @@ export interface AllocationDecision {
 }
 
 /** Demand may take stock from a warehouse when it waits there, or when it may be filled from anywhere. */
-export const isEligibleAt = (d: WaitingDemand, warehouseId: string): boolean =>
+export const isEligibleAt = (d: Pick<WaitingDemand, 'flexible' | 'warehouseId'>, warehouseId: string): boolean =>
   d.flexible || d.warehouseId === warehouseId;
 
 /**

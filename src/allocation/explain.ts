@@ -13,6 +13,7 @@ import * as backorders from '../backorders/repository.js';
 import { waitingOf } from '../backorders/domain.js';
 import { waitingQueue, type QueuedBackorder } from '../promising/repository.js';
 import { currentStrategy } from './settings.js';
+import { isEligibleAt } from './domain.js';
 import type { AllocationStrategy } from './strategies.js';
 
 export interface ExplainedBackorder {
@@ -129,7 +130,6 @@ async function load(tx: Tx, id: string): Promise<{ b: ExplainedBackorder; decisi
   return { b, decisions };
 }
 
-const mayTake = (d: Pick<QueuedBackorder, 'flexible' | 'warehouseId'>, warehouseId: string) => d.flexible || d.warehouseId === warehouseId;
 /** Both may take units at some warehouse: one of them flexible, or both waiting at the same one. */
 const competes = (a: Pick<QueuedBackorder, 'flexible' | 'warehouseId'>, b: Pick<QueuedBackorder, 'flexible' | 'warehouseId'>) => a.flexible || b.flexible || a.warehouseId === b.warehouseId;
 
@@ -207,7 +207,7 @@ export async function explainBackorder(ctx: AppContext, id: string, compareWith?
         return fail('validation_failed', `backorder '${compareWith}' is for ${theirs.b.skuId}, not ${mine.b.skuId}: they never compete for the same stock`, { field: 'compare' });
       const findings = theirs.decisions.filter((d) => d.kind !== 'deallocated' && d.quantity > 0).map((d) => finding(d, theirs.b, mine.b, mine.decisions));
       const ahead = queue.ahead.find((a) => a.backorderId === theirs.b.id);
-      const now = theirs.b.waiting > 0 && mayTake({ flexible: theirs.b.flexible, warehouseId: theirs.b.warehouseId }, mine.b.warehouseId) && ahead ? ` Today it is still ahead in line: ${ahead.why}.` : '';
+      const now = theirs.b.waiting > 0 && isEligibleAt(theirs.b, mine.b.warehouseId) && ahead ? ` Today it is still ahead in line: ${ahead.why}.` : '';
       comparison = {
         other: theirs.b,
         otherDecisions: theirs.decisions,

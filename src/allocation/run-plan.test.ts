@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { diffRun, isEligible, prepareRun, RunInputError, type RunDemand, type RunPlan, type RunStrategy, type RunSupply } from './run-plan.js';
+import { diffRun, prepareRun, RunInputError, type RunDemand, type RunPlan, type RunStrategy, type RunSupply } from './run-plan.js';
 import { planTransfers, withTransferredUnits } from './run-transfers.js';
+import { isEligibleAt } from './domain.js';
 import {
   categoriesStrategy,
   categoryNames,
@@ -310,7 +311,7 @@ const plannedFor = (plan: RunPlan, id: string) => plan.allocations.filter((a) =>
 /** An independent maximum flow (Ford-Fulkerson, DFS) of pools to demand under eligibility: the units usable. */
 function maxUsable(pool: Map<string, number>, demand: readonly RunDemand[]): number {
   const ws = [...pool.keys()];
-  const cap = demand.map((d) => ws.map((w) => (isEligible(d, w) ? Infinity : 0)));
+  const cap = demand.map((d) => ws.map((w) => (isEligibleAt(d, w) ? Infinity : 0)));
   const flow = demand.map(() => ws.map(() => 0));
   const left = ws.map((w) => pool.get(w)!);
   const need = demand.map((d) => d.owed);
@@ -357,7 +358,7 @@ function checkValid(supply: readonly RunSupply[], demand: readonly RunDemand[], 
     const d = byId.get(a.backorderId)!;
     expect(d).toBeDefined();
     expect(Number.isSafeInteger(a.quantity) && a.quantity > 0).toBe(true);
-    expect(isEligible(d, a.warehouseId)).toBe(true);
+    expect(isEligibleAt(d, a.warehouseId)).toBe(true);
     expect(a.reason.length).toBeGreaterThan(0);
     byWh.set(a.warehouseId, (byWh.get(a.warehouseId) ?? 0) + a.quantity);
   }
@@ -421,7 +422,7 @@ describe('run properties', () => {
           for (const v of gains) {
             if (v === d.warehouseId) continue;
             expect(full(d.warehouseId)).toBe(true);
-            for (const u of pool.keys()) if (u < v && isEligible(d, u)) expect(full(u)).toBe(true);
+            for (const u of pool.keys()) if (u < v && isEligibleAt(d, u)) expect(full(u)).toBe(true);
           }
         }
       }),
@@ -506,7 +507,7 @@ describe('run properties', () => {
           if (category === 'redistribute' && got < heldBy(d)) expect(demand.some((p) => categorise(c, p).category === 'protect')).toBe(true);
           // Short demand that may take free units (all but fill and release) leaves none where it is eligible.
           if (category !== 'fill' && category !== 'release' && got < d.owed) {
-            for (const [w, q] of pool) if (isEligible(d, w)) expect(used.get(w) ?? 0).toBe(q);
+            for (const [w, q] of pool) if (isEligibleAt(d, w)) expect(used.get(w) ?? 0).toBe(q);
           }
         }
       }),

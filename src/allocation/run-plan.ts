@@ -10,6 +10,7 @@
  * the id order of the other warehouses. Totals are always feasible by construction (a strategy computes them with a
  * `RunFlow`), so placement always succeeds.
  */
+import { isEligibleAt } from './domain.js';
 
 export interface RunDemand {
   backorderId: string;
@@ -102,9 +103,6 @@ export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 
 export const fifoCompare = (a: RunDemand, b: RunDemand): number =>
   byText(a.placedAt, b.placedAt) || byText(a.backorderId, b.backorderId);
 
-/** Demand may take units at a warehouse when it waits there or may be filled from anywhere. */
-export const isEligible = (d: RunDemand, warehouseId: string): boolean => d.flexible || d.warehouseId === warehouseId;
-
 /** The validated, indexed form of a run's input. Warehouses are sorted by id; `pool[w]` = free + held by these demands. */
 export interface PreparedRun {
   readonly supply: readonly RunSupply[];
@@ -138,7 +136,7 @@ export function prepareRun(supply: readonly RunSupply[], demand: readonly RunDem
     let held = 0;
     d.allocated.forEach((a, j) => {
       if (!isCount(a.quantity)) throw new RunInputError(`${at}.allocated[${j}].quantity`, `must be a whole number >= 0, got ${String(a.quantity)}`);
-      if (a.quantity > 0 && !isEligible(d, a.warehouseId))
+      if (a.quantity > 0 && !isEligibleAt(d, a.warehouseId))
         throw new RunInputError(`${at}.allocated[${j}].warehouseId`, `'${a.warehouseId}' is not a warehouse this backorder may be filled from`);
       held += a.quantity;
       ids.add(a.warehouseId);
@@ -159,7 +157,7 @@ export function prepareRun(supply: readonly RunSupply[], demand: readonly RunDem
   });
   const eligible = demand.map((d, i) => {
     const own = index.get(d.warehouseId)!;
-    const rest = warehouses.map((_, w) => w).filter((w) => w !== own && isEligible(d, warehouses[w]!));
+    const rest = warehouses.map((_, w) => w).filter((w) => w !== own && isEligibleAt(d, warehouses[w]!));
     const held = rest.filter((w) => current[i]![w]! > 0);
     return [own, ...held, ...rest.filter((w) => current[i]![w]! === 0)];
   });
