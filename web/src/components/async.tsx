@@ -63,3 +63,50 @@ export function ErrorBox({ error, what, onRetry }: { error: unknown; what: strin
     </div>
   );
 }
+
+export interface ActionState {
+  /** What is running, as a progress label; null when idle. */
+  busy: string | null;
+  /** What the last action said when it succeeded. */
+  notice: string | null;
+  failure: { error: unknown; what: string } | null;
+  /** Runs `action` (labelled `what` for progress and failure); true when it succeeded. */
+  run: (what: string, action: () => Promise<string | null>) => Promise<boolean>;
+}
+
+/** A user action on a page (a transfer, a bulk change, a save): its progress, then its notice or its failure. */
+export function useAction(): ActionState {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [failure, setFailure] = useState<ActionState['failure']>(null);
+  const run = useCallback(async (what: string, action: () => Promise<string | null>) => {
+    setBusy(what);
+    setNotice(null);
+    setFailure(null);
+    try {
+      setNotice(await action());
+      return true;
+    } catch (error) {
+      setFailure({ error, what });
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  }, []);
+  return { busy, notice, failure, run };
+}
+
+/** An action's progress, notice or failure, where the page shows it. */
+export function ActionResult({ action }: { action: ActionState }) {
+  return (
+    <>
+      {action.busy && <Loading label={action.busy} />}
+      {action.notice && (
+        <p role="status" className="notice">
+          {action.notice}
+        </p>
+      )}
+      {action.failure && <ErrorBox error={action.failure.error} what={action.failure.what} />}
+    </>
+  );
+}

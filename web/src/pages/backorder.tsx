@@ -3,9 +3,8 @@
  * and basis, and what a planner can do about it now: transfer stock from another warehouse (the suggestions that
  * would serve it sooner), after which the page shows the promise move.
  */
-import { useState } from 'react';
 import { api } from '../api.js';
-import { ErrorBox, Loading, useAsync } from '../components/async.js';
+import { ErrorBox, Loading, useAction, useAsync } from '../components/async.js';
 import { int } from '../format.js';
 import { Link } from '../router.js';
 import type { BackorderWithHistory, Explanation, TransferSuggestion } from '../types.js';
@@ -23,27 +22,19 @@ async function load(id: string) {
 
 export function BackorderPage({ id }: { id: string }) {
   const data = useAsync(() => load(id), id);
-  const [moved, setMoved] = useState<string | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   if (data.loading && !data.data) return <Loading label={`Loading backorder ${id}`} />;
   if (data.error != null && !data.data) return <ErrorBox error={data.error} what={`Loading backorder ${id}`} onRetry={data.reload} />;
   const { backorder: b, explanation, suggestions } = data.data!;
 
   const transfer = async (s: Suggestion) => {
-    setBusy(true);
-    setFailure(null);
     const before = b.promisedDate;
-    try {
+    const done = await action.run('The transfer', async () => {
       await api.post('/stock/transfers', { skuId: s.skuId, fromWarehouseId: s.fromWarehouseId, toWarehouseId: s.toWarehouseId, quantity: s.quantity, transitDays: s.transitDays, reason: `for ${b.id}` });
       const after = await api.get<BackorderWithHistory>(`/backorders/${encodeURIComponent(id)}`);
-      setMoved(`Transferred ${s.quantity} from ${s.fromWarehouseId}. Promise: ${before ?? 'none'} → ${after.promisedDate ?? 'none'}.`);
-      data.reload();
-    } catch (e) {
-      setFailure(e);
-    } finally {
-      setBusy(false);
-    }
+      return `Transferred ${s.quantity} from ${s.fromWarehouseId}. Promise: ${before ?? 'none'} → ${after.promisedDate ?? 'none'}.`;
+    });
+    if (done) data.reload();
   };
 
   return (
@@ -60,9 +51,9 @@ export function BackorderPage({ id }: { id: string }) {
           {b.promisedDate && (b.promiseConfirmed ? ' (covered by inbound supply)' : ' (an estimate from the lead time)')}
           {b.firstPromisedDate && b.firstPromisedDate !== b.promisedDate ? `; first promised ${b.firstPromisedDate}` : ''}.
         </p>
-        {moved && (
+        {action.notice && (
           <p role="status" className="notice">
-            {moved}
+            {action.notice}
           </p>
         )}
       </section>
@@ -77,7 +68,7 @@ export function BackorderPage({ id }: { id: string }) {
       </section>
       <section aria-labelledby="act-h">
         <h2 id="act-h">Transfer stock</h2>
-        {failure != null && <ErrorBox error={failure} what="The transfer" />}
+        {action.failure && <ErrorBox error={action.failure.error} what={action.failure.what} />}
         {suggestions.length === 0 ? (
           <p>No other warehouse has stock that would serve it sooner.</p>
         ) : (
@@ -85,7 +76,7 @@ export function BackorderPage({ id }: { id: string }) {
             {suggestions.map((s) => (
               <li key={`${s.fromWarehouseId}`}>
                 {s.quantity} from {s.fromWarehouseId} in {s.transitDays} days: ships {s.promisedDateWithTransfer} instead of {s.currentPromisedDate ?? 'no date'}{' '}
-                <button type="button" disabled={busy} onClick={() => transfer(s)}>
+                <button type="button" disabled={action.busy !== null} onClick={() => transfer(s)}>
                   Transfer {s.quantity} from {s.fromWarehouseId}
                 </button>
               </li>

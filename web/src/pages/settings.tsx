@@ -1,7 +1,7 @@
 /** Settings: warehouses, the allocation strategy for received stock, the nightly run, and the playbook (view, validate, save). */
 import { useState } from 'react';
 import { api } from '../api.js';
-import { ErrorBox, Loading, useAsync } from '../components/async.js';
+import { ActionResult, ErrorBox, Loading, useAction, useAsync } from '../components/async.js';
 import type { Page, Warehouse } from '../types.js';
 
 interface Playbook {
@@ -27,29 +27,14 @@ export function Settings() {
   const playbook = useAsync(() => api.get<Playbook>('/playbook'), 'playbook');
   const [source, setSource] = useState<string | null>(null);
   const [validation, setValidation] = useState<Validation | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [failure, setFailure] = useState<{ error: unknown; what: string } | null>(null);
-
-  const act = async (what: string, f: () => Promise<string>) => {
-    setFailure(null);
-    setNotice(null);
-    try {
-      setNotice(await f());
-    } catch (error) {
-      setFailure({ error, what });
-    }
-  };
+  const action = useAction();
+  const act = action.run;
   const text = source ?? playbook.data?.source ?? '';
 
   return (
     <>
       <h1>Settings</h1>
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {failure && <ErrorBox error={failure.error} what={failure.what} />}
+      <ActionResult action={action} />
       <h2>Warehouses</h2>
       {warehouses.loading && <Loading label="Loading the warehouses" />}
       {warehouses.error != null && <ErrorBox error={warehouses.error} what="Loading the warehouses" onRetry={warehouses.reload} />}

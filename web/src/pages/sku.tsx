@@ -3,10 +3,9 @@
  * law's mean and variance), the policy (reorder point, order-up-to, expected fill rate), its risk, and the recommended
  * orders, each of which a planner can approve (a draft purchase order).
  */
-import { useState } from 'react';
 import { api } from '../api.js';
 import { Chart } from '../components/chart.js';
-import { ErrorBox, Loading, useAsync } from '../components/async.js';
+import { ActionResult, ErrorBox, Loading, useAction, useAsync } from '../components/async.js';
 import { int, num, pct } from '../format.js';
 import type { Demand, Page, Policy, PurchaseOrder, Recommendations, Risk, StockLevel } from '../types.js';
 
@@ -28,21 +27,17 @@ async function load(id: string) {
 
 export function SkuPage({ id }: { id: string }) {
   const data = useAsync(() => load(id), id);
-  const [approved, setApproved] = useState<string | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
+  const action = useAction();
   if (data.loading && !data.data) return <Loading label={`Loading SKU ${id}`} />;
   if (data.error != null && !data.data) return <ErrorBox error={data.error} what={`Loading SKU ${id}`} onRetry={data.reload} />;
   const { stock, demand, policies, risk, recommendations, inbound } = data.data!;
 
   const approve = async (r: Recommendations['items'][number]) => {
-    setFailure(null);
-    try {
+    const done = await action.run('The approval', async () => {
       const po = await api.post<{ id: string }>('/replenishment/recommendations/approve', { skuId: r.skuId, warehouseId: r.warehouseId, supplierId: r.supplierId, quantity: r.quantity });
-      setApproved(`Draft purchase order ${po.id} created for ${r.quantity} from ${r.supplierId}; place it to make it inbound supply.`);
-      data.reload();
-    } catch (e) {
-      setFailure(e);
-    }
+      return `Draft purchase order ${po.id} created for ${r.quantity} from ${r.supplierId}; place it to make it inbound supply.`;
+    });
+    if (done) data.reload();
   };
 
   return (
@@ -158,12 +153,7 @@ export function SkuPage({ id }: { id: string }) {
         </tbody>
       </table>
       <h2>Recommended orders</h2>
-      {approved && (
-        <p role="status" className="notice">
-          {approved}
-        </p>
-      )}
-      {failure != null && <ErrorBox error={failure} what="The approval" />}
+      <ActionResult action={action} />
       {recommendations.items.length === 0 ? (
         <p>Nothing to order now.</p>
       ) : (

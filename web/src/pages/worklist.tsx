@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.js';
-import { ErrorBox, Loading, useAsync } from '../components/async.js';
+import { ActionResult, ErrorBox, Loading, useAction, useAsync } from '../components/async.js';
 import { int } from '../format.js';
 import { Link, navigate, type Route } from '../router.js';
 import type { Backorder, Page, TransferSuggestion } from '../types.js';
@@ -19,8 +19,7 @@ export function Worklist({ route }: { route: Route }) {
   const key = JSON.stringify(current);
   const page = useAsync(() => api.get<Page<Backorder>>('/backorders', { ...current, status: current.status ?? 'open,partially_allocated', limit: 50 }), key);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [notice, setNotice] = useState<string | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
+  const action = useAction();
 
   const apply = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -33,15 +32,10 @@ export function Worklist({ route }: { route: Route }) {
   const toggle = (id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
 
   /** Runs an action over the selection, then says what happened (or what failed) and reloads the page. */
-  const bulk = async (action: () => Promise<string>) => {
-    setFailure(null);
-    setNotice(null);
-    try {
-      setNotice(await action());
+  const bulk = async (act: () => Promise<string>) => {
+    if (await action.run('The bulk action', act)) {
       setSelected(new Set());
       page.reload();
-    } catch (e) {
-      setFailure(e);
     }
   };
   const repromise = () =>
@@ -152,12 +146,7 @@ export function Worklist({ route }: { route: Route }) {
           Cancel selected
         </button>
       </div>
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {failure != null && <ErrorBox error={failure} what="The bulk action" />}
+      <ActionResult action={action} />
       {page.loading && <Loading label="Loading backorders" />}
       {page.error != null && <ErrorBox error={page.error} what="Loading the backorders" onRetry={page.reload} />}
       {page.data && (
