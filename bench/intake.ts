@@ -22,6 +22,7 @@ import { LoadGenerator, type MeasuredLoad } from './lib/load.js';
 import { createScratchTables, dropScratchTables, rawPostgres, rawSqlite, startNoopServer, type RawResult } from './lib/ceilings.js';
 import { createScratchStore, postgresUnreachable, type EngineName } from './lib/stores.js';
 import { startProfile } from './lib/profile.js';
+import { benchKey } from './lib/keys.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const progress = (msg: string) => process.stderr.write(`[bench intake] ${msg}\n`);
@@ -109,10 +110,12 @@ async function runEngine(engine: EngineName, fixture: Fixture, gen: LoadGenerato
     await createScratchTables(ctx);
     progress(`${engine}: seeded ${fixture.skus.length} SKUs, ${fixture.customers.length} customers, ${fixture.stock.length} opening receipts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const app = await buildApp(ctx);
+    // No rate limit: the benchmark is one client at full speed, which a limit exists to stop.
+    const app = await buildApp(ctx, { rateLimit: undefined });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as AddressInfo).port;
-    const spec = { concurrency: o.concurrency[engine], warmupMs: o.warmupMs, durationMs: o.durationMs };
+    const key = await benchKey(ctx, 'integration');
+    const spec = { concurrency: o.concurrency[engine], warmupMs: o.warmupMs, durationMs: o.durationMs, headers: { authorization: `Bearer ${key}` } };
     progress(`${engine}: POST /orders, ${spec.concurrency} connections, ${o.warmupMs / 1000} s warm-up + ${o.durationMs / 1000} s`);
     const profiler = o.profileDir ? await startProfile(o.profileDir) : null;
     const orders = await gen.run({ ...spec, port, path: '/orders' }, true);

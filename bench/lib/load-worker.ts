@@ -30,7 +30,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const post = (body: Buffer) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = http.request(
-        { agent, host: '127.0.0.1', port: spec.port, path: spec.path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
+        { agent, host: '127.0.0.1', port: spec.port, path: spec.path, method: 'POST', headers: { ...spec.headers, 'content-type': 'application/json', 'content-length': body.length } },
         (res) => {
           const status = res.statusCode ?? 0;
           const keep = status >= 300 && firstError === undefined;

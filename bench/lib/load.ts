@@ -12,6 +12,8 @@ export interface LoadSpec {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
+  /** Sent with every request, e.g. the API key's Authorization. */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {

@@ -275,7 +275,16 @@ pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
 function connectPostgres(options: ConnectOptions): Store {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    // Bounds, so one stuck request cannot hold a connection (and its locks) forever: a statement may run 2 minutes
+    // (a whole-catalogue allocation run is one statement per SKU, far below), a transaction may idle 1 minute, and a
+    // new connection must open within 10 seconds.
+    statement_timeout: 120_000,
+    idle_in_transaction_session_timeout: 60_000,
+    connectionTimeoutMillis: 10_000,
+  });
   // An idle client that loses its server (restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

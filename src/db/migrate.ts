@@ -9,6 +9,7 @@ import * as communication006 from './migrations/006-communication.js';
 import * as kpis007 from './migrations/007-kpis.js';
 import * as kpiRollup008 from './migrations/008-kpi-rollup.js';
 import * as allocationRuns009 from './migrations/009-allocation-runs.js';
+import * as access010 from './migrations/010-access.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '007-kpis': kpis007,
   '008-kpi-rollup': kpiRollup008,
   '009-allocation-runs': allocationRuns009,
+  '010-access': access010,
 };
 
 /** Every migration, in the order they apply. */

@@ -436,4 +436,54 @@ export interface Database {
   kpi_day: KpiDayTable;
   allocation_run: AllocationRunTable;
   allocation_run_change: AllocationRunChangeTable;
+  api_key: ApiKeyTable;
+  session: SessionTable;
+  audit_log: AuditLogTable;
+}
+
+export interface ApiKeyTable {
+  /** The public part of the key (`rck_<id>_<secret>`), used to find it. */
+  id: string;
+  name: string;
+  /** admin, planner, agent, viewer or integration. */
+  role: string;
+  /** Hex SHA-256 of the secret part: the secret itself is never stored. */
+  secret_hash: string;
+  /** The actor that made it (`key:<id>`, or `cli` / `env`). */
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SessionTable {
+  /** Hex SHA-256 of the cookie's token. */
+  token_hash: string;
+  key_id: string;
+  /** Sent back in X-CSRF-Token with every change made through the session. */
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  /** The key's name (or `customer link`, `anonymous`). */
+  actor: string;
+  key_id: string | null;
+  role: string | null;
+  /** key, session, link or none. */
+  via: string;
+  method: string;
+  /** The route's pattern, e.g. `/orders/:id/shipments`. */
+  route: string;
+  /** The path asked for, without its query. */
+  path: string;
+  status: number;
+  /** changed, denied (401/403) or limited (429). */
+  outcome: string;
+  idempotency_key: string | null;
+  request_id: string;
+  ip: string | null;
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
-import { createContext, defaultDatabaseUrl } from './context.js';
+import { createContext, defaultDatabaseUrl, secretLogPaths } from './context.js';
 import { serve } from './server.js';
 import { seedDemo, storeIsEmpty } from '../demo/seed.js';
 import { findViolations } from '../audit/invariants.js';
@@ -15,8 +15,9 @@ import type { AppContext } from './context.js';
 import { registerForecastCommands } from './forecast-commands.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerReportCommand } from './report-command.js';
+import { registerKeysCommand, startupKeys } from './keys-command.js';
 
-const log = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: secretLogPaths }, pino.destination(2));
 
 function port(value: string): number {
   const n = Number(value);
@@ -46,6 +47,7 @@ program
       const summary = await seedDemo(ctx);
       log.info(summary, 'demo data loaded');
     }
+    const { demoKey } = await startupKeys(ctx, Boolean(opts.demo));
     const server = await serve(ctx, { port: opts.port, host: opts.host });
     if (opts.worker) {
       const background = startBackground(ctx);
@@ -57,7 +59,8 @@ program
         `  API:          ${server.url}/\n` +
         `  API docs:     ${server.url}/docs\n` +
         `  OpenAPI:      ${server.url}/openapi.json\n` +
-        `  Backorders:   ${server.url}/backorders?status=open\n`,
+        `  Backorders:   ${server.url}/backorders?status=open\n` +
+        (demoKey ? `  Admin key:    ${demoKey}\n                (sign in to the dashboard with it; API: Authorization: Bearer <key>)\n` : ''),
     );
   });
 
@@ -187,5 +190,6 @@ program
 registerForecastCommands(program);
 registerSimulateCommand(program);
 registerReportCommand(program);
+registerKeysCommand(program);
 
 await program.parseAsync(process.argv);

@@ -32,6 +32,9 @@ export interface ContextOptions {
   comms?: Partial<CommsConfig>;
 }
 
+/** Where credentials could sit in a logged object: never written out, whatever is logged with them. */
+export const secretLogPaths = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'headers.authorization', 'headers.cookie', 'res.headers["set-cookie"]'];
+
 /** Where the store lives: DATABASE_URL (PostgreSQL) if set, else the embedded SQLite file under ./data/. */
 export const defaultDatabaseUrl = (): string => process.env.DATABASE_URL ?? process.env.RAINCHECK_DB ?? 'data/raincheck.sqlite';
 
@@ -50,7 +53,7 @@ export async function createContext(options: ContextOptions = {}): Promise<AppCo
     store,
     clock,
     ids: createIdGenerator(() => clock.now().getTime(), (n) => randomBytes(n)),
-    log: options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+    log: options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info', redact: secretLogPaths }),
     comms,
   };
 }

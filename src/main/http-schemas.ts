@@ -33,10 +33,13 @@ export const idempotencyHeaders = z.object({
 /** The error replies every route can give, documented once. */
 export const problemResponses = {
   400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
   404: problemSchema,
   409: problemSchema,
   413: problemSchema,
   422: problemSchema,
+  429: problemSchema,
 } as const;
 
 /** The key of a request (scoped to its method and path), or undefined when the client sent none. */

@@ -3,6 +3,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { webRoutes } from './web.js';
+import { installAccess } from '../access/guard.js';
+import { accessRoutes } from '../access/routes.js';
+import { rateLimitFromEnv, type RateLimit } from '../access/rate-limit.js';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -38,6 +41,16 @@ export interface BuildOptions {
    * request, and a response that already left the services cannot be fixed by refusing it.
    */
   validateResponses?: boolean;
+  /** Requests per second per key (and per address without one); default from RAINCHECK_RATE_LIMIT (200/400). */
+  rateLimit?: RateLimit | undefined;
+  /** How long a client may take to send a request's headers (slow senders hold a socket each); default 30 s. */
+  requestTimeoutMs?: number;
+  /**
+   * How long a socket may stay silent, both ways, before it is closed: ends a body that stalls half sent (Node's
+   * request timeout does not reach a request already handed to its route). Longer than the slowest request (a
+   * whole-catalogue allocation run); default 2 minutes.
+   */
+  idleTimeoutMs?: number;
 }
 
 /** The path (`lines/0/reference`, '' for the value itself) of the first string or key holding U+0000, if any. */
@@ -60,12 +73,17 @@ export function nulField(value: unknown): string | undefined {
 }
 
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: bodyLimitBytes,
     // Keep-alive clients (load balancers, benchmarks) reuse connections; be explicit so they are not cut early.
     keepAliveTimeout: 65_000,
+    requestTimeout,
+    connectionTimeout: options.idleTimeoutMs ?? 120_000,
+    // Node checks for requests over time every 30 s by default; check often enough that the timeout means something.
+    http: { connectionsCheckingInterval: Math.min(5_000, requestTimeout / 2) },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(options.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data));
@@ -101,6 +119,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       }
     }
   });
+  const access = installAccess(app, ctx, { rateLimit: 'rateLimit' in options ? options.rateLimit : rateLimitFromEnv() });
   app.setNotFoundHandler((req, reply) =>
     sendProblem(reply, problemOf({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` })),
   );
@@ -127,7 +146,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'self-service', description: 'Customer choices, SKU alternates (substitutes), CSAT surveys and their report' },
         { name: 'replenishment', description: 'Demand history, policies (s, Q / s, S / R, S), backorder risk, purchase recommendations' },
         { name: 'kpis', description: 'KPIs per period and slice, root causes of backorders and their Pareto' },
+        { name: 'access', description: 'API keys and roles, dashboard sessions, the audit log' },
       ],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer rck_...`. Made by an admin (POST /api-keys, or `raincheck keys create`).' },
+          session: { type: 'apiKey', in: 'cookie', name: 'raincheck_session', description: 'The dashboard session (POST /auth/session); changes also need X-CSRF-Token.' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -150,6 +176,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(selfServiceRoutes(ctx));
   await app.register(replenishmentRoutes(ctx));
   await app.register(kpiRoutes(ctx));
+  await app.register(accessRoutes(ctx, access));
   webRoutes(app);
   await app.ready();
   return app;

@@ -5,6 +5,9 @@
 export const errorCodes = {
   malformed_request: { status: 400, exit: 64, title: 'Malformed request' },
   validation_failed: { status: 400, exit: 65, title: 'Validation failed' },
+  unauthorized: { status: 401, exit: 77, title: 'Not signed in' },
+  forbidden: { status: 403, exit: 77, title: 'Not allowed' },
+  rate_limited: { status: 429, exit: 75, title: 'Too many requests' },
   not_found: { status: 404, exit: 66, title: 'Not found' },
   unsupported_media_type: { status: 415, exit: 64, title: 'Unsupported media type' },
   payload_too_large: { status: 413, exit: 64, title: 'Payload too large' },

@@ -5,7 +5,7 @@
  */
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-export type IdPrefix = 'ord' | 'line' | 'alc' | 'bo' | 'bev' | 'mov' | 'shp' | 'po' | 'pol' | 'rcp' | 'trf' | 'msg' | 'whk' | 'evt' | 'chc' | 'srv' | 'run';
+export type IdPrefix = 'ord' | 'line' | 'alc' | 'bo' | 'bev' | 'mov' | 'shp' | 'po' | 'pol' | 'rcp' | 'trf' | 'msg' | 'whk' | 'evt' | 'chc' | 'srv' | 'run' | 'aud';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startServer } from '../support/server-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'raincheck-cli-'));
 const db = join(dir, 'demo.sqlite');
@@ -29,5 +30,35 @@ describe('the raincheck command', () => {
     const unknown = cli('supplier-performance', 'NOPE');
     expect(unknown.status).toBe(66);
     expect(unknown.stderr).toContain("supplier 'NOPE' does not exist");
+  }, 60_000);
+
+  it('makes, lists and revokes keys; serve --demo prints an admin key that works', async () => {
+    const made = cli('keys', 'create', '--name', 'shop', '--role', 'integration');
+    expect(made.status, made.stderr).toBe(0);
+    const key = made.stdout.trim();
+    expect(key).toMatch(/^rck_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    const id = key.slice(4, 20);
+    expect(cli('keys', 'create', '--name', 'x', '--role', 'root').stderr).toContain('must be one of admin, planner, agent, viewer, integration');
+
+    const server = await startServer(db, { args: ['--demo'], env: { RAINCHECK_ADMIN_KEY: '' } });
+    try {
+      const admin = /Admin key:\s+(rck_\S+)/.exec(server.banner)?.[1];
+      expect(admin, server.banner).toBeDefined();
+      const get = (path: string, k: string) => fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${k}` } });
+      expect((await get('/api-keys', admin!)).status).toBe(200);
+      expect((await get('/webhooks', key)).status).toBe(200);
+      expect((await get('/backorders', key)).status).toBe(403);
+      const listed = cli('keys', 'list').stdout;
+      expect(listed).toMatch(new RegExp(`${id} +integration +live +shop`));
+      expect(listed).toMatch(/admin +live +demo admin/);
+      expect(listed).not.toContain(key.slice(21));
+      expect(cli('keys', 'revoke', id).stdout).toContain(`revoked ${id} (shop)`);
+      // Another process revoked it: this server stops it within its 5 s cache.
+      await expect.poll(async () => (await get('/webhooks', key)).status, { timeout: 8_000, interval: 500 }).toBe(401);
+      const audit = (await (await get(`/audit-log?route=${encodeURIComponent('/api-keys/:id')}`, admin!)).json()) as { entries: { actor: string; via: string }[] };
+      expect(audit.entries[0]).toMatchObject({ via: 'cli', actor: expect.stringMatching(/^cli \(/) });
+    } finally {
+      await server.stop();
+    }
   }, 60_000);
 });

@@ -2,7 +2,9 @@
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { createContext, type AppContext } from '../../src/main/context.js';
-import { buildApp } from '../../src/main/http.js';
+import { buildApp, type BuildOptions } from '../../src/main/http.js';
+import { issueKey } from '../../src/access/keys.js';
+import type { Role } from '../../src/access/policy.js';
 import { manualClock } from '../../src/shared/clock.js';
 import { catalogService } from '../../src/catalog/service.js';
 import { customerDef, skuDef, warehouseDef, type CustomerInput, type SkuInput, type WarehouseInput } from '../../src/catalog/entities.js';
@@ -31,12 +33,22 @@ export async function openTestContext(engine: Engine, start = '2026-01-05T09:00:
   };
 }
 
-export async function openTestApp(engine: Engine): Promise<TestContext & { app: FastifyInstance }> {
+/**
+ * A test app whose requests carry an admin key unless the test sends its own `authorization` or `cookie` header
+ * (an empty `authorization` sends none): most suites test what the API does, not who may ask; the access suites
+ * make keys of every role with `keyFor`. Rate limiting is off unless asked for.
+ */
+export async function openTestApp(engine: Engine, options: BuildOptions = {}): Promise<TestContext & { app: FastifyInstance; adminKey: string; keyFor(role: Role): Promise<string> }> {
   const t = await openTestContext(engine);
-  const app = await buildApp(t.ctx, { validateResponses: true });
+  const app = await buildApp(t.ctx, { validateResponses: true, rateLimit: undefined, ...options });
+  const keyFor = async (role: Role) => must(await issueKey(t.ctx.store.db, t.ctx.clock, { name: `test ${role}`, role }, 'test')).secret;
+  const adminKey = await keyFor('admin');
+  actAs(app, adminKey);
   return {
     ...t,
     app,
+    adminKey,
+    keyFor,
     async close() {
       await app.close();
       await t.close();
@@ -82,4 +94,14 @@ export async function seedCatalog(ctx: AppContext, f: CatalogFixture): Promise<v
   for (const w of f.warehouses ?? defaultWarehouses) must(await catalogService(warehouseDef).create(ctx, w));
   for (const s of f.skus ?? []) must(await catalogService(skuDef).create(ctx, s));
   for (const c of f.customers ?? []) must(await catalogService(customerDef).create(ctx, c));
+}
+
+/** Makes `app.inject` send `key` with every request that names no credential of its own. */
+export function actAs(app: FastifyInstance, key: string): void {
+  const inject = app.inject.bind(app) as (opts: object) => ReturnType<FastifyInstance['inject']>;
+  app.inject = ((opts: { headers?: Record<string, unknown> }) => {
+    const headers = opts.headers ?? {};
+    if ('authorization' in headers || 'cookie' in headers) return inject(opts);
+    return inject({ ...opts, headers: { ...headers, authorization: `Bearer ${key}` } });
+  }) as unknown as FastifyInstance['inject'];
 }

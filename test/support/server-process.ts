@@ -7,6 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The admin key every test server is started with (RAINCHECK_ADMIN_KEY); RecordingClient sends it. */
+export const testAdminKey = 'rck_7e57000000000001_' + 'T'.repeat(43);
 const keptStderrChars = 64 * 1024;
 
 export interface StopResult {
@@ -20,6 +23,8 @@ export interface ServerProcess {
   /** e.g. `http://127.0.0.1:41234` (no trailing slash). */
   baseUrl: string;
   pid: number;
+  /** What the server printed on stdout up to and including its API line (and the lines that came with it). */
+  banner: string;
   /** Everything the server wrote to stderr so far (the last 64 KiB). */
   stderr(): string;
   stop(): Promise<StopResult>;
@@ -30,6 +35,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Extra environment for the server (LOG_LEVEL defaults to `warn` so errors still show). */
   env?: Record<string, string>;
+  /** More `serve` arguments, e.g. `['--demo']`. */
+  args?: string[];
 }
 
 const running = new Set<ChildProcess>();
@@ -50,8 +57,8 @@ export function startServer(databaseUrl: string, options: StartOptions = {}): Pr
   const timeoutMs = options.timeoutMs ?? 45_000;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/main/cli.ts', '--database', databaseUrl, 'serve', '--port', '0', '--host', '127.0.0.1'],
-    { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--import', 'tsx', 'src/main/cli.ts', '--database', databaseUrl, 'serve', '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])],
+    { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'warn', RAINCHECK_ADMIN_KEY: testAdminKey, RAINCHECK_RATE_LIMIT: '0', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child);
   let stdout = '';
@@ -86,11 +93,12 @@ export function startServer(databaseUrl: string, options: StartOptions = {}): Pr
     const onData = (chunk: string) => {
       stdout += chunk;
       const match = /^\s*API:\s+(http:\/\/\S+?)\/?\s*$/m.exec(stdout);
-      if (!match) return;
+      // The banner is one write: wait for its last line too.
+      if (!match || !stdout.endsWith('\n')) return;
       cleanup();
       // Keep draining stdout so the pipe never fills and blocks the server.
       child.stdout!.resume();
-      resolve({ baseUrl: match[1]!, pid: child.pid!, stderr: () => stderr, stop });
+      resolve({ baseUrl: match[1]!, pid: child.pid!, banner: stdout, stderr: () => stderr, stop });
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited early (code ${code}, signal ${signal})`);
     const onError = (e: Error) => fail(`could not be spawned: ${e.message}`);
@@ -150,7 +158,7 @@ export class RecordingClient {
     try {
       const res = await fetch(`${this.servers[server]!.baseUrl}${path}`, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+        headers: { authorization: `Bearer ${testAdminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       status = res.status;
