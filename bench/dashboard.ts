@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createContext } from '../src/main/context.js';
 import { buildApp } from '../src/main/http.js';
+import { benchKey } from './lib/keys.js';
 import { manualClock } from '../src/shared/clock.js';
 import { catalogueFixture, insertFixture } from './lib/promise-fixture.js';
 import { launchChromium } from '../test/support/browser.js';
@@ -41,7 +42,7 @@ export async function main(args: string[]): Promise<void> {
   if (spawnSync('node', ['scripts/build-web.mjs', '--force'], { stdio: 'inherit' }).status !== 0) throw new Error('building the dashboard failed');
   const dir = mkdtempSync(join(tmpdir(), 'raincheck-bench-dashboard-'));
   const ctx = await createContext({ databaseUrl: join(dir, 'bench.sqlite'), log: pino({ level: 'silent' }), clock: manualClock(`${today}T09:00:00.000Z`) });
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { rateLimit: undefined });
   const browser = await launchChromium();
   try {
     const fixture = catalogueFixture(today, o.backorders, o.skus);
@@ -49,11 +50,16 @@ export async function main(args: string[]): Promise<void> {
     const skuIds = [...new Set(fixture.rows.backorder.map((b) => b.sku_id as string))];
     progress(`${fixture.backorders.toLocaleString('en')} backorders over ${skuIds.length.toLocaleString('en')} SKUs`);
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    // Signed in as a planner would be: a session opened with a key, its cookie given to each fresh page.
+    const signIn = await fetch(`${base}/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: await benchKey(ctx, 'planner') }) });
+    const session = /raincheck_session=([^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')?.[1];
+    if (!session) throw new Error(`signing in failed: ${signIn.status} ${await signIn.text()}`);
     const ready: number[] = [];
     const filter: number[] = [];
     for (let rep = 0; rep <= o.reps; rep++) {
       // A fresh page each time: nothing cached from the previous run but what a browser keeps across visits.
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.context().addCookies([{ name: 'raincheck_session', value: session, url: base }]);
       const t0 = Date.now();
       await page.goto(`${base}/#/backorders`);
       await page.locator('table.worklist tbody tr').first().waitFor();

@@ -18,6 +18,8 @@ import { createContext, type AppContext } from '../../src/main/context.js';
 import { buildApp } from '../../src/main/http.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { browserAvailable, launchChromium, resultsDir } from '../support/browser.js';
+import { actAs } from '../support/context.js';
+import { startupKeys } from '../../src/main/keys-command.js';
 
 describe.skipIf(!browserAvailable)('the dashboard in Chromium', () => {
   let dir: string;
@@ -28,6 +30,7 @@ describe.skipIf(!browserAvailable)('the dashboard in Chromium', () => {
   let page: Page;
   const errors: string[] = [];
   const ids: Record<string, string> = {};
+  let adminKey: string;
 
   const send = async (method: 'POST' | 'PUT', url: string, payload: object) => {
     const res = await app.inject({ method, url, payload });
@@ -41,6 +44,9 @@ describe.skipIf(!browserAvailable)('the dashboard in Chromium', () => {
     ctx = await createContext({ databaseUrl: join(dir, 'demo.sqlite'), log: pino({ level: 'silent' }) });
     await seedDemo(ctx);
     app = await buildApp(ctx);
+    // The key `npm start` prints, made the same way.
+    adminKey = (await startupKeys(ctx, true)).demoKey!;
+    actAs(app, adminKey);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     await send('POST', '/suppliers', { id: 'DASH-SUP', name: 'Dash Supplies', defaultLeadTimeDays: 30 });
     await send('POST', '/customers', { id: 'DASH-LOW', name: 'Low tier', email: 'low@example.com', region: 'GB', tier: 3, acceptsPartial: false });
@@ -65,6 +71,22 @@ describe.skipIf(!browserAvailable)('the dashboard in Chromium', () => {
     await app?.close();
     await ctx?.store.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks for a key, says so when it is wrong, and signs in with the demo admin key', async () => {
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { name: 'Sign in to Raincheck' }).waitFor();
+    await page.getByLabel('API key').fill('rck_not-a-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByRole('alert').textContent()).toMatch(/Signing in failed\..*malformed, unknown or revoked/);
+    await shot('sign-in');
+    await page.getByLabel('API key').fill(adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await page.locator('header .account').textContent()).toContain('demo admin (admin)');
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'raincheck_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    errors.length = 0; // the refused key's 401 is the point of this step
   });
 
   it('overview: KPI tiles, ageing, root causes and the SKUs most at risk', async () => {
@@ -173,6 +195,27 @@ describe.skipIf(!browserAvailable)('the dashboard in Chromium', () => {
     await shot('settings');
   });
 
+  it('settings: an admin makes a key, sees it once, revokes it, and reads the audit log', async () => {
+    await page.goto(`${base}/#/settings`);
+    const form = page.getByRole('form', { name: 'Make an API key' });
+    await form.getByLabel('For').fill('night shift');
+    await form.getByLabel('Role').selectOption('viewer');
+    await form.getByRole('button', { name: 'Make key' }).click();
+    const shown = page.getByLabel('New key');
+    await shown.waitFor();
+    const secret = await shown.inputValue();
+    expect(secret).toMatch(/^rck_[0-9a-f]{16}_/);
+    const res = await fetch(`${base}/skus?limit=1`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(res.status).toBe(200);
+    await shot('settings-keys');
+    await page.getByRole('button', { name: 'Revoke night shift' }).click();
+    await page.getByRole('status').filter({ hasText: 'Revoked the key for night shift.' }).waitFor();
+    expect((await fetch(`${base}/skus?limit=1`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+    const audit = page.getByRole('table', { name: 'Audit log' });
+    await audit.getByRole('cell', { name: /DELETE \/api-keys\// }).waitFor();
+    expect(await audit.textContent()).toContain('demo admin (admin, session)');
+  });
+
   it('a failed request says what failed and what to do; a tablet gets one column', async () => {
     await page.goto(`${base}/#/orders/ord_nope`);
     const alert = page.getByRole('alert');
@@ -198,5 +241,14 @@ describe.skipIf(!browserAvailable)('the dashboard in Chromium', () => {
     await page.keyboard.press('Enter');
     expect(await focused('id')).toBe('main');
     expect(errors).toEqual([]);
+  });
+
+  it('signs out: the form is back and the old cookie opens nothing', async () => {
+    await page.goto(`${base}/`);
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'raincheck_session')!;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Raincheck' }).waitFor();
+    const res = await fetch(`${base}/backorders?limit=1`, { headers: { cookie: `raincheck_session=${cookie.value}` } });
+    expect(res.status).toBe(401);
   });
 });

@@ -4,3 +4,5 @@ export const num = (x: number | null | undefined, digits = 1): string => (x === 
 export const int = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : x.toLocaleString('en'));
 /** YYYY-MM-DD of a day `days` before `from` (UTC). */
 export const dayBefore = (from: Date, days: number): string => new Date(from.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+/** An ISO timestamp as 'YYYY-MM-DD HH:MM' UTC (the API's times are UTC). */
+export const dateTime = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;

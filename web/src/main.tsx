@@ -12,9 +12,11 @@ import { SkuPage } from './pages/sku.js';
 import { Suppliers } from './pages/suppliers.js';
 import { Simulation } from './pages/simulation.js';
 import { Settings } from './pages/settings.js';
+import { SignedIn } from './components/sign-in.js';
+import type { Session } from './types.js';
 import './styles.css';
 
-function Page() {
+function Page({ session, signOut }: { session: Session; signOut: () => void }) {
   const route = useRoute();
   const [, section, id] = route.path.split('/').map(decodeURIComponent);
   const page = (() => {
@@ -25,13 +27,13 @@ function Page() {
     if (section === 'suppliers') return <Suppliers />;
     if (section === 'runs') return <Runs route={route} />;
     if (section === 'simulation') return <Simulation />;
-    if (section === 'settings') return <Settings />;
+    if (section === 'settings') return <Settings session={session} />;
     if (!section) return <Overview />;
     return <p role="alert">There is no page at {route.path}. Use the navigation above.</p>;
   })();
   // A new page starts at the top, and its heading is announced.
   return (
-    <Layout path={route.path} key={route.path}>
+    <Layout path={route.path} key={route.path} session={session} signOut={signOut}>
       {page}
     </Layout>
   );
@@ -39,6 +41,6 @@ function Page() {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Page />
+    <SignedIn>{(session, signOut) => <Page session={session} signOut={signOut} />}</SignedIn>
   </StrictMode>,
 );

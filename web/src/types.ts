@@ -10,9 +10,13 @@ import type { supplierSchema, warehouseSchema } from '../../src/catalog/routes.j
 import type { messageSchema } from '../../src/communication/routes.js';
 import type { performanceSchema, poSchema } from '../../src/purchasing/routes.js';
 import type { demandSchema, policySchema, recommendationListSchema, riskSchema } from '../../src/replenishment/schemas.js';
+import type { apiKeySchema, auditEntrySchema, sessionSchema } from '../../src/access/routes.js';
 import type { committedRunSchema, dryRunSchema, explanationSchema, runDetailSchema, runSummarySchema } from '../../src/allocation/schemas.js';
 
 export type Backorder = z.infer<typeof backorderSchema>;
+export type ApiKey = z.infer<typeof apiKeySchema>;
+export type Session = z.infer<typeof sessionSchema>;
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type Order = z.infer<typeof orderSchema>;
 export type KpiReport = z.infer<typeof kpiReportSchema>;
 export type KpiRow = KpiReport['rows'][number];

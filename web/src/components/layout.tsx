@@ -1,6 +1,7 @@
 /** The frame of every page: a skip link, the navigation (a landmark, the current page marked), the main region. */
 import type { ReactNode } from 'react';
 import { Link } from '../router.js';
+import type { Session } from '../types.js';
 
 const pages = [
   ['/', 'Overview'],
@@ -11,7 +12,7 @@ const pages = [
   ['/settings', 'Settings'],
 ] as const;
 
-export function Layout({ path, children }: { path: string; children: ReactNode }) {
+export function Layout({ path, children, session, signOut }: { path: string; children: ReactNode; session: Session; signOut: () => void }) {
   const current = (p: string) => (p === '/' ? path === '/' : path.startsWith(p));
   return (
     <>
@@ -27,6 +28,12 @@ export function Layout({ path, children }: { path: string; children: ReactNode }
             </Link>
           ))}
         </nav>
+        <span className="account">
+          {session.name} ({session.role}){' '}
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </span>
       </header>
       <main id="main" tabIndex={-1}>
         {children}

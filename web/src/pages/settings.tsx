@@ -1,8 +1,12 @@
-/** Settings: warehouses, the allocation strategy for received stock, the nightly run, and the playbook (view, validate, save). */
+/**
+ * Settings: warehouses, the allocation strategy for received stock, the nightly run, the playbook (view, validate,
+ * save), and for admins the API keys (make one and see it once, revoke) and the latest entries of the audit log.
+ */
 import { useState } from 'react';
 import { api } from '../api.js';
 import { ActionResult, ErrorBox, Loading, useAction, useAsync } from '../components/async.js';
-import type { Page, Warehouse } from '../types.js';
+import type { Page, Session, Warehouse } from '../types.js';
+import { ApiKeys } from './api-keys.js';
 
 interface Playbook {
   version: number;
@@ -20,7 +24,7 @@ interface Schedule {
   strategy: string;
 }
 
-export function Settings() {
+export function Settings({ session }: { session: Session }) {
   const warehouses = useAsync(() => api.get<Page<Warehouse>>('/warehouses', { limit: 100 }), 'warehouses');
   const strategy = useAsync(() => api.get<{ strategy: string; available: { name: string; description: string }[] }>('/settings/allocation'), 'strategy');
   const schedule = useAsync(() => api.get<Schedule | null>('/settings/allocation/schedule'), 'schedule');
@@ -147,7 +151,7 @@ export function Settings() {
         </ul>
       )}
       <h2>API keys</h2>
-      <p>API keys with roles come with the security work (issue 10); until then the API is open to whoever reaches it.</p>
+      {session.role === 'admin' ? <ApiKeys session={session} /> : <p>Only an admin can see and make API keys. You are signed in as {session.name} ({session.role}).</p>}
     </>
   );
 }
