@@ -8,7 +8,7 @@
 import type { Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
 import { ok, type Result } from '../shared/result.js';
-import { startPeriodic } from '../shared/periodic.js';
+import { startClaimedPeriodic } from '../jobs/claims.js';
 import { commitRun, type CommittedRun } from './run-commit.js';
 import { strategyFor } from './run-strategies.js';
 import { runRequestOf, type RunBody } from './run-service.js';
@@ -65,5 +65,5 @@ export async function runDueSchedule(ctx: AppContext): Promise<CommittedRun | nu
 
 /** Checks the schedule every `everyMs`; one check at a time per process. */
 export function startRunScheduler(ctx: AppContext, everyMs: number): { stop(): Promise<void> } {
-  return startPeriodic(ctx.log, everyMs, () => runDueSchedule(ctx), 'scheduled allocation run failed; the schedule is checked again next interval');
+  return startClaimedPeriodic(ctx, 'allocation.schedule', everyMs, () => runDueSchedule(ctx), 'scheduled allocation run failed; the schedule is checked again next interval');
 }

@@ -4,7 +4,7 @@
  * causes report, so a report never misses a backorder; storing only where none is stored makes reruns harmless.
  */
 import type { AppContext } from '../main/context.js';
-import { startPeriodic } from '../shared/periodic.js';
+import { startClaimedPeriodic } from '../jobs/claims.js';
 import { groupBy } from '../shared/group.js';
 import { ok, type Result } from '../shared/result.js';
 import { checkRange } from '../kpis/range.js';
@@ -51,7 +51,7 @@ export async function attributePending(ctx: AppContext, max = 10_000): Promise<n
  * answer from the same history, so overlap costs only time; folding claims its month before writing it.
  */
 export function startAttribution(ctx: AppContext, everyMs: number): { stop(): Promise<void> } {
-  return startPeriodic(ctx.log, everyMs, () => attributePending(ctx).then(() => foldDue(ctx)), 'root-cause attribution or KPI folding failed; it runs again next interval');
+  return startClaimedPeriodic(ctx, 'causes.attribute', everyMs, () => attributePending(ctx).then(() => foldDue(ctx)), 'root-cause attribution or KPI folding failed; it runs again next interval');
 }
 
 /** The creation cause as stored, for a backorder attributed before and resolved since. */

@@ -4,6 +4,7 @@
  * transaction, then writes the messages due; each carries a dedupe key (rule, subject, period), so rounds repeated
  * by one worker or run at once by several never send a message twice.
  */
+import { startClaimedPeriodic } from '../jobs/claims.js';
 import type { AppContext } from '../main/context.js';
 import { ok } from '../shared/result.js';
 import type { DraftLine, MessageDraft } from './drafts.js';
@@ -138,13 +139,7 @@ async function unsent(ctx: AppContext, due: Due[]): Promise<Due[]> {
   return due.filter((d) => !sent.has(d.key));
 }
 
-/** Runs scheduler rounds every `everyMs` until stopped. */
-export function startScheduler(ctx: AppContext, everyMs = 60_000): { stop(): void } {
-  const tick = () => {
-    runSchedule(ctx).catch((e: unknown) => ctx.log.error({ err: e }, 'scheduler round failed; it runs again next interval'));
-  };
-  tick();
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+/** Runs scheduler rounds every `everyMs` until stopped, the first now; one process runs each round. */
+export function startScheduler(ctx: AppContext, everyMs = 60_000): { stop(): Promise<void> } {
+  return startClaimedPeriodic(ctx, 'playbook.schedule', everyMs, () => runSchedule(ctx), 'scheduler round failed; it runs again next interval', { immediately: true });
 }

@@ -35,6 +35,7 @@ const causes: Record<string, string> = {
   supplier_changed: "the supplier's lead time changed",
   manual: 'a planner updated it',
   allocation_run: 'stock was re-allocated between waiting orders',
+  refresh: "the supplier's delivery is overdue or its track record changed",
 };
 
 /** A change's cause code in words; unknown codes (and free-text reasons) pass through. */

@@ -10,6 +10,7 @@ import * as kpis007 from './migrations/007-kpis.js';
 import * as kpiRollup008 from './migrations/008-kpi-rollup.js';
 import * as allocationRuns009 from './migrations/009-allocation-runs.js';
 import * as access010 from './migrations/010-access.js';
+import * as jobClaims011 from './migrations/011-job-claims.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '008-kpi-rollup': kpiRollup008,
   '009-allocation-runs': allocationRuns009,
   '010-access': access010,
+  '011-job-claims': jobClaims011,
 };
 
 /** Every migration, in the order they apply. */

@@ -439,6 +439,7 @@ export interface Database {
   api_key: ApiKeyTable;
   session: SessionTable;
   audit_log: AuditLogTable;
+  job_claim: JobClaimTable;
 }
 
 export interface ApiKeyTable {
@@ -486,4 +487,13 @@ export interface AuditLogTable {
   idempotency_key: string | null;
   request_id: string;
   ip: string | null;
+}
+
+export interface JobClaimTable {
+  name: string;
+  /** When the job's next round may start: a claim moves it one period on. */
+  due_at: string;
+  /** `<hostname>:<pid>` of the process that claimed the last round. */
+  holder: string | null;
+  claimed_at: string | null;
 }

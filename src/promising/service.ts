@@ -24,7 +24,7 @@ import * as repo from './repository.js';
 
 export type PromiseCause =
   | 'new_order' | 'receipt' | 'adjustment' | 'transfer' | 'order_cancelled' | 'po_placed' | 'eta_changed'
-  | 'po_receipt' | 'po_cancelled' | 'strategy_changed' | 'supplier_changed' | 'manual' | 'allocation_run';
+  | 'po_receipt' | 'po_cancelled' | 'strategy_changed' | 'supplier_changed' | 'manual' | 'allocation_run' | 'refresh';
 
 export const today = (ctx: AppContext): string => ctx.clock.now().toISOString().slice(0, 10);
 

@@ -1,10 +1,11 @@
 /**
  * Background work that runs every `everyMs`, one round at a time in this process (a slow round is never overlapped
  * by the next); a failed round is logged and the next interval tries again. `stop` waits for a round in progress.
+ * With `immediately`, the first round starts now rather than one interval from now.
  */
 import type { Logger } from 'pino';
 
-export function startPeriodic(log: Logger, everyMs: number, round: () => Promise<unknown>, failure: string): { stop(): Promise<void> } {
+export function startPeriodic(log: Logger, everyMs: number, round: () => Promise<unknown>, failure: string, options: { immediately?: boolean } = {}): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   const tick = () => {
     running ??= round()
@@ -15,6 +16,7 @@ export function startPeriodic(log: Logger, everyMs: number, round: () => Promise
   };
   const timer = setInterval(tick, everyMs);
   timer.unref();
+  if (options.immediately) tick();
   return {
     async stop() {
       clearInterval(timer);
