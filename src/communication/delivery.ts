@@ -75,6 +75,18 @@ async function dispatchChannel(ctx: AppContext, channels: Channels, channel: Mes
   return stats;
 }
 
+/** Runs `write` until it succeeds: 20 tries over about 30 s (50 ms doubling, at most 2 s apart), then gives up. */
+async function retrying<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 0, waitMs = 50; ; attempt++, waitMs = Math.min(2_000, waitMs * 2)) {
+    try {
+      return await write();
+    } catch (e) {
+      if (attempt >= 19) throw e;
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
+
 /**
  * Records outcomes as they arrive, many per transaction (group commit): an acknowledgement is on disk within one
  * short transaction of arriving, so a worker killed mid-round re-sends only what was in flight, not its whole batch.
@@ -87,13 +99,18 @@ function outcomeRecorder(ctx: AppContext, playbook: Playbook, stats: DispatchSta
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
-      await ctx.store.transaction(async (tx) => {
-        const done = ctx.clock.now();
-        const acknowledged = batch.filter((o) => o.sent.ok).map((o) => ({ m: o.m, rendered: o.rendered as Rendered }));
-        stats.delivered += await markDelivered(tx, acknowledged, done.toISOString());
-        for (const o of batch) if (!o.sent.ok) await recordFailure(tx, o, o.sent, done);
-        return ok(null);
-      });
+      // The messages left already: if the store is briefly unreachable (a database restart), keep trying to record
+      // that, or they would stay claimed and be sent again when the lease runs out. Safe to repeat: markDelivered
+      // and markFailed only change a message still at the attempt this round made.
+      await retrying(() =>
+        ctx.store.transaction(async (tx) => {
+          const done = ctx.clock.now();
+          const acknowledged = batch.filter((o) => o.sent.ok).map((o) => ({ m: o.m, rendered: o.rendered as Rendered }));
+          stats.delivered += await markDelivered(tx, acknowledged, done.toISOString());
+          for (const o of batch) if (!o.sent.ok) await recordFailure(tx, o, o.sent, done);
+          return ok(null);
+        }),
+      );
     }
     writing = null;
   };

@@ -285,8 +285,11 @@ function connectPostgres(options: ConnectOptions): Store {
     idle_in_transaction_session_timeout: 60_000,
     connectionTimeoutMillis: 10_000,
   });
-  // An idle client that loses its server (restart) must not crash the process; the pool replaces it.
+  // A client that loses its server (a restart) must not crash the process. The pool listens only while a client is
+  // idle; a client in use emits 'error' to no one, which Node turns into a crash. The query in flight still fails
+  // (its request answers 500 and may be retried), and the pool drops the dead client when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // serialization_failure, deadlock_detected: both mean "run the whole transaction again".
   const isTransient = (e: unknown) => ['40001', '40P01'].includes((e as { code?: string }).code ?? '');

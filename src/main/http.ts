@@ -101,7 +101,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       req.log.error({ err: error }, 'request failed');
-      return sendProblem(reply, problemOf({ code: 'internal', message: 'The server could not complete the request; nothing was changed.' }));
+      // "Nothing was changed" would be a promise we cannot keep: a commit whose reply the database lost may have
+      // happened. An Idempotency-Key makes the retry safe either way.
+      return sendProblem(reply, problemOf({ code: 'internal', message: 'The server could not complete the request. Retry it; send an Idempotency-Key with changes, so a retry cannot apply one twice.' }));
     }
     const byStatus: Record<number, ErrorCode> = { 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
     const code = byStatus[status] ?? 'malformed_request';
