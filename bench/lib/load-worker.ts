@@ -27,10 +27,10 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const bySecond = new Array<number>(Math.ceil(spec.durationMs / 1000)).fill(0);
   let cpuAtStart: NodeJS.CpuUsage | null = null;
 
-  const post = (body: Buffer) =>
+  const post = (body: Buffer, port: number) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = http.request(
-        { agent, host: '127.0.0.1', port: spec.port, path: spec.path, method: 'POST', headers: { ...spec.headers, 'content-type': 'application/json', 'content-length': body.length } },
+        { agent, host: '127.0.0.1', port, path: spec.path, method: 'POST', headers: { ...spec.headers, 'content-type': 'application/json', 'content-length': body.length } },
         (res) => {
           const status = res.statusCode ?? 0;
           const keep = status >= 300 && firstError === undefined;
@@ -45,13 +45,14 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       req.end(body);
     });
 
-  const user = async () => {
+  const user = async (_: unknown, i: number) => {
+    const port = spec.ports ? spec.ports[i % spec.ports.length]! : spec.port;
     for (let t0 = performance.now(); t0 < measureTo; t0 = performance.now()) {
       if (cpuAtStart === null && t0 >= measureFrom) cpuAtStart = process.cpuUsage();
       const body = bodies[cursor++ % bodies.length]!;
       let status = 0;
       try {
-        const answer = await post(body);
+        const answer = await post(body, port);
         status = answer.status;
         if (status >= 300 && firstError === undefined) firstError = `HTTP ${status}: ${answer.text}`;
       } catch (e) {

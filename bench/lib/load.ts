@@ -14,6 +14,8 @@ export interface LoadSpec {
   durationMs: number;
   /** Sent with every request, e.g. the API key's Authorization. */
   headers?: Record<string, string>;
+  /** Several servers: connection i sends to ports[i % ports.length] (`port` is then ignored). */
+  ports?: number[];
 }
 
 export interface LoadResult {

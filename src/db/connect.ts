@@ -22,9 +22,9 @@ export interface Store {
   /** Runs `fn` in one transaction: commits an ok result, rolls back a failed one, retries transient conflicts. */
   transaction<T>(fn: (tx: Tx) => Promise<Result<T>>): Promise<Result<T>>;
   /**
-   * Serialises writers of the given SKUs until the transaction ends (row locks in id order on PostgreSQL, so two
-   * transactions can never deadlock on them; SQLite's write transaction already excludes every other writer), and
-   * returns the SKU rows that exist, read under the lock.
+   * Serialises writers of the given SKUs until the transaction ends (PostgreSQL: row locks taken all at once or not
+   * at all, else in id order, so two transactions can never deadlock on them; SQLite's write transaction already
+   * excludes every other writer), and returns the SKU rows that exist, read under the lock.
    */
   lockSkus(tx: Tx, skuIds: readonly string[]): Promise<SkuRow[]>;
   /**
@@ -274,6 +274,41 @@ function connectSqlite(path: string): Store {
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/** How many times lockSkus tries to take all its SKUs at once before it queues for them in order. */
+const allAtOnceAttempts = 4;
+
+/**
+ * Row locks on the SKUs, taken all at once or not at all. Taking them one by one in id order (FOR UPDATE) never
+ * deadlocks, but a transaction waiting for its 10th SKU holds the 9 before it, and everyone waiting for those waits
+ * too: with many clients on popular SKUs these chains grow until throughput falls as clients are added. So: take
+ * every row that is free (SKIP LOCKED); if one is busy, let go of all of them (back to a savepoint), wait for that
+ * one alone, let go of it and try again. After a few tries (a large order among busy SKUs) it queues in id order as
+ * before, so it cannot starve. The savepoint is taken before any lock and never released: releasing it would cost a
+ * round trip while holding the locks. NO KEY UPDATE, not UPDATE: every writer of a SKU takes this lock, so it
+ * excludes them all the same, but it does not wait for transactions that merely insert rows referring to the SKU
+ * (their foreign-key check takes KEY SHARE, which UPDATE would conflict with).
+ */
+async function lockSkusWithoutHoldAndWait(tx: Tx, skuIds: readonly string[]): Promise<SkuRow[]> {
+  if (skuIds.length === 0) return [];
+  const sorted = [...new Set(skuIds)].sort();
+  const rows = () => tx.selectFrom('sku').selectAll().where('id', 'in', sorted).orderBy('id');
+  // One SKU: waiting for it holds nothing else.
+  if (sorted.length === 1) return rows().forNoKeyUpdate().execute();
+  await sql`savepoint lock_skus`.execute(tx);
+  for (let attempt = 0; attempt < allAtOnceAttempts; attempt++) {
+    const taken = await rows().forNoKeyUpdate().skipLocked().execute();
+    if (taken.length === sorted.length) return taken;
+    const existing = await tx.selectFrom('sku').select('id').where('id', 'in', sorted).orderBy('id').execute();
+    const takenIds = new Set(taken.map((r) => r.id));
+    const busy = existing.find((r) => !takenIds.has(r.id))?.id;
+    if (busy === undefined) return taken; // the others do not exist
+    await sql`rollback to savepoint lock_skus`.execute(tx);
+    await tx.selectFrom('sku').select('id').where('id', '=', busy).forNoKeyUpdate().execute();
+    await sql`rollback to savepoint lock_skus`.execute(tx);
+  }
+  return rows().forNoKeyUpdate().execute();
+}
+
 function connectPostgres(options: ConnectOptions): Store {
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -297,11 +332,7 @@ function connectPostgres(options: ConnectOptions): Store {
     dialect: 'postgres',
     db,
     transaction: makeTransaction(db, isTransient),
-    lockSkus: async (tx, skuIds) => {
-      if (skuIds.length === 0) return [];
-      const sorted = [...new Set(skuIds)].sort();
-      return tx.selectFrom('sku').selectAll().where('id', 'in', sorted).orderBy('id').forUpdate().execute();
-    },
+    lockSkus: lockSkusWithoutHoldAndWait,
     insertAll: insertInOneStatement,
     insertRows: async (tx, into, rows) => {
       const perStatement = Math.max(1, Math.floor(maxParametersPerStatement / into.columns.length));

@@ -42,7 +42,9 @@ export const defaultDatabaseUrl = (): string => process.env.DATABASE_URL ?? proc
 export async function createContext(options: ContextOptions = {}): Promise<AppContext> {
   const clock = options.clock ?? systemClock;
   const connectOptions = { url: options.databaseUrl ?? defaultDatabaseUrl() };
-  const store = connect(options.poolSize === undefined ? connectOptions : { ...connectOptions, poolSize: options.poolSize });
+  // RAINCHECK_PG_POOL: connections per process (default 10); with several processes, their sum is what PostgreSQL sees.
+  const poolSize = options.poolSize ?? (process.env.RAINCHECK_PG_POOL ? Number(process.env.RAINCHECK_PG_POOL) : undefined);
+  const store = connect(poolSize === undefined ? connectOptions : { ...connectOptions, poolSize });
   await migrateToLatest(store);
   const comms: CommsConfig = {
     publicUrl: options.comms?.publicUrl ?? process.env.RAINCHECK_PUBLIC_URL ?? 'http://localhost:3000',
