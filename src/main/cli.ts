@@ -16,6 +16,7 @@ import { registerForecastCommands } from './forecast-commands.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerKeysCommand, startupKeys } from './keys-command.js';
+import { registerApiCommand } from './api-command.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: secretLogPaths }, pino.destination(2));
 
@@ -191,5 +192,6 @@ registerForecastCommands(program);
 registerSimulateCommand(program);
 registerReportCommand(program);
 registerKeysCommand(program);
+registerApiCommand(program);
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,9 @@ import { startServer } from '../support/server-process.js';
 const dir = mkdtempSync(join(tmpdir(), 'raincheck-cli-'));
 const db = join(dir, 'demo.sqlite');
 const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/raincheck.js', '--database', db, ...args], { encoding: 'utf8' });
+/** The API client command, as a user runs it: the key in the environment. */
+const api = (env: Record<string, string>, ...args: string[]) =>
+  spawnSync(process.execPath, ['bin/raincheck.js', 'api', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
 
 describe('the raincheck command', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,6 +51,19 @@ describe('the raincheck command', () => {
       expect((await get('/api-keys', admin!)).status).toBe(200);
       expect((await get('/webhooks', key)).status).toBe(200);
       expect((await get('/backorders', key)).status).toBe(403);
+      // The command line's API client uses the same keys and the same roles.
+      const asAdmin = { RAINCHECK_URL: server.baseUrl, RAINCHECK_API_KEY: admin! };
+      const skus = api(asAdmin, 'GET', '/skus?limit=2');
+      expect(skus.status, skus.stderr).toBe(0);
+      expect((JSON.parse(skus.stdout) as { items: unknown[] }).items).toHaveLength(2);
+      const made = api(asAdmin, 'POST', '/customers', '--data', JSON.stringify({ id: 'CLI-1', name: 'From the CLI', email: 'cli@example.com', region: 'GB', tier: 2, acceptsPartial: true }));
+      expect(made.status, made.stderr).toBe(0);
+      const refused = api({ RAINCHECK_URL: server.baseUrl, RAINCHECK_API_KEY: key }, 'GET', '/backorders');
+      expect(refused.status).toBe(77);
+      expect(refused.stderr).toContain("403 Not allowed: the role 'integration' may not GET /backorders");
+      const noKey = api({ RAINCHECK_URL: server.baseUrl, RAINCHECK_API_KEY: '' }, 'GET', '/skus');
+      expect(noKey.status).toBe(77);
+      expect(noKey.stderr).toContain('401');
       const listed = cli('keys', 'list').stdout;
       expect(listed).toMatch(new RegExp(`${id} +integration +live +shop`));
       expect(listed).toMatch(/admin +live +demo admin/);
