@@ -16,8 +16,7 @@ import { sql } from 'kysely';
 import { createContext } from '../src/main/context.js';
 import { buildApp } from '../src/main/http.js';
 import { findViolations } from '../src/audit/invariants.js';
-import { loadShapes } from './lib/data.js';
-import { buildFixture, seedFixture, warehouses, type Fixture } from './lib/fixture.js';
+import { retailFixture, seedFixture, warehouses, type Fixture } from './lib/fixture.js';
 import { LoadGenerator, type MeasuredLoad } from './lib/load.js';
 import { createScratchTables, dropScratchTables, rawPostgres, rawSqlite, startNoopServer, type RawResult } from './lib/ceilings.js';
 import { createScratchStore, postgresUnreachable, type EngineName } from './lib/stores.js';
@@ -194,11 +193,7 @@ function jsonFields(engine: EngineName, r: EngineResult | null): Record<string, 
 export async function main(args: string[]): Promise<void> {
   const o = options(args);
   progress(`reading order shapes from ${o.data}`);
-  const shapeOptions = { skuCount: 2000, maxQuantity: 120, maxLines: 500 };
-  const shapes = await loadShapes(o.data, shapeOptions);
-  if (shapes.source === 'synthetic') progress(`${o.data} not found: using synthetic order shapes`);
-  if (o.maxOrders > 0) shapes.orders = shapes.orders.slice(0, o.maxOrders);
-  const fixture = buildFixture(shapes.orders, { skuCount: shapeOptions.skuCount, customerCount: 1000, stockHorizonOrders: 5000 });
+  const { fixture, source } = await retailFixture(o.data, progress, o.maxOrders);
   const linesPerOrder = fixture.orders.reduce((s, x) => s + x.lines.length, 0) / fixture.orders.length;
   const bodyBytes = fixture.orders.reduce((s, x) => s + x.body.length, 0) / fixture.orders.length;
   progress(`${fixture.orders.length} orders, ${linesPerOrder.toFixed(1)} lines per order on average`);
@@ -215,7 +210,7 @@ export async function main(args: string[]): Promise<void> {
   }
 
   const out: string[] = [
-    `intake benchmark: ${fixture.orders.length} order shapes from ${shapes.source}, ${linesPerOrder.toFixed(1)} lines/order (${bodyBytes.toFixed(0)} B body), ` +
+    `intake benchmark: ${fixture.orders.length} order shapes from ${source}, ${linesPerOrder.toFixed(1)} lines/order (${bodyBytes.toFixed(0)} B body), ` +
       `${fixture.skus.length} SKUs, ${fixture.customers.length} customers, ${warehouses.length} warehouses; ${o.warmupMs / 1000} s warm-up + ${o.durationMs / 1000} s per measurement`,
     'note: server, load generator and database share this machine (load generator in its own process); other work here makes numbers noisy',
   ];
@@ -228,7 +223,7 @@ export async function main(args: string[]): Promise<void> {
     ...jsonFields('sqlite', results.sqlite ?? null),
     ...jsonFields('postgres', results.postgres ?? null),
     invariant_violations: Object.values(results).reduce((s, r) => s + (r?.violations ?? 0), 0),
-    orders_source: shapes.source.startsWith('online-retail') ? 'online-retail' : 'synthetic',
+    orders_source: source.startsWith('online-retail') ? 'online-retail' : 'synthetic',
     order_shapes: fixture.orders.length,
     lines_per_order: f2(linesPerOrder),
     seconds: o.durationMs / 1000,

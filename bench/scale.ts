@@ -14,8 +14,7 @@ import pino from 'pino';
 import { createContext, type AppContext } from '../src/main/context.js';
 import { findViolations } from '../src/audit/invariants.js';
 import { startServers, testAdminKey, type ServerProcess } from '../test/support/server-process.js';
-import { loadShapes } from './lib/data.js';
-import { buildFixture, seedFixture, warehouses, type Fixture } from './lib/fixture.js';
+import { retailFixture, seedFixture, warehouses, type Fixture } from './lib/fixture.js';
 import { LoadGenerator, type MeasuredLoad } from './lib/load.js';
 import { createScratchTables, dropScratchTables, rawPostgres, type RawResult } from './lib/ceilings.js';
 import { createScratchStore, postgresUnreachable, type ScratchStore } from './lib/stores.js';
@@ -122,12 +121,9 @@ export async function main(args: string[]): Promise<void> {
   const o = options(args);
   const down = await postgresUnreachable();
   if (down) throw new Error(`the scale benchmark needs PostgreSQL: ${down}`);
-  const shapeOptions = { skuCount: 2000, maxQuantity: 120, maxLines: 500 };
-  const shapes = await loadShapes(o.data, shapeOptions);
-  if (shapes.source === 'synthetic') progress(`${o.data} not found: using synthetic order shapes`);
-  const fixture = buildFixture(shapes.orders, { skuCount: shapeOptions.skuCount, customerCount: 1000, stockHorizonOrders: 5000 });
+  const { fixture, source } = await retailFixture(o.data, progress);
   const linesPerOrder = fixture.orders.reduce((s, x) => s + x.lines.length, 0) / fixture.orders.length;
-  progress(`${fixture.orders.length} orders from ${shapes.source}, ${linesPerOrder.toFixed(1)} lines per order`);
+  progress(`${fixture.orders.length} orders from ${source}, ${linesPerOrder.toFixed(1)} lines per order`);
 
   const gen = await LoadGenerator.start(fixture.orders.map((x) => x.body));
   const runs: ProcessRun[] = [];

@@ -11,7 +11,7 @@ import { sourcingOrder } from '../../src/catalog/domain.js';
 import { receiveStock } from '../../src/inventory/service.js';
 import type { Result } from '../../src/shared/result.js';
 import { seededRandom } from '../../src/shared/random.js';
-import type { OrderShape } from './data.js';
+import { loadShapes, type OrderShape } from './data.js';
 
 export const warehouses: WarehouseInput[] = [
   { id: 'UK-MAN', name: 'Manchester DC', regions: ['GB', 'IE', 'JE'], priority: 1 },
@@ -133,4 +133,16 @@ export async function seedFixture(ctx: AppContext, f: Fixture): Promise<void> {
   await inPool(f.stock, parallel, async ([skuId, warehouseId, quantity]) => {
     must(await receiveStock(ctx, { skuId, warehouseId, quantity, reference: 'opening stock' }), `stock ${skuId}@${warehouseId}`);
   });
+}
+
+/**
+ * The intake benchmarks' fixture: Online Retail baskets over 2,000 SKUs (synthetic shapes when the data is absent,
+ * said through `progress`), 1,000 customers, opening stock for about 5,000 orders' demand.
+ */
+export async function retailFixture(data: string, progress: (msg: string) => void, maxOrders = 0): Promise<{ fixture: Fixture; source: string }> {
+  const skuCount = 2000;
+  const shapes = await loadShapes(data, { skuCount, maxQuantity: 120, maxLines: 500 });
+  if (shapes.source === 'synthetic') progress(`${data} not found: using synthetic order shapes`);
+  const orders = maxOrders > 0 ? shapes.orders.slice(0, maxOrders) : shapes.orders;
+  return { fixture: buildFixture(orders, { skuCount, customerCount: 1000, stockHorizonOrders: 5000 }), source: shapes.source };
 }
