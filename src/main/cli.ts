@@ -17,6 +17,7 @@ import { registerSimulateCommand } from './simulate-command.js';
 import { registerReportCommand } from './report-command.js';
 import { registerKeysCommand, startupKeys } from './keys-command.js';
 import { registerApiCommand } from './api-command.js';
+import { registerExportCommand } from './export-command.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: secretLogPaths }, pino.destination(2));
 
@@ -193,5 +194,6 @@ registerSimulateCommand(program);
 registerReportCommand(program);
 registerKeysCommand(program);
 registerApiCommand(program);
+registerExportCommand(program);
 
 await program.parseAsync(process.argv);

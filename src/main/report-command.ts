@@ -8,7 +8,8 @@ import { causeReport, type CauseReport } from '../causes/service.js';
 import { kpiReport, type KpiReport, type KpiRow } from '../kpis/service.js';
 import { foldDue } from '../kpis/rollup.js';
 import { dimensions, kpiPeriods } from '../kpis/schemas.js';
-import { csvField } from '../demand-files/csv.js';
+import { flatKpiRow } from '../exports/kpi-records.js';
+import { csvHeader, csvLine, type CsvRecord } from '../exports/write.js';
 import { exitCodeOf } from '../shared/errors.js';
 import { createContext, defaultDatabaseUrl } from './context.js';
 
@@ -20,43 +21,10 @@ const oneOf = <T extends string>(name: string, allowed: readonly T[]) => (v: str
   return v as T;
 };
 
-/** One flat record per row: the CSV columns and the table's, in order. */
-function flat(r: KpiRow): Record<string, number | string | null> {
-  const i = r.intake;
-  return {
-    period: r.period,
-    slice: r.slice,
-    orders: i.orders,
-    lines: i.lines,
-    units: i.units,
-    backorder_rate_lines: i.backorderRate.lines,
-    backorder_rate_units: i.backorderRate.units,
-    backorder_rate_orders: i.backorderRate.orders,
-    fill_rate_units: i.fillRate.units,
-    fill_rate_lines: i.fillRate.lines,
-    fill_rate_orders: i.fillRate.orders,
-    lost_demand_rate: i.lostDemandRate,
-    cycle_p50_hours: r.cycleTime.p50Hours,
-    cycle_p90_hours: r.cycleTime.p90Hours,
-    open_backorders: r.backorders.open.count,
-    open_backorder_units: r.backorders.open.units,
-    ...Object.fromEntries(r.backorders.open.buckets.map((b) => [`open_${b.bucket.replace(/[-+]/g, (c) => (c === '-' ? '_' : 'plus'))}`, b.count])),
-    time_to_clear_p50_days: r.backorders.cleared.p50Days,
-    time_to_clear_p90_days: r.backorders.cleared.p90Days,
-    promise_accuracy: r.backorders.promiseAccuracy.rate,
-    csat_mean: r.csat?.mean ?? null,
-    csat_share_4_5: r.csat?.share45 ?? null,
-    inventory_turnover: r.inventory?.turnover ?? null,
-    days_of_supply: r.inventory?.daysOfSupply ?? null,
-  };
-}
-
-const csvCell = (v: number | string | null) => (v === null ? '' : csvField(String(v)));
-
-export function toCsv(records: readonly Record<string, number | string | null>[]): string {
+export function toCsv(records: readonly CsvRecord[]): string {
   if (records.length === 0) return '';
   const header = Object.keys(records[0]!);
-  return [header.join(','), ...records.map((r) => header.map((h) => csvCell(r[h] ?? null)).join(','))].join('\n') + '\n';
+  return [csvHeader(header), ...records.map((r) => csvLine(header, r))].join('');
 }
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
@@ -130,7 +98,7 @@ export function registerReportCommand(program: Command): void {
         const value = result.value;
         const isCauses = 'stage' in value;
         if (o.format === 'json') process.stdout.write(`${JSON.stringify(value)}\n`);
-        else if (o.format === 'csv') process.stdout.write(isCauses ? toCsv(value.rows.map((r) => ({ ...r }))) : toCsv([...value.rows, ...(value.period === 'total' ? [] : value.totals)].map(flat)));
+        else if (o.format === 'csv') process.stdout.write(isCauses ? toCsv(value.rows.map((r) => ({ ...r }))) : toCsv([...value.rows, ...(value.period === 'total' ? [] : value.totals)].map(flatKpiRow)));
         else process.stdout.write(isCauses ? causeTable(value) : kpiTable(value));
       } finally {
         await ctx.store.close();
