@@ -27,6 +27,16 @@ export async function insertIfAbsent<T extends CatalogTable>(tx: Tx, table: T, r
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
+/** Many rows in one statement; ids that exist are left alone. */
+export async function insertManyIfAbsent<T extends CatalogTable>(tx: Tx, table: T, rows: readonly CatalogRows[T][]): Promise<void> {
+  if (rows.length === 0) return;
+  await loose(tx)
+    .insertInto(name(table))
+    .values(rows as unknown as Row[])
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
 export async function findById<T extends CatalogTable>(tx: Tx, table: T, id: string): Promise<CatalogRows[T] | undefined> {
   const row = await loose(tx).selectFrom(name(table)).selectAll().where('id', '=', id).executeTakeFirst();
   return row as CatalogRows[T] | undefined;

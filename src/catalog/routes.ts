@@ -9,7 +9,7 @@ import { catalogService } from './service.js';
 
 const timestamps = { createdAt: z.string(), updatedAt: z.string() };
 
-const skuFields = {
+export const skuFields = {
   name: z.string().trim().min(1).max(200),
   unitCostMinor: z.number().int().min(0).max(1e12).describe('Unit cost in minor currency units (cents)'),
   backorderPolicy: z
@@ -45,14 +45,14 @@ const skuSchema = z
   })
   .meta({ id: 'Sku' });
 
-const warehouseFields = {
+export const warehouseFields = {
   name: z.string().trim().min(1).max(200),
   regions: z.array(z.string().trim().min(1).max(64)).max(200).describe('Regions or country codes served first from here'),
   priority: z.number().int().min(0).max(1_000_000).describe('Lower is preferred when several warehouses could source a line'),
 };
 export const warehouseSchema = z.object({ id: z.string(), ...warehouseFields, ...timestamps }).meta({ id: 'Warehouse' });
 
-const customerFields = {
+export const customerFields = {
   name: z.string().trim().min(1).max(200),
   email: z.email(),
   region: z.string().trim().min(1).max(64),
@@ -62,11 +62,14 @@ const customerFields = {
 };
 const customerSchema = z.object({ id: z.string(), ...customerFields, ...timestamps }).meta({ id: 'Customer' });
 
-const supplierFields = {
+export const supplierFields = {
   name: z.string().trim().min(1).max(200),
   defaultLeadTimeDays: z.number().int().min(0).max(3650).describe('Lead time assumed for items without their own, before there is history'),
 };
 export const supplierSchema = z.object({ id: z.string(), ...supplierFields, ...timestamps }).meta({ id: 'Supplier' });
+
+/** What a new customer gets for the fields left out (the API and the importer alike). */
+export const customerDefaults = { tier: customerFields.tier.default(3), acceptsPartial: customerFields.acceptsPartial.default(true), language: customerFields.language.default('en') };
 
 interface Resource {
   path: string;
@@ -85,7 +88,7 @@ const resources: Resource[] = [
     tag: 'catalog',
     service: catalogService(customerDef),
     fields: customerFields,
-    defaults: { tier: customerFields.tier.default(3), acceptsPartial: customerFields.acceptsPartial.default(true), language: customerFields.language.default('en') },
+    defaults: customerDefaults,
     schema: customerSchema,
   },
   { path: '/suppliers', tag: 'purchasing', service: catalogService(supplierDef), fields: supplierFields, defaults: {}, schema: supplierSchema },

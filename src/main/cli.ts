@@ -18,6 +18,7 @@ import { registerReportCommand } from './report-command.js';
 import { registerKeysCommand, startupKeys } from './keys-command.js';
 import { registerApiCommand } from './api-command.js';
 import { registerExportCommand } from './export-command.js';
+import { registerImportCommand } from './import-command.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: secretLogPaths }, pino.destination(2));
 
@@ -195,5 +196,6 @@ registerReportCommand(program);
 registerKeysCommand(program);
 registerApiCommand(program);
 registerExportCommand(program);
+registerImportCommand(program);
 
 await program.parseAsync(process.argv);
