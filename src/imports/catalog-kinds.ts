@@ -9,10 +9,9 @@ import { z } from 'zod';
 import type { Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
 import { catalogId } from '../main/http-schemas.js';
-import { customerDef, skuDef, supplierDef, warehouseDef, type EntityDef } from '../catalog/entities.js';
+import type { EntityDef } from '../catalog/entities.js';
 import type { CatalogTable } from '../catalog/repository.js';
 import * as repo from '../catalog/repository.js';
-import { customerDefaults, customerFields, skuFields, supplierFields, warehouseFields } from '../catalog/routes.js';
 import type { Failure } from '../shared/result.js';
 
 /** How a CSV cell becomes a JSON value before the schema sees it. */
@@ -24,33 +23,53 @@ export interface ImportCounts {
   unchanged: number;
 }
 
-export interface ImportKind {
-  /** Field -> how its cell is read; `id` first. */
+/** A row that passed the file's checks, with where it came from (pass 2 may still find it wrong against the store). */
+export interface ImportRow<I> {
+  line: number;
+  input: I;
+}
+
+/** A row the store refuses in pass 2 (an unknown reference, stock below what is promised): the whole file rolls back. */
+export interface StoreProblem {
+  line: number;
+  /** The field at fault; the runner names its column. */
+  field: string | null;
+  message: string;
+}
+
+export interface ImportKind<I extends object = object> {
+  /** Field -> how its cell is read. */
   columns: Record<string, CellType>;
-  schema: z.ZodType<{ id: string }>;
+  schema: z.ZodType<I>;
+  /** What makes two rows the same thing, in words (a second one in a file is a bad row), and the field that says it. */
+  key(input: I): string;
+  keyField: string;
   /** Rules across fields (after the schema): null when the row is fine. */
-  check(input: { id: string }): Failure | null;
-  apply(ctx: AppContext, tx: Tx, inputs: readonly { id: string }[], counts: ImportCounts): Promise<void>;
+  check(input: I): Failure | null;
+  apply(ctx: AppContext, tx: Tx, rows: readonly ImportRow<I>[], counts: ImportCounts): Promise<StoreProblem | null>;
 }
 
 /** Equal column by column (key order and the engines' number types aside). */
 const sameRow = (a: Record<string, unknown>, b: Record<string, unknown>) => Object.keys(a).every((k) => String(a[k] ?? null) === String(b[k] ?? null));
 
-function catalogKind<T extends CatalogTable, E extends { id: string }, I extends { id: string }>(
+export function catalogKind<T extends CatalogTable, E extends { id: string }, I extends { id: string }>(
   def: EntityDef<T, E, I>,
   fields: z.ZodRawShape,
   defaults: z.ZodRawShape,
   columns: Record<string, CellType>,
-): ImportKind {
+): ImportKind<I> {
   return {
     columns: { id: 'string', ...columns },
-    schema: z.object({ id: catalogId, ...fields, ...defaults }).strict() as unknown as z.ZodType<{ id: string }>,
-    check: (input) => def.check(input as I),
-    async apply(ctx, tx, inputs, counts) {
+    schema: z.object({ id: catalogId, ...fields, ...defaults }).strict() as unknown as z.ZodType<I>,
+    key: (input) => `id '${input.id}'`,
+    keyField: 'id',
+    check: (input) => def.check(input),
+    async apply(ctx, tx, rows, counts) {
+      const inputs = rows.map((r) => r.input);
       const now = ctx.clock.now().toISOString();
       const existing = new Map((await repo.findByIds(tx, def.table, inputs.map((i) => i.id))).map((r) => [r.id, r]));
       const fresh = [];
-      for (const input of inputs as readonly I[]) {
+      for (const input of inputs) {
         const current = existing.get(input.id);
         if (!current) {
           fresh.push(def.toRow(input, now, now));
@@ -70,15 +89,8 @@ function catalogKind<T extends CatalogTable, E extends { id: string }, I extends
       }
       await repo.insertManyIfAbsent(tx, def.table, fresh);
       counts.created += fresh.length;
+      return null;
     },
   };
 }
 
-export const importKinds = {
-  skus: catalogKind(skuDef, skuFields, {}, { name: 'string', unitCostMinor: 'number', backorderPolicy: 'string', backorderCap: 'number', backorderHorizonDays: 'number' }),
-  warehouses: catalogKind(warehouseDef, warehouseFields, {}, { name: 'string', regions: 'list', priority: 'number' }),
-  customers: catalogKind(customerDef, customerFields, customerDefaults, { name: 'string', email: 'string', region: 'string', tier: 'number', acceptsPartial: 'boolean', language: 'string' }),
-  suppliers: catalogKind(supplierDef, supplierFields, {}, { name: 'string', defaultLeadTimeDays: 'number' }),
-} as const;
-
-export type ImportKindName = keyof typeof importKinds;

@@ -8,7 +8,7 @@
 import type { AppContext } from '../main/context.js';
 import { readCsvRecords, parseNumber, type CsvRecord } from '../demand-files/csv.js';
 import { fail, ok, type Result } from '../shared/result.js';
-import type { CellType, ImportCounts, ImportKind } from './catalog-kinds.js';
+import type { CellType, ImportCounts, ImportKind, ImportRow, StoreProblem } from './catalog-kinds.js';
 
 export interface RowProblem {
   line: number;
@@ -36,7 +36,7 @@ const batchSize = 500;
 const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Header position of each field: the mapped column, else the field's name or its snake_case. */
-function resolveColumns(kind: ImportKind, header: string[], map: Record<string, string>): Result<{ at: Map<string, number>; ignored: string[] }> {
+function resolveColumns(kind: ImportKind<object>, header: string[], map: Record<string, string>): Result<{ at: Map<string, number>; ignored: string[] }> {
   const unknown = Object.keys(map).filter((f) => !(f in kind.columns));
   if (unknown.length > 0) return fail('validation_failed', `--map names no field '${unknown[0]}' (fields: ${Object.keys(kind.columns).join(', ')})`, { field: 'map' });
   const at = new Map<string, number>();
@@ -46,7 +46,8 @@ function resolveColumns(kind: ImportKind, header: string[], map: Record<string, 
     if (i < 0 && wanted !== undefined) return fail('validation_failed', `column '${wanted}' (mapped to ${field}) is not in the header: ${header.join(', ')}`, { field: 'map' });
     if (i >= 0) at.set(field, i);
   }
-  if (!at.has('id')) return fail('validation_failed', `no column for 'id' (header: ${header.join(', ')}); map one with --map id=<column>`, { field: 'map' });
+  const key = kind.keyField;
+  if (!at.has(key)) return fail('validation_failed', `no column for '${key}' (header: ${header.join(', ')}); map one with --map ${key}=<column>`, { field: 'map' });
   const used = new Set(at.values());
   return ok({ at, ignored: header.filter((_, i) => !used.has(i)) });
 }
@@ -65,7 +66,7 @@ function cellValue(text: string, type: CellType): { value?: unknown; problem?: s
 }
 
 /** One row as the schema's input, or its problems. */
-function readRow(kind: ImportKind, record: CsvRecord, at: Map<string, number>, header: string[]): { input?: { id: string }; problems: RowProblem[] } {
+function readRow(kind: ImportKind<object>, record: CsvRecord, at: Map<string, number>, header: string[]): { input?: object; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const raw: Record<string, unknown> = {};
   const columnOf = (field: string) => header[at.get(field) ?? -1] ?? field;
@@ -103,7 +104,8 @@ async function headerOf(path: string): Promise<string[] | null> {
 }
 
 /** Checks the whole file, then (unless a dry run) imports it in one transaction; a bad row means nothing is written. */
-export async function importFile(ctx: AppContext, kind: ImportKind, path: string, o: ImportOptions = {}): Promise<Result<ImportReport>> {
+export async function importFile<I extends object>(ctx: AppContext, kindOfRows: ImportKind<I>, path: string, o: ImportOptions = {}): Promise<Result<ImportReport>> {
+  const kind = kindOfRows as unknown as ImportKind<object>;
   const header = await headerOf(path);
   if (header === null) return fail('validation_failed', `${path} is empty: it needs a header line`, { field: 'file' });
   const columns = resolveColumns(kind, header, o.map ?? {});
@@ -118,8 +120,9 @@ export async function importFile(ctx: AppContext, kind: ImportKind, path: string
     lines++;
     if (lines % 10_000 === 0) o.progress?.('checking', lines, null);
     const row = readRow(kind, record, at, header);
-    if (row.input && seen.has(row.input.id)) row.problems.push({ line: record.line, column: header[at.get('id')!]!, message: `id '${row.input.id}' appears earlier in the file` });
-    if (row.input) seen.add(row.input.id);
+    const key = row.input && kind.key(row.input);
+    if (key !== undefined && seen.has(key)) row.problems.push({ line: record.line, column: header[at.get(kind.keyField)!]!, message: `${key} appears earlier in the file` });
+    if (key !== undefined) seen.add(key);
     if (row.problems.length > 0) {
       bad++;
       if (problems.length < maxListedProblems) problems.push(...row.problems.slice(0, maxListedProblems - problems.length));
@@ -137,23 +140,37 @@ export async function importFile(ctx: AppContext, kind: ImportKind, path: string
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
   if (o.dryRun) return ok({ lines, ignoredColumns: ignored, ...counts });
 
+  let refused: StoreProblem | null = null;
   const written = await ctx.store.transaction(async (tx) => {
     counts.created = counts.updated = counts.unchanged = 0; // a retried transaction counts afresh
-    let batch: { id: string }[] = [];
+    let batch: ImportRow<object>[] = [];
     let done = 0;
+    const flush = async () => {
+      refused = await kind.apply(ctx, tx, batch, counts);
+      done += batch.length;
+      batch = [];
+    };
     for await (const record of rows(path)) {
-      batch.push(readRow(kind, record, at, header).input!);
+      batch.push({ line: record.line, input: readRow(kind, record, at, header).input! });
       if (batch.length === batchSize) {
-        await kind.apply(ctx, tx, batch, counts);
-        done += batch.length;
-        batch = [];
+        await flush();
+        if (refused) return fail('validation_failed', 'refused by the store');
         if (done % 10_000 === 0 && done < lines) o.progress?.('importing', done, lines);
       }
     }
-    await kind.apply(ctx, tx, batch, counts);
+    await flush();
+    if (refused) return fail('validation_failed', 'refused by the store');
     o.progress?.('importing', lines, lines);
     return ok(null);
   });
+  if (refused) {
+    const p = refused as StoreProblem;
+    const column = p.field === null ? null : (header[at.get(p.field) ?? -1] ?? p.field);
+    return fail('validation_failed', `line ${p.line}${column ? `, column '${column}'` : ''}: ${p.message}; nothing was imported`, {
+      field: column ?? 'file',
+      details: { badRows: 1, lines, problems: [{ line: p.line, column, message: p.message }] },
+    });
+  }
   if (!written.ok) return written;
   return ok({ lines, ignoredColumns: ignored, ...counts });
 }

@@ -6,8 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import pino from 'pino';
-import { importKinds, type ImportKindName } from '../imports/catalog-kinds.js';
+import { importKinds, type ImportKindName } from '../imports/kinds.js';
 import { importFile, type RowProblem } from '../imports/run.js';
+import type { ImportKind } from '../imports/catalog-kinds.js';
 import { exitCodeOf } from '../shared/errors.js';
 import { createContext, defaultDatabaseUrl } from './context.js';
 
@@ -54,7 +55,7 @@ export function registerImportCommand(program: Command): void {
       const databaseUrl = (program.opts().database as string | undefined) ?? defaultDatabaseUrl();
       const ctx = await createContext({ databaseUrl, log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)) });
       try {
-        const result = await importFile(ctx, importKinds[kind], file, { ...(o.map ? { map: o.map } : {}), dryRun: Boolean(o.dryRun), progress: progressLine(kind) });
+        const result = await importFile(ctx, importKinds[kind] as ImportKind<object>, file, { ...(o.map ? { map: o.map } : {}), dryRun: Boolean(o.dryRun), progress: progressLine(kind) });
         if (result.ok) {
           process.stdout.write(`${JSON.stringify({ kind, file, dryRun: Boolean(o.dryRun), ...result.value })}\n`);
           return;

@@ -1,15 +1,17 @@
 /**
  * Importing catalogue CSV files, on both engines: a good file in another layout through a column mapping; each kind
  * of bad row named by line, column and reason, with nothing written; importing the same file again changes
- * nothing; a changed row updates only that row.
+ * nothing; a changed row updates only that row; a stock snapshot goes through the ledger and never takes promised units.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../support/engines.js';
-import { openTestContext, type TestContext } from '../support/context.js';
-import { importKinds } from '../../src/imports/catalog-kinds.js';
+import { must, openTestContext, type TestContext } from '../support/context.js';
+import { placeOrder } from '../../src/orders/service.js';
+import { findViolations } from '../../src/audit/invariants.js';
+import { importKinds } from '../../src/imports/kinds.js';
 import { importFile, type RowProblem } from '../../src/imports/run.js';
 
 describe.each(engines)('import on $name', (engine) => {
@@ -93,5 +95,37 @@ describe.each(engines)('import on $name', (engine) => {
     const ok = await importFile(t.ctx, importKinds.suppliers, path, { map: { id: 'code', name: 'label', defaultLeadTimeDays: 'lead' }, dryRun: true });
     expect(ok).toMatchObject({ ok: true, value: { lines: 1, created: 0 } });
     expect(await count('supplier')).toBe(0); // a dry run writes nothing
+  });
+
+  it('sets stock to a counted snapshot through the ledger: found units fill backorders, promised units are protected', async () => {
+    expect(await importFile(t.ctx, importKinds.customers, file('cust-ok.csv', 'id,name,email,region\nBUYER,Buyer,buyer@example.com,GB\n'))).toMatchObject({ ok: true });
+    const order = must(await placeOrder(t.ctx, { customerId: 'BUYER', lines: [{ skuId: '85123A', quantity: 3 }] }));
+    expect(order.intake[0]!.backordered?.quantity).toBe(3);
+    const level = async (sku: string, wh: string) => {
+      const l = await t.ctx.store.db.selectFrom('stock_level').select(['on_hand', 'allocated']).where('sku_id', '=', sku).where('warehouse_id', '=', wh).executeTakeFirst();
+      return l ? [Number(l.on_hand), Number(l.allocated)] : [0, 0];
+    };
+    const movements = async () => (await t.ctx.store.db.selectFrom('movement').select('id').execute()).length;
+
+    const snapshot = file('stock.csv', 'sku_id,warehouse_id,on_hand\n85123A,UK,10\n22423,EU,4\n');
+    expect(await importFile(t.ctx, importKinds.stock, snapshot)).toMatchObject({ ok: true, value: { created: 2, updated: 0, unchanged: 0 } });
+    expect(await level('85123A', 'UK')).toEqual([10, 3]); // the waiting order got its 3
+    expect(await level('22423', 'EU')).toEqual([4, 0]);
+    const moved = await movements();
+    expect(await importFile(t.ctx, importKinds.stock, snapshot)).toMatchObject({ ok: true, value: { created: 0, updated: 0, unchanged: 2 } });
+    expect(await movements()).toBe(moved);
+
+    // A count below what is promised is refused, and the whole file with it (the EU row is not applied either).
+    const tooLow = await importFile(t.ctx, importKinds.stock, file('stock-low.csv', 'sku_id,warehouse_id,on_hand\n22423,EU,9\n85123A,UK,2\n'));
+    expect(tooLow).toMatchObject({ ok: false, error: { message: "line 3, column 'on_hand': the count 2 is below the 3 units allocated to orders at UK; cancel or re-backorder those first; nothing was imported" } });
+    expect(await level('22423', 'EU')).toEqual([4, 0]);
+    const unknown = await importFile(t.ctx, importKinds.stock, file('stock-unknown.csv', 'sku_id,warehouse_id,on_hand\nNOPE,UK,1\n'));
+    expect(unknown).toMatchObject({ ok: false, error: { field: 'sku_id' } });
+    const twice = await importFile(t.ctx, importKinds.stock, file('stock-twice.csv', 'sku_id,warehouse_id,on_hand\n22423,EU,1\n22423,EU,2\n'));
+    expect(twice).toMatchObject({ ok: false, error: { message: expect.stringContaining("SKU '22423' at 'EU' appears earlier in the file") } });
+
+    expect(await importFile(t.ctx, importKinds.stock, file('stock-down.csv', 'sku_id,warehouse_id,on_hand\n85123A,UK,5\n'))).toMatchObject({ ok: true, value: { updated: 1 } });
+    expect(await level('85123A', 'UK')).toEqual([5, 3]);
+    expect(await findViolations(t.ctx.store.db)).toEqual([]);
   });
 });
