@@ -13,7 +13,7 @@ export const isoDay = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a calendar day');
 
-const itemBody = z
+export const itemBody = z
   .object({
     leadTimeDays: z.number().int().min(0).max(3650).nullable().optional().describe("This item's lead time; null = the supplier's default"),
     packSize: z.number().int().min(1).max(1_000_000).default(1),

@@ -128,4 +128,19 @@ describe.each(engines)('import on $name', (engine) => {
     expect(await level('85123A', 'UK')).toEqual([5, 3]);
     expect(await findViolations(t.ctx.store.db)).toEqual([]);
   });
+
+  it('adds, replaces or leaves supplier items, and refuses an unknown supplier', async () => {
+    expect(await importFile(t.ctx, importKinds.suppliers, file('sup-ok.csv', 'id,name,default_lead_time_days\nS1,Acme,30\n'))).toMatchObject({ ok: true });
+    const items = file('items.csv', 'supplier_id,sku_id,lead_time_days,pack_size,min_order_qty,unit_cost_minor\nS1,85123A,14,12,24,150\nS1,22423,,1,1,900\n');
+    expect(await importFile(t.ctx, importKinds['supplier-items'], items)).toMatchObject({ ok: true, value: { created: 2 } });
+    expect(await importFile(t.ctx, importKinds['supplier-items'], items)).toMatchObject({ ok: true, value: { created: 0, updated: 0, unchanged: 2 } });
+    const changed = file('items2.csv', 'supplier_id,sku_id,lead_time_days,pack_size,min_order_qty,unit_cost_minor\nS1,85123A,21,12,24,150\n');
+    expect(await importFile(t.ctx, importKinds['supplier-items'], changed)).toMatchObject({ ok: true, value: { updated: 1 } });
+    const row = await t.ctx.store.db.selectFrom('supplier_item').selectAll().where('sku_id', '=', '85123A').executeTakeFirstOrThrow();
+    expect([row.lead_time_days, row.pack_size, row.min_order_qty].map(Number)).toEqual([21, 12, 24]);
+    const nobody = await importFile(t.ctx, importKinds['supplier-items'], file('items3.csv', 'supplier_id,sku_id,unit_cost_minor\nS9,85123A,1\n'));
+    expect(nobody).toMatchObject({ ok: false, error: { field: 'supplier_id', message: expect.stringContaining('line 2') } });
+    const packless = await importFile(t.ctx, importKinds['supplier-items'], file('items4.csv', 'supplier_id,sku_id,pack_size,unit_cost_minor\nS1,22423,0,1\n'));
+    expect(packless).toMatchObject({ ok: false, error: { field: 'pack_size' } });
+  });
 });
