@@ -46,7 +46,8 @@ export interface ImportKind<I extends object = object> {
   keyField: string;
   /** Rules across fields (after the schema): null when the row is fine. */
   check(input: I): Failure | null;
-  apply(ctx: AppContext, tx: Tx, rows: readonly ImportRow<I>[], counts: ImportCounts): Promise<StoreProblem | null>;
+  /** `run` lives for one attempt of the import's transaction: what earlier batches of this file made. */
+  apply(ctx: AppContext, tx: Tx, rows: readonly ImportRow<I>[], counts: ImportCounts, run: Map<string, unknown>): Promise<StoreProblem | null>;
 }
 
 /** Equal column by column (key order and the engines' number types aside). */

@@ -4,6 +4,7 @@ import { customerDefaults, customerFields, skuFields, supplierFields, warehouseF
 import { catalogKind } from './catalog-kinds.js';
 import { stockKind } from './stock-kind.js';
 import { supplierItemKind } from './supplier-item-kind.js';
+import { purchaseOrderKind } from './purchase-order-kind.js';
 
 export const importKinds = {
   skus: catalogKind(skuDef, skuFields, {}, { name: 'string', unitCostMinor: 'number', backorderPolicy: 'string', backorderCap: 'number', backorderHorizonDays: 'number' }),
@@ -12,6 +13,7 @@ export const importKinds = {
   suppliers: catalogKind(supplierDef, supplierFields, {}, { name: 'string', defaultLeadTimeDays: 'number' }),
   'supplier-items': supplierItemKind,
   stock: stockKind,
+  'purchase-orders': purchaseOrderKind,
 } as const;
 
 export type ImportKindName = keyof typeof importKinds;

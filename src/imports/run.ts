@@ -143,10 +143,11 @@ export async function importFile<I extends object>(ctx: AppContext, kindOfRows: 
   let refused: StoreProblem | null = null;
   const written = await ctx.store.transaction(async (tx) => {
     counts.created = counts.updated = counts.unchanged = 0; // a retried transaction counts afresh
+    const run = new Map<string, unknown>();
     let batch: ImportRow<object>[] = [];
     let done = 0;
     const flush = async () => {
-      refused = await kind.apply(ctx, tx, batch, counts);
+      refused = await kind.apply(ctx, tx, batch, counts, run);
       done += batch.length;
       batch = [];
     };

@@ -143,4 +143,30 @@ describe.each(engines)('import on $name', (engine) => {
     const packless = await importFile(t.ctx, importKinds['supplier-items'], file('items4.csv', 'supplier_id,sku_id,pack_size,unit_cost_minor\nS1,22423,0,1\n'));
     expect(packless).toMatchObject({ ok: false, error: { field: 'pack_size' } });
   });
+
+  it('makes one placed purchase order per reference, dates the waiting backorders, and skips it the second time', async () => {
+    const bo = must(await placeOrder(t.ctx, { customerId: 'BUYER', lines: [{ skuId: '85123A', quantity: 6 }] })).intake[0]!.backordered!;
+    expect(bo.quantity).toBe(4); // 2 of the 5 on hand were free
+    const before = await t.ctx.store.db.selectFrom('backorder').select(['promise_confirmed']).where('id', '=', bo.backorderId).executeTakeFirstOrThrow();
+    expect(Number(before.promise_confirmed)).toBe(0);
+    const pos = file(
+      'pos.csv',
+      'po_number,vendor,sku_id,warehouse_id,quantity,eta\nPO-1,S1,22423,EU,10,2026-02-01\nPO-1,S1,85123A,UK,5,2026-02-03\nPO-2,S1,22423,EU,4,2026-03-01\n',
+    );
+    const map = { reference: 'po_number', supplierId: 'vendor', expectedDate: 'eta' };
+    expect(await importFile(t.ctx, importKinds['purchase-orders'], pos, { map })).toMatchObject({ ok: true, value: { created: 3 } });
+    const orders = await t.ctx.store.db.selectFrom('purchase_order').select(['id', 'reference', 'status']).orderBy('reference').execute();
+    expect(orders.map((o) => [o.reference, o.status])).toEqual([['PO-1', 'placed'], ['PO-2', 'placed']]);
+    const lines = await t.ctx.store.db.selectFrom('po_line').select(['po_id', 'line_no', 'sku_id']).where('po_id', '=', orders[0]!.id).orderBy('line_no').execute();
+    expect(lines.map((l) => [l.line_no, l.sku_id])).toEqual([[1, '22423'], [2, '85123A']]);
+    const dated = await t.ctx.store.db.selectFrom('backorder').select(['promised_date', 'promise_confirmed']).where('id', '=', bo.backorderId).executeTakeFirstOrThrow();
+    expect([dated.promised_date, Number(dated.promise_confirmed)]).toEqual(['2026-02-03', 1]);
+    expect(await importFile(t.ctx, importKinds['purchase-orders'], pos, { map })).toMatchObject({ ok: true, value: { created: 0, unchanged: 3 } });
+    expect((await t.ctx.store.db.selectFrom('po_line').select('id').execute()).length).toBe(3);
+    const mixed = await importFile(t.ctx, importKinds['purchase-orders'], file('pos-bad.csv', 'reference,supplier_id,sku_id,warehouse_id,quantity,expected_date\nPO-9,S1,22423,EU,1,2026-04-01\nPO-9,S2,85123A,UK,1,2026-04-01\n'));
+    expect(mixed).toMatchObject({ ok: false, error: { field: 'supplier_id', message: expect.stringContaining('line 3') } });
+    expect(await t.ctx.store.db.selectFrom('purchase_order').select('id').where('reference', '=', 'PO-9').execute()).toEqual([]);
+    const badDay = await importFile(t.ctx, importKinds['purchase-orders'], file('pos-day.csv', 'reference,supplier_id,sku_id,warehouse_id,quantity,expected_date\nPO-8,S1,22423,EU,1,2026-02-30\n'));
+    expect(badDay).toMatchObject({ ok: false, error: { field: 'expected_date' } });
+  });
 });

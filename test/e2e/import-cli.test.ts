@@ -53,6 +53,6 @@ describe('raincheck import', () => {
     store.close();
     const bad = cli('import', 'planets', path);
     expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toContain('must be one of skus, warehouses, customers, suppliers, supplier-items, stock');
+    expect(bad.stderr).toContain('must be one of skus, warehouses, customers, suppliers, supplier-items, stock, purchase-orders');
   });
 });
