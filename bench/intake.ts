@@ -8,14 +8,14 @@
  * stdout is one JSON object.
  */
 import { parseArgs } from 'node:util';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { sql } from 'kysely';
 import { createContext } from '../src/main/context.js';
 import { buildApp } from '../src/main/http.js';
 import { findViolations } from '../src/audit/invariants.js';
+import { onlineRetailFile } from './lib/data.js';
 import { retailFixture, seedFixture, warehouses, type Fixture } from './lib/fixture.js';
 import { LoadGenerator, type MeasuredLoad } from './lib/load.js';
 import { createScratchTables, dropScratchTables, rawPostgres, rawSqlite, startNoopServer, type RawResult } from './lib/ceilings.js';
@@ -23,7 +23,6 @@ import { createScratchStore, postgresUnreachable, type EngineName } from './lib/
 import { startProfile } from './lib/profile.js';
 import { benchKey } from './lib/keys.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const progress = (msg: string) => process.stderr.write(`[bench intake] ${msg}\n`);
 
 interface Options {
@@ -41,7 +40,7 @@ function options(args: string[]): Options {
   const { values: v } = parseArgs({
     args,
     options: {
-      data: { type: 'string', default: resolve(root, '../shared/data/online-retail-2009-2010/transactions.csv.gz') },
+      data: { type: 'string', default: onlineRetailFile },
       seconds: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
       engines: { type: 'string', default: 'sqlite,postgres' },

@@ -24,7 +24,7 @@ import { putSupplierItem } from '../src/purchasing/service.js';
 import { createSubscription } from '../src/communication/webhooks.js';
 import { dispatchOnce, type DispatchOptions } from '../src/communication/delivery.js';
 import { realChannels } from '../src/communication/channels.js';
-import { loadShapes } from './lib/data.js';
+import { loadShapes, onlineRetailFile } from './lib/data.js';
 import { buildFixture, seedFixture, type Fixture } from './lib/fixture.js';
 import { createScratchStore, postgresUnreachable, type ScratchStore } from './lib/stores.js';
 import { startProfile } from './lib/profile.js';
@@ -52,7 +52,7 @@ function options(args: string[]): Options {
       database: { type: 'string', default: 'sqlite' },
       batch: { type: 'string' },
       concurrency: { type: 'string' },
-      data: { type: 'string', default: resolve(root, '../shared/data/online-retail-2009-2010/transactions.csv.gz') },
+      data: { type: 'string', default: onlineRetailFile },
       profile: { type: 'string' },
     },
   });

@@ -8,18 +8,17 @@
  * at the connection count that sustains the most (8, 16 and the clients' count are tried). Last line JSON.
  */
 import { parseArgs } from 'node:util';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import pino from 'pino';
 import { createContext, type AppContext } from '../src/main/context.js';
 import { findViolations } from '../src/audit/invariants.js';
 import { startServers, testAdminKey, type ServerProcess } from '../test/support/server-process.js';
+import { onlineRetailFile } from './lib/data.js';
 import { retailFixture, seedFixture, warehouses, type Fixture } from './lib/fixture.js';
 import { LoadGenerator, type MeasuredLoad } from './lib/load.js';
 import { createScratchTables, dropScratchTables, rawPostgres, type RawResult } from './lib/ceilings.js';
 import { createScratchStore, postgresUnreachable, type ScratchStore } from './lib/stores.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const progress = (msg: string) => process.stderr.write(`[bench scale] ${msg}\n`);
 
 interface Options {
@@ -35,7 +34,7 @@ function options(args: string[]): Options {
   const { values: v } = parseArgs({
     args,
     options: {
-      data: { type: 'string', default: resolve(root, '../shared/data/online-retail-2009-2010/transactions.csv.gz') },
+      data: { type: 'string', default: onlineRetailFile },
       seconds: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '3' },
       clients: { type: 'string', default: '64' },

@@ -6,7 +6,11 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import { seededRandom } from '../../src/shared/random.js';
+
+/** Where the Online Retail II invoices sit beside a checkout (../shared/data), for the benchmarks' --data default. */
+export const onlineRetailFile = fileURLToPath(new URL('../../../shared/data/online-retail-2009-2010/transactions.csv.gz', import.meta.url));
 
 export interface OrderShape {
   region: string;
