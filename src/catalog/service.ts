@@ -3,7 +3,8 @@ import { iso } from '../shared/clock.js';
 import { resumeAfter, toPage, type Page } from '../shared/pagination.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { AppContext } from '../main/context.js';
-import type { CatalogTable } from './repository.js';
+import type { CatalogRows, CatalogTable } from './repository.js';
+import type { Tx } from '../db/connect.js';
 import * as repo from './repository.js';
 import type { EntityDef } from './entities.js';
 import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
@@ -11,6 +12,33 @@ import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
 export interface ListQuery {
   cursor?: string | undefined;
   limit: number;
+}
+
+/** The stored entry with `patch` applied (fields left out keep their value), checked by the entity's rules. */
+export function mergeInto<T extends CatalogTable, E extends { id: string }, I extends { id: string }>(
+  def: EntityDef<T, E, I>,
+  current: CatalogRows[T],
+  patch: Partial<I>,
+): Result<I> {
+  const merged = { ...(def.fromRow(current) as unknown as I), ...patch, id: current.id } as I;
+  const invalid = def.check(merged);
+  return invalid ? { ok: false, error: invalid } : ok(merged);
+}
+
+/** Writes a merged entry over the stored one (keeping its creation time) and runs what else must change with it. */
+export async function saveUpdate<T extends CatalogTable, E extends { id: string }, I extends { id: string }>(
+  ctx: AppContext,
+  tx: Tx,
+  def: EntityDef<T, E, I>,
+  merged: I,
+  current: CatalogRows[T],
+  now: string,
+): Promise<E> {
+  const row = def.toRow(merged, (current as { created_at: string }).created_at, now);
+  await repo.updateById(tx, def.table, current.id, row);
+  const updated = def.fromRow(row);
+  await def.afterUpdate?.(ctx, tx, updated);
+  return updated;
 }
 
 /** The four use cases of one catalog entity, built from its definition so all three behave alike. */
@@ -38,15 +66,9 @@ export function catalogService<T extends CatalogTable, E extends { id: string },
       return ctx.store.transaction(async (tx) => {
         const current = await repo.findById(tx, def.table, id);
         if (!current) return notFound(id);
-        const existing = def.fromRow(current) as unknown as I & { createdAt: string };
-        const merged = { ...existing, ...patch, id } as I;
-        const invalid = def.check(merged);
-        if (invalid) return { ok: false, error: invalid };
-        const row = def.toRow(merged, existing.createdAt, iso(ctx.clock.now()));
-        await repo.updateById(tx, def.table, id, row);
-        const updated = def.fromRow(row);
-        await def.afterUpdate?.(ctx, tx, updated);
-        return ok(updated);
+        const merged = mergeInto(def, current, patch);
+        if (!merged.ok) return merged;
+        return ok(await saveUpdate(ctx, tx, def, merged.value, current, iso(ctx.clock.now())));
       });
     },
 

@@ -12,6 +12,7 @@ import { catalogId } from '../main/http-schemas.js';
 import type { EntityDef } from '../catalog/entities.js';
 import type { CatalogTable } from '../catalog/repository.js';
 import * as repo from '../catalog/repository.js';
+import { mergeInto, saveUpdate } from '../catalog/service.js';
 import type { Failure } from '../shared/result.js';
 
 /** How a CSV cell becomes a JSON value before the schema sees it. */
@@ -66,26 +67,25 @@ export function catalogKind<T extends CatalogTable, E extends { id: string }, I 
     keyField: 'id',
     check: (input) => def.check(input),
     async apply(ctx, tx, rows, counts) {
-      const inputs = rows.map((r) => r.input);
       const now = ctx.clock.now().toISOString();
-      const existing = new Map((await repo.findByIds(tx, def.table, inputs.map((i) => i.id))).map((r) => [r.id, r]));
+      const existing = new Map((await repo.findByIds(tx, def.table, rows.map((r) => r.input.id))).map((r) => [r.id, r]));
       const fresh = [];
-      for (const input of inputs) {
+      for (const { line, input } of rows) {
         const current = existing.get(input.id);
         if (!current) {
           fresh.push(def.toRow(input, now, now));
           continue;
         }
-        const createdAt = (current as { created_at: string }).created_at;
-        const updatedAt = (current as { updated_at: string }).updated_at;
-        const row = def.toRow({ ...(def.fromRow(current) as unknown as I), ...input }, createdAt, updatedAt);
-        if (sameRow(row as Record<string, unknown>, current as Record<string, unknown>)) {
+        // Checked as the API checks a PATCH: the row's fields over the stored ones (a file's policy change may not
+        // leave a stored cap that only another policy allows).
+        const merged = mergeInto(def, current, input);
+        if (!merged.ok) return { line, field: merged.error.field ?? null, message: `${merged.error.message} (with what '${input.id}' has stored)` };
+        const unchangedRow = def.toRow(merged.value, (current as { created_at: string }).created_at, (current as { updated_at: string }).updated_at);
+        if (sameRow(unchangedRow as Record<string, unknown>, current as Record<string, unknown>)) {
           counts.unchanged++;
           continue;
         }
-        const changed = def.toRow({ ...(def.fromRow(current) as unknown as I), ...input }, createdAt, now);
-        await repo.updateById(tx, def.table, input.id, changed);
-        await def.afterUpdate?.(ctx, tx, def.fromRow(changed));
+        await saveUpdate(ctx, tx, def, merged.value, current, now);
         counts.updated++;
       }
       await repo.insertManyIfAbsent(tx, def.table, fresh);

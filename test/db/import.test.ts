@@ -169,4 +169,15 @@ describe.each(engines)('import on $name', (engine) => {
     const badDay = await importFile(t.ctx, importKinds['purchase-orders'], file('pos-day.csv', 'reference,supplier_id,sku_id,warehouse_id,quantity,expected_date\nPO-8,S1,22423,EU,1,2026-02-30\n'));
     expect(badDay).toMatchObject({ ok: false, error: { field: 'expected_date' } });
   });
+
+  it('checks a changed row with what is stored, as a PATCH is checked', async () => {
+    const capped = file('capped.csv', 'id,name,unit_cost_minor,backorder_policy,backorder_cap\nCAP-1,Capped,100,allow,300\n');
+    expect(await importFile(t.ctx, importKinds.skus, capped)).toMatchObject({ ok: true, value: { created: 1 } });
+    // The file says deny but has no cap column: the stored cap of 300 would stay, which only 'allow' may have.
+    const denied = await importFile(t.ctx, importKinds.skus, file('denied.csv', 'id,name,unit_cost_minor,backorder_policy\nCAP-1,Capped,100,deny\n'));
+    // The file has no such column, so the problem names the field.
+    expect(denied).toMatchObject({ ok: false, error: { field: 'backorderCap', message: "line 2, column 'backorderCap': backorderCap applies only to the 'allow' policy, not 'deny' (with what 'CAP-1' has stored); nothing was imported" } });
+    const row = await t.ctx.store.db.selectFrom('sku').select(['backorder_policy', 'backorder_cap']).where('id', '=', 'CAP-1').executeTakeFirstOrThrow();
+    expect([row.backorder_policy, Number(row.backorder_cap)]).toEqual(['allow', 300]);
+  });
 });
