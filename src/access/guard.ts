@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../main/context.js';
 import { problemOf, sendProblem } from '../main/problem.js';
-import { auditWriter, type AuditWriter } from './audit.js';
+import { auditWriter } from './audit.js';
 import { keyVerifier, type KeyVerifier, type Principal } from './keys.js';
 import { accessOf, changesState, type Access } from './policy.js';
 import { rateLimiter, type RateLimit } from './rate-limit.js';
@@ -29,7 +29,6 @@ export interface AccessOptions {
 
 export interface AccessServices {
   keys: KeyVerifier;
-  audit: AuditWriter;
 }
 
 const bearer = /^Bearer\s+(\S+)\s*$/i;
@@ -131,5 +130,5 @@ export function installAccess(app: FastifyInstance, ctx: AppContext, options: Ac
     return payload;
   });
 
-  return { keys, audit };
+  return { keys };
 }

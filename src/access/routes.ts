@@ -1,4 +1,5 @@
 /** HTTP routes of access: dashboard sign-in, API keys (admin), the audit log (admin). */
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
@@ -57,7 +58,8 @@ const unauthorized = { 401: problemSchema };
 const sessionView = (s: Session) => ({ keyId: s.principal.keyId, name: s.principal.name, role: s.principal.role, csrfToken: s.csrfToken, expiresAt: s.expiresAt });
 
 export function accessRoutes(ctx: AppContext, access: AccessServices): FastifyPluginAsyncZod {
-  const secureCookies = () => ctx.comms.publicUrl.startsWith('https:');
+  // Secure cookies when the public address or this request is https.
+  const secure = (req: FastifyRequest) => ctx.comms.publicUrl.startsWith('https:') || req.protocol === 'https';
   return async (app) => {
     app.post('/auth/session', {
       schema: {
@@ -72,7 +74,7 @@ export function accessRoutes(ctx: AppContext, access: AccessServices): FastifyPl
         req.principal = principal;
         req.via = 'key';
         const session = await openSession(ctx.store.db, ctx.clock, principal);
-        reply.header('set-cookie', sessionCookieHeader(session.token, secureCookies() || req.protocol === 'https'));
+        reply.header('set-cookie', sessionCookieHeader(session.token, secure(req)));
         return reply.code(201).send(sessionView(session));
       },
     });
@@ -93,7 +95,7 @@ export function accessRoutes(ctx: AppContext, access: AccessServices): FastifyPl
       handler: async (req, reply) => {
         const token = cookieValue(req.headers.cookie, sessionCookie);
         if (token !== undefined) await closeSession(ctx.store.db, token);
-        reply.header('set-cookie', sessionCookieHeader('', secureCookies() || req.protocol === 'https', 0));
+        reply.header('set-cookie', sessionCookieHeader('', secure(req), 0));
         return reply.code(204).send(null);
       },
     });
