@@ -77,6 +77,14 @@ export function oneOf<T extends string>(...choices: T[]): (value: string) => T {
   };
 }
 
+/** As oneOf, naming the flag or argument in the message (`--format must be one of table, json, csv`). */
+export function namedChoice<T extends string>(name: string, choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if ((choices as readonly string[]).includes(value)) return value as T;
+    throw new InvalidArgumentError(`${name} must be one of ${choices.join(', ')}`);
+  };
+}
+
 /** Reader options from the flags (only those given, so defaults stay in one place: the readers). */
 export function readOptionsOf(flags: ReadFlags): ReadOptions {
   const opts: ReadOptions = {};

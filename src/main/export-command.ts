@@ -4,19 +4,16 @@
  */
 import { createWriteStream, rmSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import pino from 'pino';
 import { exportKinds, type ExportFilters, type ExportKindName } from '../exports/kinds.js';
 import { writeExport } from '../exports/write.js';
 import { dimensions, kpiPeriods } from '../kpis/schemas.js';
 import { foldDue } from '../kpis/rollup.js';
 import { exitCodeOf } from '../shared/errors.js';
+import { namedChoice } from '../demand-files/options.js';
 import { createContext, defaultDatabaseUrl } from './context.js';
 
-const oneOf = <T extends string>(name: string, allowed: readonly T[]) => (v: string): T => {
-  if (!(allowed as readonly string[]).includes(v)) throw new InvalidArgumentError(`${name} must be one of ${allowed.join(', ')}`);
-  return v as T;
-};
 const kindNames = Object.keys(exportKinds) as ExportKindName[];
 
 interface ExportOptions {
@@ -36,8 +33,8 @@ export function registerExportCommand(program: Command): void {
   program
     .command('export')
     .description(`Export ${kindNames.join(', ')} as CSV or JSON`)
-    .argument('<kind>', kindNames.join(' | '), oneOf('<kind>', kindNames))
-    .option('--format <format>', 'csv | json', oneOf('--format', ['csv', 'json'] as const), 'csv')
+    .argument('<kind>', kindNames.join(' | '), namedChoice('<kind>', kindNames))
+    .option('--format <format>', 'csv | json', namedChoice('--format', ['csv', 'json'] as const), 'csv')
     .option('--out <file>', 'write here instead of stdout')
     .option('--sku <id>', 'only this SKU (backorders, ledger, recommendations, kpis)')
     .option('--warehouse <id>', 'only this warehouse (backorders, ledger, recommendations, kpis)')
@@ -45,8 +42,8 @@ export function registerExportCommand(program: Command): void {
     .option('--status <status>', 'backorders: statuses, comma-separated; orders: open or closed')
     .option('--from <day>', 'kpis: first day, YYYY-MM-DD')
     .option('--to <day>', 'kpis: last day, YYYY-MM-DD')
-    .option('--period <period>', `kpis: ${kpiPeriods.join(' | ')}`, oneOf('--period', kpiPeriods))
-    .option('--by <slice>', `kpis: ${dimensions.join(' | ')}`, oneOf('--by', dimensions))
+    .option('--period <period>', `kpis: ${kpiPeriods.join(' | ')}`, namedChoice('--period', kpiPeriods))
+    .option('--by <slice>', `kpis: ${dimensions.join(' | ')}`, namedChoice('--by', dimensions))
     .action(async (kind: ExportKindName, o: ExportOptions) => {
       const databaseUrl = (program.opts().database as string | undefined) ?? defaultDatabaseUrl();
       const ctx = await createContext({ databaseUrl, log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)) });

@@ -10,14 +10,10 @@ import { importKinds, type ImportKindName } from '../imports/kinds.js';
 import { importFile, type RowProblem } from '../imports/run.js';
 import type { ImportKind } from '../imports/catalog-kinds.js';
 import { exitCodeOf } from '../shared/errors.js';
+import { oneOf } from '../demand-files/options.js';
 import { createContext, defaultDatabaseUrl } from './context.js';
 
 const kindNames = Object.keys(importKinds) as ImportKindName[];
-
-function kindOf(value: string): ImportKindName {
-  if (!(kindNames as string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${kindNames.join(', ')}`);
-  return value as ImportKindName;
-}
 
 /** `field=column,field=column`. */
 function mapping(value: string): Record<string, string> {
@@ -46,7 +42,7 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import')
     .description(`Import ${kindNames.join(', ')} from a CSV file, all or nothing`)
-    .argument('<kind>', kindNames.join(' | '), kindOf)
+    .argument('<kind>', kindNames.join(' | '), oneOf(...kindNames))
     .argument('<file>', 'CSV with a header line (.gz is read as gzip)')
     .option('--map <field=column,...>', 'which column holds each field, for files in another layout', mapping)
     .option('--dry-run', 'check the file and report, write nothing')

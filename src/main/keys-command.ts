@@ -3,13 +3,14 @@
  * admin key is made), and the keys a server sets itself up with at start (RAINCHECK_ADMIN_KEY, the demo's).
  */
 import { userInfo } from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import pino from 'pino';
 import { auditWriter } from '../access/audit.js';
-import { isRole, issueKey, listKeys, revokeKey, type IssuedKey } from '../access/keys.js';
+import { issueKey, listKeys, revokeKey, type IssuedKey } from '../access/keys.js';
 import { roles, type Role } from '../access/policy.js';
 import { exitCodeOf } from '../shared/errors.js';
 import type { Result } from '../shared/result.js';
+import { oneOf } from '../demand-files/options.js';
 import { createContext, defaultDatabaseUrl, type AppContext } from './context.js';
 
 const cliActor = () => `cli (${userInfo().username})`;
@@ -51,11 +52,6 @@ export async function startupKeys(ctx: AppContext, demo: boolean): Promise<{ dem
   return { demoKey: issued.value.secret };
 }
 
-function role(value: string): Role {
-  if (!isRole(value)) throw new InvalidArgumentError(`must be one of ${roles.join(', ')}`);
-  return value;
-}
-
 export function registerKeysCommand(program: Command): void {
   const keys = program.command('keys').description('API keys: each has a role; the key itself is shown once, when made');
   const withContext = async <T>(fn: (ctx: AppContext) => Promise<Result<T>>, print: (value: T) => string) => {
@@ -77,7 +73,7 @@ export function registerKeysCommand(program: Command): void {
     .command('create')
     .description('Make a key and print it (only its hash is stored: keep it now)')
     .requiredOption('--name <name>', 'who or what will use it, e.g. "shop integration"')
-    .requiredOption('--role <role>', `one of ${roles.join(', ')}`, role)
+    .requiredOption('--role <role>', `one of ${roles.join(', ')}`, oneOf(...roles))
     .action((opts: { name: string; role: Role }) =>
       withContext(
         async (ctx) => {

@@ -2,7 +2,7 @@
  * `raincheck report`: the KPI report (or the Pareto of root causes) for a date range, as a table for people, CSV
  * for spreadsheets or JSON (the API's document) for programs. The same services as GET /kpis and /kpis/causes.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import pino from 'pino';
 import { causeReport, type CauseReport } from '../causes/service.js';
 import { kpiReport, type KpiReport, type KpiRow } from '../kpis/service.js';
@@ -11,15 +11,11 @@ import { dimensions, kpiPeriods } from '../kpis/schemas.js';
 import { flatKpiRow } from '../exports/kpi-records.js';
 import { csvHeader, csvLine, type CsvRecord } from '../exports/write.js';
 import { exitCodeOf } from '../shared/errors.js';
+import { namedChoice } from '../demand-files/options.js';
 import { createContext, defaultDatabaseUrl } from './context.js';
 
 const formats = ['table', 'json', 'csv'] as const;
 type Format = (typeof formats)[number];
-
-const oneOf = <T extends string>(name: string, allowed: readonly T[]) => (v: string): T => {
-  if (!(allowed as readonly string[]).includes(v)) throw new InvalidArgumentError(`${name} must be one of ${allowed.join(', ')}`);
-  return v as T;
-};
 
 export function toCsv(records: readonly CsvRecord[]): string {
   if (records.length === 0) return '';
@@ -68,9 +64,9 @@ export function registerReportCommand(program: Command): void {
     .description('KPIs (backorder rate, fill rate, cycle time, backorder age, promise accuracy, CSAT, turnover) or, with --causes, the Pareto of root causes')
     .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <day>', 'last day, YYYY-MM-DD')
-    .option('--period <period>', `${kpiPeriods.join(' | ')}`, oneOf('--period', kpiPeriods), 'month')
-    .option('--by <slice>', `${dimensions.join(' | ')}`, oneOf('--by', dimensions))
-    .option('--format <format>', formats.join(' | '), oneOf('--format', formats), 'table')
+    .option('--period <period>', `${kpiPeriods.join(' | ')}`, namedChoice('--period', kpiPeriods), 'month')
+    .option('--by <slice>', `${dimensions.join(' | ')}`, namedChoice('--by', dimensions))
+    .option('--format <format>', formats.join(' | '), namedChoice('--format', formats), 'table')
     .option('--causes', 'the Pareto of root causes of the backorders created in the range (by warehouse, sku or supplier)')
     .option('--warehouse <id>', 'only this warehouse')
     .option('--sku <id>', 'only this SKU')
