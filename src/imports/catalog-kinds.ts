@@ -51,8 +51,8 @@ export interface ImportKind<I extends object = object> {
   apply(ctx: AppContext, tx: Tx, rows: readonly ImportRow<I>[], counts: ImportCounts, run: Map<string, unknown>): Promise<StoreProblem | null>;
 }
 
-/** Equal column by column (key order and the engines' number types aside). */
-const sameRow = (a: Record<string, unknown>, b: Record<string, unknown>) => Object.keys(a).every((k) => String(a[k] ?? null) === String(b[k] ?? null));
+/** Every column of `a` equal in `b` (key order and the engines' number types aside): a re-imported row that changes nothing. */
+export const sameRow = (a: Record<string, unknown>, b: Record<string, unknown>) => Object.keys(a).every((k) => String(a[k] ?? null) === String(b[k] ?? null));
 
 export function catalogKind<T extends CatalogTable, E extends { id: string }, I extends { id: string }>(
   def: EntityDef<T, E, I>,

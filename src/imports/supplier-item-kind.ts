@@ -10,7 +10,7 @@ import { itemBody } from '../purchasing/routes.js';
 import * as purchasing from '../purchasing/repository.js';
 import { requireRef } from '../catalog/references.js';
 import { repromise } from '../promising/service.js';
-import type { ImportKind } from './catalog-kinds.js';
+import { sameRow, type ImportKind } from './catalog-kinds.js';
 
 type ItemRow = z.infer<typeof itemBody> & { supplierId: string; skuId: string };
 
@@ -30,7 +30,7 @@ export const supplierItemKind: ImportKind<ItemRow> = {
       }
       const current = await tx.selectFrom('supplier_item').selectAll().where('supplier_id', '=', input.supplierId).where('sku_id', '=', input.skuId).executeTakeFirst();
       const terms = { lead_time_days: input.leadTimeDays ?? null, pack_size: input.packSize, min_order_qty: input.minOrderQty, unit_cost_minor: input.unitCostMinor };
-      if (current && Object.entries(terms).every(([k, v]) => String(current[k as keyof typeof terms] ?? null) === String(v))) {
+      if (current && sameRow(terms, current)) {
         counts.unchanged++;
         continue;
       }
