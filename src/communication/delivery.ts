@@ -8,7 +8,7 @@ import type { AppContext } from '../main/context.js';
 import { ok } from '../shared/result.js';
 import { retryDelayMs } from './backoff.js';
 import type { Channels, SendOutcome } from './channels.js';
-import { claimDue, markDelivered, markFailed, type MessageRow, type Rendered } from './outbox-repository.js';
+import { claimDue, markDelivered, markFailed, releaseClaims, type MessageRow, type Rendered } from './outbox-repository.js';
 import { activePlaybook } from './playbook/active.js';
 import type { Playbook } from './playbook/schema.js';
 import { renderEmail, renderLookup, type RenderLookup } from './render.js';
@@ -65,14 +65,29 @@ async function dispatchChannel(ctx: AppContext, channels: Channels, channel: Mes
   const messages = claimed.ok ? claimed.value : [];
   const stats: DispatchStats = { claimed: messages.length, delivered: 0, retried: 0, dead: 0 };
   if (messages.length === 0) return stats;
-  const { playbook } = await activePlaybook(ctx, ctx.store.db);
-  const secrets = await subscriptionSecrets(ctx, messages);
-  const lookup = channel === 'email' ? await renderLookup(ctx, messages) : null;
+  let prepared;
+  try {
+    prepared = await prepareRound(ctx, messages, channel);
+  } catch (e) {
+    // Nothing was sent yet: hand the claims back (as persistently as outcomes are recorded) rather than leave them
+    // waiting out the lease, then let the scheduler report the failure.
+    await retrying(() => ctx.store.transaction(async (tx) => ok(await releaseClaims(tx, messages, ctx.clock.now().toISOString()))));
+    throw e;
+  }
+  const { playbook, secrets, lookup } = prepared;
   const recorder = outcomeRecorder(ctx, playbook, stats, random);
   await inPool(messages, concurrency, async (m) => recorder.add(await deliver(ctx, channels, playbook, { secrets, lookup }, m)));
   await recorder.drain();
   if (stats.dead > 0) ctx.log.warn({ dead: stats.dead }, 'outbox: messages dead-lettered');
   return stats;
+}
+
+/** What a round needs besides the messages: the playbook, webhook secrets and what email templates render from. */
+async function prepareRound(ctx: AppContext, messages: MessageRow[], channel: MessageChannel) {
+  const { playbook } = await activePlaybook(ctx, ctx.store.db);
+  const secrets = await subscriptionSecrets(ctx, messages);
+  const lookup = channel === 'email' ? await renderLookup(ctx, messages) : null;
+  return { playbook, secrets, lookup };
 }
 
 /** Runs `write` until it succeeds: 20 tries over about 30 s (50 ms doubling, at most 2 s apart), then gives up. */

@@ -76,6 +76,23 @@ export async function markDelivered(tx: Tx, done: readonly { m: Pick<MessageRow,
   return recorded;
 }
 
+/**
+ * Gives back messages this worker claimed but never tried to send (it could not prepare the round, e.g. the database
+ * went away right after the claim): pending again at once, the attempt not counted, so they do not wait out the lease.
+ * Only where this worker still holds that attempt.
+ */
+export async function releaseClaims(tx: Tx, claimed: readonly Pick<MessageRow, 'id' | 'attempts'>[], now: string): Promise<void> {
+  for (const m of claimed) {
+    await tx
+      .updateTable('message')
+      .set({ status: 'pending', lease_until: null, attempts: m.attempts - 1, updated_at: now })
+      .where('id', '=', m.id)
+      .where('status', '=', 'sending')
+      .where('attempts', '=', m.attempts)
+      .execute();
+  }
+}
+
 /** Records a failed attempt: retried at `retryAt`, or dead-lettered when `retryAt` is null. */
 export async function markFailed(tx: Tx, m: Pick<MessageRow, 'id' | 'attempts'>, error: string, retryAt: string | null, now: string, rendered?: Partial<Rendered>): Promise<boolean> {
   const r = await tx

@@ -102,14 +102,10 @@ function alive(pid: number): boolean {
   }
 }
 
-// KNOWN FAILING until two src/ bugs this test found are fixed (reported with the test):
-// 1. src/db/connect.ts connectPostgres: pg-pool removes its idle 'error' listener while a client is checked out, so a
-//    connection that dies mid-query (PostgreSQL restarted) emits 'error' on a Client nobody listens to and the
-//    server process crashes ("Unhandled 'error' event ... ECONNRESET / Connection terminated unexpectedly");
-//    `pool.on('error')` covers idle clients only. Fix: `pool.on('connect', (c) => c.on('error', () => {}))`.
-// 2. src/communication/delivery.ts outcomeRecorder: when writing outcomes fails (PostgreSQL down for a second),
-//    the batch is dropped, so mails the server already sent stay `sending` under its own 60 s lease and are sent
-//    again after it; (d) times out. Fix: keep a failed batch queued and retry the write with a short backoff.
+// This test found three bugs, fixed: a pooled client that lost its server mid-query crashed the process (no 'error'
+// listener while checked out); a round whose outcome write failed during the restart dropped it, leaving sent mails
+// claimed for the 60 s lease (now retried); and a round that claimed its batch just before the crash and then failed
+// to read the playbook left the batch under that lease, unsent (now handed back).
 describe.skipIf(!privateClusterAvailable)('PostgreSQL crashed and restarted under load (private cluster)', () => {
   let cluster: PgCluster;
   let ctx: AppContext;

@@ -120,6 +120,26 @@ describe.each(engines)('a mail server down during a burst on $name', (engine) =>
     expect(received).toEqual(after.map((m) => `${m.id}@raincheck`).sort());
   });
 
+  it('hands its claims back at once when the database fails right after the claim (nothing sent, no lease to wait out)', async () => {
+    must(await placeOrder(t.ctx, { customerId: 'C1', reference: 'R-LATE', lines: [{ skuId: 'LAMP', quantity: 1 }] }));
+    const due = (await messages(t.ctx, 'email')).filter((m) => m.status === 'pending');
+    expect(due.length).toBeGreaterThan(0);
+    // The claim commits; the next read (the playbook) fails, as it does when PostgreSQL restarts between the two.
+    const failingDb = new Proxy(t.ctx.store.db, {
+      get: (target, key, receiver) => (key === 'selectFrom' ? () => { throw new Error('connection terminated'); } : Reflect.get(target, key, receiver)),
+    });
+    const broken = { ...t.ctx, store: { ...t.ctx.store, db: failingDb } };
+    const sentBefore = smtp.mails.length;
+    await expect(dispatchOnce(broken, channels, { channel: 'email' })).rejects.toThrow(/connection terminated/);
+    expect(smtp.mails.length).toBe(sentBefore);
+    for (const m of (await messages(t.ctx, 'email')).filter((x) => due.some((d) => d.id === x.id))) {
+      expect(m.status, m.id).toBe('pending');
+      expect(m.attempts, 'the attempt that never happened is not counted').toBe(0);
+      expect(m.lease_until).toBeNull();
+    }
+    expect(await round()).toMatchObject({ claimed: due.length, delivered: due.length });
+  });
+
   it('dead-letters at once a mailbox the server refuses permanently (550), with the error', async () => {
     smtp.refuse.add('gone@example.com');
     const before = smtp.mails.length;
