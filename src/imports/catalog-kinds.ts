@@ -22,6 +22,8 @@ export interface ImportCounts {
   created: number;
   updated: number;
   unchanged: number;
+  /** Rows that are not what the kind imports (an order history's cancellations and returns): read, not written. */
+  skipped?: number;
 }
 
 /** A row that passed the file's checks, with where it came from (pass 2 may still find it wrong against the store). */
@@ -45,10 +47,14 @@ export interface ImportKind<I extends object = object> {
   /** What makes two rows the same thing, in words (a second one in a file is a bad row), and the field that says it. */
   key(input: I): string;
   keyField: string;
+  /** Many rows may share a key (an order's lines): no 'appears earlier in the file' check. */
+  repeatsKey?: boolean;
   /** Rules across fields (after the schema): null when the row is fine. */
   check(input: I): Failure | null;
   /** `run` lives for one attempt of the import's transaction: what earlier batches of this file made. */
   apply(ctx: AppContext, tx: Tx, rows: readonly ImportRow<I>[], counts: ImportCounts, run: Map<string, unknown>): Promise<StoreProblem | null>;
+  /** Runs once the import committed (not on a dry run). */
+  afterImport?(ctx: AppContext, counts: ImportCounts): Promise<void>;
 }
 
 /** Every column of `a` equal in `b` (key order and the engines' number types aside): a re-imported row that changes nothing. */

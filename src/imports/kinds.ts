@@ -5,6 +5,7 @@ import { catalogKind } from './catalog-kinds.js';
 import { stockKind } from './stock-kind.js';
 import { supplierItemKind } from './supplier-item-kind.js';
 import { purchaseOrderKind } from './purchase-order-kind.js';
+import { orderHistoryKind } from './order-history-kind.js';
 
 export const importKinds = {
   skus: catalogKind(skuDef, skuFields, {}, { name: 'string', unitCostMinor: 'number', backorderPolicy: 'string', backorderCap: 'number', backorderHorizonDays: 'number' }),
@@ -14,6 +15,7 @@ export const importKinds = {
   'supplier-items': supplierItemKind,
   stock: stockKind,
   'purchase-orders': purchaseOrderKind,
+  orders: orderHistoryKind,
 } as const;
 
 export type ImportKindName = keyof typeof importKinds;

@@ -121,8 +121,8 @@ export async function importFile<I extends object>(ctx: AppContext, kindOfRows: 
     if (lines % 10_000 === 0) o.progress?.('checking', lines, null);
     const row = readRow(kind, record, at, header);
     const key = row.input && kind.key(row.input);
-    if (key !== undefined && seen.has(key)) row.problems.push({ line: record.line, column: header[at.get(kind.keyField)!]!, message: `${key} appears earlier in the file` });
-    if (key !== undefined) seen.add(key);
+    if (key !== undefined && !kind.repeatsKey && seen.has(key)) row.problems.push({ line: record.line, column: header[at.get(kind.keyField)!]!, message: `${key} appears earlier in the file` });
+    if (key !== undefined && !kind.repeatsKey) seen.add(key);
     if (row.problems.length > 0) {
       bad++;
       if (problems.length < maxListedProblems) problems.push(...row.problems.slice(0, maxListedProblems - problems.length));
@@ -143,6 +143,7 @@ export async function importFile<I extends object>(ctx: AppContext, kindOfRows: 
   let refused: StoreProblem | null = null;
   const written = await ctx.store.transaction(async (tx) => {
     counts.created = counts.updated = counts.unchanged = 0; // a retried transaction counts afresh
+    delete counts.skipped;
     const run = new Map<string, unknown>();
     let batch: ImportRow<object>[] = [];
     let done = 0;
@@ -173,5 +174,6 @@ export async function importFile<I extends object>(ctx: AppContext, kindOfRows: 
     });
   }
   if (!written.ok) return written;
+  await kind.afterImport?.(ctx, counts);
   return ok({ lines, ignoredColumns: ignored, ...counts });
 }
