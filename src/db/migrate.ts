@@ -11,6 +11,7 @@ import * as kpiRollup008 from './migrations/008-kpi-rollup.js';
 import * as allocationRuns009 from './migrations/009-allocation-runs.js';
 import * as access010 from './migrations/010-access.js';
 import * as jobClaims011 from './migrations/011-job-claims.js';
+import * as skuHistoryIndexes012 from './migrations/012-sku-history-indexes.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '009-allocation-runs': allocationRuns009,
   '010-access': access010,
   '011-job-claims': jobClaims011,
+  '012-sku-history-indexes': skuHistoryIndexes012,
 };
 
 /** Every migration, in the order they apply. */

@@ -101,3 +101,14 @@ export function readOptionsOf(flags: ReadFlags): ReadOptions {
   if (flags.exclude !== undefined) opts.exclude = new Set(flags.exclude);
   return opts;
 }
+
+/** `field=column,field=column`. */
+export function fieldMap(value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || at === pair.length - 1) throw new InvalidArgumentError(`'${pair}' is not field=column`);
+    out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return out;
+}

@@ -19,6 +19,7 @@ import { registerKeysCommand, startupKeys } from './keys-command.js';
 import { registerApiCommand } from './api-command.js';
 import { registerExportCommand } from './export-command.js';
 import { registerImportCommand } from './import-command.js';
+import { registerReplayCommand } from './replay-command.js';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: secretLogPaths }, pino.destination(2));
 
@@ -197,5 +198,6 @@ registerKeysCommand(program);
 registerApiCommand(program);
 registerExportCommand(program);
 registerImportCommand(program);
+registerReplayCommand(program);
 
 await program.parseAsync(process.argv);

@@ -4,27 +4,16 @@
  * column and why. Importing the same file again changes nothing.
  */
 import { writeFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import pino from 'pino';
 import { importKinds, type ImportKindName } from '../imports/kinds.js';
 import { importFile, type RowProblem } from '../imports/run.js';
 import type { ImportKind } from '../imports/catalog-kinds.js';
 import { exitCodeOf } from '../shared/errors.js';
-import { oneOf } from '../demand-files/options.js';
+import { fieldMap, oneOf } from '../demand-files/options.js';
 import { createContext, defaultDatabaseUrl } from './context.js';
 
 const kindNames = Object.keys(importKinds) as ImportKindName[];
-
-/** `field=column,field=column`. */
-function mapping(value: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of value.split(',')) {
-    const at = pair.indexOf('=');
-    if (at <= 0 || at === pair.length - 1) throw new InvalidArgumentError(`'${pair}' is not field=column`);
-    out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
-  }
-  return out;
-}
 
 /** Progress on stderr: redrawn in place on a terminal, a line now and then otherwise. */
 function progressLine(kind: string) {
@@ -44,7 +33,7 @@ export function registerImportCommand(program: Command): void {
     .description(`Import ${kindNames.join(', ')} from a CSV file, all or nothing`)
     .argument('<kind>', kindNames.join(' | '), oneOf(...kindNames))
     .argument('<file>', 'CSV with a header line (.gz is read as gzip)')
-    .option('--map <field=column,...>', 'which column holds each field, for files in another layout', mapping)
+    .option('--map <field=column,...>', 'which column holds each field, for files in another layout', fieldMap)
     .option('--dry-run', 'check the file and report, write nothing')
     .option('--report <file>', 'write the problems found as JSON here too')
     .action(async (kind: ImportKindName, file: string, o: { map?: Record<string, string>; dryRun?: boolean; report?: string }) => {

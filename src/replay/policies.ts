@@ -1,0 +1,64 @@
+/**
+ * What a replay orders at each review. `raincheck` takes the planning module's recommendations as they are (the
+ * same call as `GET /replenishment/recommendations?due=now`: forecast-driven levels for a target fill rate, lead
+ * times measured from the receipts so far). `minmax` is the rule of thumb it is compared with: from the plain
+ * average daily demand of the same trailing window and the supplier's quoted lead time L, min = avg x (L + R) and
+ * max = min + avg x R (R the review period); when the inventory position is at or below min, order up to max.
+ */
+import type { AppContext } from '../main/context.js';
+import { inventoryPosition } from '../planning/risk.js';
+import { roundOrderQuantity } from '../planning/safety-stock.js';
+import { loadPairFacts } from '../replenishment/facts.js';
+import { trailingMoments } from '../replenishment/estimate.js';
+import { listRecommendations } from '../replenishment/service.js';
+
+export const replayPolicies = ['raincheck', 'minmax'] as const;
+export type ReplayPolicy = (typeof replayPolicies)[number];
+
+export interface PolicySettings {
+  policy: ReplayPolicy;
+  reviewDays: number;
+  /** Raincheck's target fill rate. */
+  service: number;
+  /** What placing an order costs (minor units): Raincheck's lot sizes follow from it. */
+  orderCostMinor: number;
+  windowDays: number;
+  /** Supplier id -> the lead time it quotes: what the rule of thumb plans with, whatever the receipts say. */
+  quotedLeadTimeDays: ReadonlyMap<string, number>;
+}
+
+export interface OrderDecision {
+  skuId: string;
+  warehouseId: string;
+  supplierId: string;
+  quantity: number;
+}
+
+export async function decide(ctx: AppContext, s: PolicySettings): Promise<OrderDecision[]> {
+  return s.policy === 'raincheck' ? recommended(ctx, s) : minMax(ctx, s);
+}
+
+async function recommended(ctx: AppContext, s: PolicySettings): Promise<OrderDecision[]> {
+  const list = await listRecommendations(ctx, { due: 'now', limit: Number.MAX_SAFE_INTEGER, service: s.service, reviewDays: s.reviewDays, windowDays: s.windowDays, orderCostMinor: s.orderCostMinor });
+  if (!list.ok) throw new Error(`replay: recommendations: ${list.error.message}`);
+  return list.value.items.map((r) => ({ skuId: r.skuId, warehouseId: r.warehouseId, supplierId: r.supplierId, quantity: r.quantity }));
+}
+
+async function minMax(ctx: AppContext, s: PolicySettings): Promise<OrderDecision[]> {
+  // The plain average daily demand of the window (from the SKU's first day when younger): no forecast.
+  const facts = await loadPairFacts(ctx, { windowDays: s.windowDays }, trailingMoments);
+  const out: OrderDecision[] = [];
+  for (const f of facts) {
+    const supplier = f.suppliers[0];
+    if (!supplier) continue;
+    const avg = f.demand.dailyMean;
+    const quoted = s.quotedLeadTimeDays.get(supplier.supplierId) ?? supplier.leadTime.meanDays;
+    const min = Math.ceil(avg * (quoted + s.reviewDays));
+    const max = min + Math.max(1, Math.ceil(avg * s.reviewDays));
+    const position = inventoryPosition(f.stock) + f.onDraft;
+    if (avg > 0 && position <= min) out.push({ skuId: f.skuId, warehouseId: f.warehouseId, supplierId: supplier.supplierId, quantity: roundOrderQuantity(max - position, supplier.minOrderQty, supplier.packSize) });
+    else if (position < 0) out.push({ skuId: f.skuId, warehouseId: f.warehouseId, supplierId: supplier.supplierId, quantity: roundOrderQuantity(-position, supplier.minOrderQty, supplier.packSize) });
+  }
+  return out;
+}
+

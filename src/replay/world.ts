@@ -1,0 +1,65 @@
+/**
+ * The company a replay runs: warehouses by the `--warehouses` rule, the file's SKUs and customers, and suppliers
+ * with realistic lead times. The Online Retail file has no supplier data, so each SKU is bought from one of two
+ * suppliers by a stable hash of its code: a domestic one (10 days, up to 4 late) for two thirds, an importer
+ * (35 days, up to 14 late, often some) for the rest; what arrives late is drawn per receipt from a seeded random.
+ * Supplier costs are 60% of the lowest price the file sells the SKU at (a gift-ware margin).
+ */
+import type { AppContext } from '../main/context.js';
+import { catalogService } from '../catalog/service.js';
+import * as catalog from '../catalog/repository.js';
+import { customerDef, skuDef, supplierDef, warehouseDef, type WarehouseInput } from '../catalog/entities.js';
+import { putSupplierItem } from '../purchasing/service.js';
+import type { Result } from '../shared/result.js';
+import type { FileScan } from './orders-file.js';
+
+export const warehouseRules = ['uk-split', 'single'] as const;
+export type WarehouseRule = (typeof warehouseRules)[number];
+
+export const suppliers = [
+  { id: 'SUP-DOMESTIC', name: 'Domestic wholesaler', leadTimeDays: 10, maxLateDays: 4 },
+  { id: 'SUP-IMPORT', name: 'Importer (sea freight)', leadTimeDays: 35, maxLateDays: 14 },
+] as const;
+
+export function supplierOf(skuId: string): (typeof suppliers)[number] {
+  let h = 0;
+  for (const c of skuId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return suppliers[h % 3 === 0 ? 1 : 0]!;
+}
+
+function must<T>(r: Result<T>, what: string): T {
+  if (!r.ok) throw new Error(`replay setup: ${what}: ${r.error.message}`);
+  return r.value;
+}
+
+/** UK customers from one warehouse, everyone else from the other (or one warehouse for all). */
+export function warehousesFor(rule: WarehouseRule, regions: readonly string[]): WarehouseInput[] {
+  if (rule === 'single') return [{ id: 'WH', name: 'Warehouse', regions: [...new Set(regions)], priority: 1 }];
+  const abroad = [...new Set(regions)].filter((r) => r !== 'United Kingdom');
+  return [
+    { id: 'UK', name: 'United Kingdom DC', regions: ['United Kingdom'], priority: 1 },
+    { id: 'EU', name: 'Export DC', regions: abroad.length > 0 ? abroad : ['NONE'], priority: 2 },
+  ];
+}
+
+/** Creates the world in an empty store (the clock set to the file's first day, so SKUs exist from then on). */
+export async function buildWorld(ctx: AppContext, scan: FileScan, rule: WarehouseRule): Promise<WarehouseInput[]> {
+  const warehouses = warehousesFor(rule, [...scan.customers.values()]);
+  for (const w of warehouses) must(await catalogService(warehouseDef).create(ctx, w), `warehouse ${w.id}`);
+  for (const s of suppliers) must(await catalogService(supplierDef).create(ctx, { id: s.id, name: s.name, defaultLeadTimeDays: s.leadTimeDays }), `supplier ${s.id}`);
+  const now = ctx.clock.now().toISOString();
+  const skuRows = [...scan.skus].map(([id, s]) => skuDef.toRow({ id, name: s.name.slice(0, 200), unitCostMinor: Math.round(s.priceMinor * 0.6), backorderPolicy: 'allow' }, now, now));
+  const customerRows = [...scan.customers].map(([id, region]) =>
+    customerDef.toRow({ id, name: id, email: `${id.toLowerCase()}@customers.invalid`, region, tier: id.startsWith('GUEST-') ? 3 : 2, acceptsPartial: true }, now, now),
+  );
+  await ctx.store.transaction(async (tx) => {
+    for (let at = 0; at < skuRows.length; at += 500) await catalog.insertManyIfAbsent(tx, 'sku', skuRows.slice(at, at + 500));
+    for (let at = 0; at < customerRows.length; at += 500) await catalog.insertManyIfAbsent(tx, 'customer', customerRows.slice(at, at + 500));
+    return { ok: true, value: null };
+  });
+  for (const [id, s] of scan.skus) {
+    const supplier = supplierOf(id);
+    must(await putSupplierItem(ctx, supplier.id, id, { leadTimeDays: null, packSize: 1, minOrderQty: 1, unitCostMinor: Math.round(s.priceMinor * 0.6) }), `supplier item ${id}`);
+  }
+  return warehouses;
+}

@@ -1,0 +1,57 @@
+/**
+ * `raincheck replay` as a user runs it: a synthetic history replayed into a kept store (which `raincheck check`
+ * then finds consistent), the KPIs and root causes printed; an existing store, a bad day or a missing file refused
+ * with the reason and a usage exit code, nothing written.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeSyntheticOrders } from '../../src/replay/synthetic.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'raincheck-replay-cli-'));
+const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/raincheck.js', ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+
+describe('raincheck replay', () => {
+  const orders = join(dir, 'orders.csv');
+  writeSyntheticOrders(orders, { seed: 5, start: '2026-03-02', days: 42, skus: 10, customers: 8, invoicesPerDay: 3 });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('replays a history into a kept store and prints the KPIs and root causes', () => {
+    const store = join(dir, 'kept.sqlite');
+    const run = cli('replay', '--orders', orders, '--from', '2026-03-23', '--store', store);
+    expect(run.status, run.stderr.slice(-2000)).toBe(0);
+    expect(run.stdout).toMatch(/^Replay 2026-03-23 \.\. 2026-04-12, policy raincheck: \d+ orders, [\d,]+ lines in [\d.]+ s \(peak memory \d+ MB\)$/m);
+    expect(run.stdout).toMatch(/history lines before 2026-03-23/);
+    expect(run.stdout).toMatch(/fill rate [\d.]+%, backorder rate [\d.]+% of lines, promise accuracy/);
+    expect(run.stdout).toMatch(/root causes: /);
+    const check = cli('--database', store, 'check', '--json');
+    expect(JSON.parse(check.stdout)).toEqual({ violations: [] });
+    const json = cli('replay', '--orders', orders, '--from', '2026-03-23', '--policy', 'minmax', '--json');
+    expect(json.status, json.stderr.slice(-2000)).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ policy: 'minmax', from: '2026-03-23', to: '2026-04-12' });
+  }, 60_000);
+
+  it('refuses a store that is not empty, a day that does not exist and a missing file, writing nothing', () => {
+    const used = join(dir, 'used.sqlite');
+    writeFileSync(used, 'not empty');
+    const busy = cli('replay', '--orders', orders, '--store', used);
+    expect(busy.status).toBe(2);
+    expect(busy.stderr).toContain(`--store ${used} is not empty`);
+    expect(statSync(used).size).toBe(9);
+
+    const badDay = cli('replay', '--orders', orders, '--from', '2026-02-30');
+    expect(badDay.status).not.toBe(0);
+    expect(badDay.stderr).toContain("'2026-02-30' is not a day (YYYY-MM-DD)");
+    const missing = cli('replay', '--orders', join(dir, 'nope.csv'), '--store', join(dir, 'never.sqlite'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('nope.csv does not exist');
+    expect(existsSync(join(dir, 'never.sqlite'))).toBe(false);
+    const foreign = join(dir, 'foreign.csv');
+    writeFileSync(foreign, 'order,item\n1,A\n');
+    const layout = cli('replay', '--orders', foreign);
+    expect(layout.status).toBe(65);
+    expect(layout.stderr).toContain('no column for invoice, stock_code, quantity, invoice_date, unit_price (header: order, item); map them with --map');
+  });
+});
