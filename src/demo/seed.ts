@@ -1,8 +1,8 @@
 /**
  * A realistic demo: three warehouses, a gift-ware catalog with every backorder policy, customers in several
- * regions and tiers, eight weeks of trading history, stock, and a day of orders placed through the real intake (so
- * some lines are allocated, some backordered, some refused), then a delivery that fills waiting backorders and a
- * few shipments.
+ * regions and tiers, eight weeks of trading replayed from a synthetic history (works without ../shared), stock, and
+ * a day of orders placed through the real intake (so some lines are allocated, some backordered, some refused), then
+ * a delivery that fills waiting backorders and a few shipments.
  */
 import type { AppContext } from '../main/context.js';
 import { catalogService } from '../catalog/service.js';
@@ -10,6 +10,8 @@ import { customerDef, skuDef, warehouseDef, type CustomerInput, type SkuInput, t
 import { receiveStock } from '../inventory/service.js';
 import { placeOrder } from '../orders/service.js';
 import { shipOrder } from '../orders/fulfilment.js';
+import { replayDays } from '../replay/days.js';
+import type { Invoice } from '../replay/orders-file.js';
 import { supplierDef } from '../catalog/entities.js';
 import { createPurchaseOrder, putSupplierItem, receivePurchaseOrder } from '../purchasing/service.js';
 import { addDays } from '../promising/domain.js';
@@ -94,48 +96,49 @@ async function supplierHistory(ctx: AppContext, catalog: SkuInput[], rand: () =>
 }
 
 /**
- * Eight weeks of trading before today, on a clock set in the past: a weekly delivery of each item to each warehouse,
- * a few orders a day (some backordered until the next delivery), and what is allocated shipped two days later. So
- * the dashboard has trends, the KPIs weeks to compare, and the SKUs a demand history to forecast from.
+ * Eight weeks of trading before today, as a short replay of a synthetic history (src/replay): a few orders a day
+ * from the customers, four weeks of it loaded as order history, then four weeks through the real system on a clock
+ * set in the past: Raincheck's planning stocks the shelves and places weekly purchase orders with the two
+ * suppliers (the importer's are still on their way today), deliveries fill what waits, what is allocated ships each
+ * evening. So the dashboard has trends, the KPIs weeks to compare, the SKUs a demand history to forecast from, and
+ * the suppliers purchase orders in flight.
  */
 async function tradingHistory(ctx: AppContext, catalog: SkuInput[], people: CustomerInput[], rand: () => number): Promise<number> {
-  const now = ctx.clock.now().getTime();
-  const clock = manualClock(new Date(now));
-  const past: AppContext = { ...ctx, clock };
   const day = 86_400_000;
-  const start = now - 56 * day;
-  const open: { id: string; shipOn: number }[] = [];
-  const shipDue = async (until: number) => {
-    for (const o of open.filter((x) => x.shipOn <= until)) {
-      for (const w of warehouses) await shipOrder(past, o.id, { warehouseId: w.id }); // nothing allocated there: a refusal, ignored
-    }
-    open.splice(0, open.length, ...open.filter((x) => x.shipOn > until));
-  };
-  // The items that start today out of stock (every fourth) stay out of it: they have no history here.
+  const start = new Date(ctx.clock.now().getTime() - 56 * day).toISOString().slice(0, 10);
+  const clock = manualClock(`${start}T00:00:00.000Z`);
+  // The items that start today out of stock (every fourth) have no history here.
   const traded = catalog.filter((s, i) => i % 4 !== 0 && s.backorderPolicy !== 'discontinued');
-  let orders = 0;
-  for (let d = 0; d < 56; d++) {
-    const t = start + d * day;
-    if (d % 7 === 0) {
-      clock.set(new Date(t + 7 * 3_600_000));
-      // About what a week sells: short some weeks (backorders wait for the next), long others.
-      for (const [i, s] of traded.entries()) {
-        for (const w of warehouses) must(await receiveStock(past, { skuId: s.id, warehouseId: w.id, quantity: 1 + ((i + d / 7) % 4), reference: `weekly delivery ${d / 7 + 1}` }), 'weekly delivery');
-      }
-    }
-    for (let n = 0; n < 3 + Math.floor(rand() * 3); n++) {
-      clock.set(new Date(t + (9 + n * 2) * 3_600_000));
+  const days = await replayDays({ ...ctx, clock }, clock, demoInvoices(traded, people, start, 56, rand), {
+    from: addDays(start, 28),
+    to: addDays(start, 55),
+    settings: { policy: 'raincheck', reviewDays: 7, service: 0.95, orderCostMinor: 2500, windowDays: 182, quotedLeadTimeDays: new Map([['SUP-NORD', 14], ['SUP-FAR', 42]]) },
+    maxLateDays: new Map([['SUP-NORD', 2], ['SUP-FAR', 9]]),
+    seed: 20261125,
+    history: true,
+    openingStock: true,
+  });
+  return days.orders;
+}
+
+/** A few orders a day, Saturdays aside: one or two lines of the traded items, one to four units each. */
+async function* demoInvoices(traded: SkuInput[], people: CustomerInput[], start: string, count: number, rand: () => number): AsyncGenerator<Invoice> {
+  let n = 0;
+  for (let d = 0; d < count; d++) {
+    const day = addDays(start, d);
+    if (new Date(`${day}T00:00:00Z`).getUTCDay() === 6) continue;
+    const orders = 3 + Math.floor(rand() * 3);
+    for (let k = 0; k < orders; k++) {
       const customer = people[Math.floor(rand() * people.length)]!;
-      const lines = Array.from({ length: 1 + Math.floor(rand() * 2) }, () => ({ skuId: traded[Math.floor(rand() * traded.length)]!.id, quantity: 1 + Math.floor(rand() * 4) }));
-      const placed = await placeOrder(past, { customerId: customer.id, lines, reference: `H-${1000 + orders}` });
-      if (!placed.ok) continue; // a discontinued item refused: the shopper went elsewhere
-      orders += 1;
-      open.push({ id: placed.value.order.id, shipOn: t + 2 * day });
+      const lines = new Map<string, number>();
+      for (let l = 0; l < 1 + Math.floor(rand() * 2); l++) {
+        const sku = traded[Math.floor(rand() * traded.length)]!.id;
+        lines.set(sku, (lines.get(sku) ?? 0) + 1 + Math.floor(rand() * 4));
+      }
+      const at = `${day}T${String(9 + k * 2).padStart(2, '0')}:00:00.000Z`;
+      yield { reference: `H-${1000 + n++}`, customerId: customer.id, region: customer.region, at, cancel: false, lines: [...lines].map(([skuId, quantity]) => ({ skuId, quantity })) };
     }
-    clock.set(new Date(t + 17 * 3_600_000));
-    await shipDue(t);
   }
-  return orders;
 }
 
 export interface DemoSummary {
@@ -145,7 +148,7 @@ export interface DemoSummary {
   /** Today's orders. */
   orders: number;
   backorders: number;
-  /** Orders of the eight weeks before today. */
+  /** Orders of the four weeks before today replayed through the system (four more are history). */
   pastOrders: number;
 }
 

@@ -7,9 +7,6 @@
  * read through the same reports the API serves.
  */
 import type { AppContext } from '../main/context.js';
-import { writeHistory, type HistoryLine } from '../imports/order-history-kind.js';
-import type { ImportCounts } from '../imports/catalog-kinds.js';
-import { resetFold } from '../kpis/rollup.js';
 import { kpiReport } from '../kpis/service.js';
 import { causeReport } from '../causes/service.js';
 import { addDays } from '../promising/domain.js';
@@ -69,19 +66,6 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
   await buildWorld(ctx, scan, o.warehouses);
   const setupSeconds = (performance.now() - setupStarted) / 1000;
 
-  let history: { line: number; input: HistoryLine }[] = [];
-  const historyCounts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
-  const historyRun = new Map<string, unknown>();
-  const flushHistory = async () => {
-    const batch = history;
-    history = [];
-    // History happened before `from`: the clock stands there while it is written (it refuses lines after now).
-    const now = clock.now();
-    clock.set(at(from, 0));
-    const problem = must(await ctx.store.transaction(async (tx) => ({ ok: true as const, value: await writeHistory(ctx, tx, batch, historyCounts, historyRun) })), 'history');
-    clock.set(now);
-    if (problem) throw new Error(`replay: history: ${problem.message}`);
-  };
   const days = await replayDays(ctx, clock, orderEvents(o.ordersFile, o.layout), {
     from,
     to,
@@ -90,14 +74,7 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
     seed: o.seed,
     openingStock: true,
     progress: o.progress,
-    async history(inv) {
-      if (!inv.cancel) for (const l of inv.lines) history.push({ line: 0, input: { reference: inv.reference, skuId: l.skuId, customerId: inv.customerId, quantity: l.quantity, placedAt: inv.at, region: inv.region } });
-      if (history.length >= 5000) await flushHistory();
-    },
-    async beforeStart() {
-      await flushHistory();
-      await resetFold(ctx);
-    },
+    history: true,
   });
 
   const t0 = performance.now();
@@ -110,7 +87,6 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
     from,
     to,
     file: { rows: scan.rows, ignored: scan.ignored, skus: scan.skus.size, customers: scan.customers.size },
-    historyLines: historyCounts.created,
     ...days,
     messages: Number(messages.n),
     kpis: {
