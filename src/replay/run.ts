@@ -10,7 +10,7 @@ import type { AppContext } from '../main/context.js';
 import { kpiReport } from '../kpis/service.js';
 import { causeReport } from '../causes/service.js';
 import { addDays } from '../promising/domain.js';
-import { at, dayOf, must, replayDays, type ManualClock, type Part } from './days.js';
+import { at, dayOf, must, replayDays, type DaysResult, type ManualClock, type Part } from './days.js';
 import { orderEvents, ReplayInputError, scanOrders, type FileLayout } from './orders-file.js';
 import type { PolicySettings } from './policies.js';
 import { buildWorld, suppliers, type WarehouseRule } from './world.js';
@@ -27,18 +27,11 @@ export interface ReplayOptions extends Omit<PolicySettings, 'quotedLeadTimeDays'
   progress?: (p: { day: string; orders: number; lines: number }) => void;
 }
 
-export interface ReplaySummary {
+export interface ReplaySummary extends Omit<DaysResult, 'seconds'> {
   policy: PolicySettings['policy'];
   from: string;
   to: string;
   file: { rows: number; ignored: number; skus: number; customers: number };
-  historyLines: number;
-  orders: number;
-  lines: number;
-  cancelledUnits: number;
-  returnedUnits: number;
-  purchaseOrders: number;
-  receipts: number;
   messages: number;
   kpis: {
     fillRate: number | null;
