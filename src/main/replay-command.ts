@@ -14,7 +14,7 @@ import { historyInstant } from '../imports/order-history-kind.js';
 import { planningDefaults } from '../replenishment/service.js';
 import { replayPolicies, type ReplayPolicy } from '../replay/policies.js';
 import { runReplay, type ReplaySummary } from '../replay/run.js';
-import { ReplayInputError, replayColumns, type ReplayColumn } from '../replay/orders-file.js';
+import { checkLayout, ReplayInputError, replayColumns, type ReplayColumn } from '../replay/orders-file.js';
 import { warehouseRules, type WarehouseRule } from '../replay/world.js';
 import { manualClock } from '../shared/clock.js';
 import { createContext } from './context.js';
@@ -94,10 +94,22 @@ export function registerReplayCommand(program: Command): void {
         ? `--orders: ${o.orders} does not exist`
         : o.store && existsSync(o.store) && statSync(o.store).size > 0
           ? `--store ${o.store} is not empty: a replay builds its own company in an empty store`
-          : null;
+          : o.from && o.to && o.from > o.to
+            ? `--from ${o.from} is after --to ${o.to}`
+            : null;
       if (refusal) {
         process.stderr.write(`${refusal}\n`);
         process.exitCode = 2;
+        return;
+      }
+      const layout = { ...(o.map ? { map: o.map } : {}), ...(o.skuPattern ? { skuPattern: new RegExp(o.skuPattern) } : {}) };
+      // A file that cannot be replayed is refused before a store is made for it.
+      try {
+        await checkLayout(o.orders, layout);
+      } catch (e) {
+        if (!(e instanceof ReplayInputError)) throw e;
+        process.stderr.write(`replay: ${e.message}\n`);
+        process.exitCode = 65;
         return;
       }
       const scratch = o.store ? null : mkdtempSync(join(tmpdir(), 'raincheck-replay-'));
@@ -107,7 +119,7 @@ export function registerReplayCommand(program: Command): void {
       try {
         const summary = await runReplay(ctx, clock, {
           ordersFile: o.orders,
-          layout: { ...(o.map ? { map: o.map } : {}), ...(o.skuPattern ? { skuPattern: new RegExp(o.skuPattern) } : {}) },
+          layout,
           from: o.from,
           to: o.to,
           warehouses: o.warehouses,

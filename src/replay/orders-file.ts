@@ -50,15 +50,29 @@ export interface FileScan {
 
 type Row = { invoice: string; skuId: string; name: string; quantity: number; at: string; priceMinor: number; customerId: string; region: string };
 
+/** Where each replay column is in this header (-1: absent), or why the file cannot be replayed. */
+function columnsOf(path: string, header: string[], layout: FileLayout): number[] {
+  const at = replayColumns.map((c) => header.indexOf(layout.map?.[c] ?? c));
+  const missing = replayColumns.filter((c, i) => at[i]! < 0 && c !== 'description' && c !== 'customer_id' && c !== 'country');
+  if (missing.length > 0) throw new ReplayInputError(`${path}: no column for ${missing.join(', ')} (header: ${header.join(', ')}); map them with --map`);
+  return at;
+}
+
+/** Checks the file's header against the layout before anything is built (throws ReplayInputError). */
+export async function checkLayout(path: string, layout: FileLayout = {}): Promise<void> {
+  for await (const r of readCsvRecords(path)) {
+    columnsOf(path, r.fields.map((f) => f.trim()), layout);
+    return;
+  }
+  throw new ReplayInputError(`${path} is empty: it needs a header line`);
+}
+
 async function* stockRows(path: string, layout: FileLayout, count: { rows: number; ignored: number }): AsyncGenerator<Row> {
   const pattern = layout.skuPattern ?? /^\d/;
   let at: number[] | null = null;
   for await (const r of readCsvRecords(path)) {
     if (at === null) {
-      const header = r.fields.map((f) => f.trim());
-      at = replayColumns.map((c) => header.indexOf(layout.map?.[c] ?? c));
-      const missing = replayColumns.filter((c, i) => at![i]! < 0 && c !== 'description' && c !== 'customer_id' && c !== 'country');
-      if (missing.length > 0) throw new ReplayInputError(`${path}: no column for ${missing.join(', ')} (header: ${header.join(', ')}); map them with --map`);
+      at = columnsOf(path, r.fields.map((f) => f.trim()), layout);
       continue;
     }
     count.rows++;

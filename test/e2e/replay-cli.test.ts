@@ -50,8 +50,12 @@ describe('raincheck replay', () => {
     expect(existsSync(join(dir, 'never.sqlite'))).toBe(false);
     const foreign = join(dir, 'foreign.csv');
     writeFileSync(foreign, 'order,item\n1,A\n');
-    const layout = cli('replay', '--orders', foreign);
+    const layout = cli('replay', '--orders', foreign, '--store', join(dir, 'never.sqlite'));
     expect(layout.status).toBe(65);
     expect(layout.stderr).toContain('no column for invoice, stock_code, quantity, invoice_date, unit_price (header: order, item); map them with --map');
+    const backwards = cli('replay', '--orders', orders, '--from', '2026-04-01', '--to', '2026-03-01', '--store', join(dir, 'never.sqlite'));
+    expect(backwards.status).toBe(2);
+    expect(backwards.stderr).toContain('--from 2026-04-01 is after --to 2026-03-01');
+    expect(existsSync(join(dir, 'never.sqlite')), 'no store is made for a refused replay').toBe(false);
   });
 });
