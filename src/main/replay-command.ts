@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import pino from 'pino';
-import { fieldMap, namedChoice, nonNegative, positiveInteger, probability } from '../demand-files/options.js';
+import { fieldMap, namedChoice, nonNegative, positive, positiveInteger, probability } from '../demand-files/options.js';
 import { historyInstant } from '../imports/order-history-kind.js';
 import { planningDefaults } from '../replenishment/service.js';
 import { replayPolicies, type ReplayPolicy } from '../replay/policies.js';
@@ -27,6 +27,7 @@ interface ReplayFlags {
   policy: ReplayPolicy;
   service: number;
   orderCost: number;
+  minmaxFactor: number;
   reviewDays: number;
   windowDays: number;
   map?: Record<string, string>;
@@ -82,6 +83,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--policy <name>', `${replayPolicies.join(' | ')}: Raincheck's recommendations, or the min/max rule of thumb`, namedChoice('--policy', replayPolicies), 'raincheck')
     .option('--service <p>', "Raincheck's target fill rate", probability, planningDefaults.service)
     .option('--order-cost <minor>', 'what placing an order costs, in minor units (pence): sets lot sizes', nonNegative, planningDefaults.orderCostMinor)
+    .option('--minmax-factor <k>', 'the rule of thumb\'s min as k x average demand x (lead time + review)', positive, 1)
     .option('--review-days <n>', 'days between reviews (purchase orders)', positiveInteger, planningDefaults.reviewDays)
     .option('--window-days <n>', 'trailing days of demand planning looks at', positiveInteger, planningDefaults.windowDays)
     .option('--map <field=column,...>', `which column holds each of ${replayColumns.join(', ')}`, columnMap)
@@ -126,6 +128,7 @@ export function registerReplayCommand(program: Command): void {
           policy: o.policy,
           service: o.service,
           orderCostMinor: o.orderCost,
+          minmaxFactor: o.minmaxFactor,
           reviewDays: o.reviewDays,
           windowDays: o.windowDays,
           seed: o.seed,

@@ -2,8 +2,8 @@
  * What a replay orders at each review. `raincheck` takes the planning module's recommendations as they are (the
  * same call as `GET /replenishment/recommendations?due=now`: forecast-driven levels for a target fill rate, lead
  * times measured from the receipts so far). `minmax` is the rule of thumb it is compared with: from the plain
- * average daily demand of the same trailing window and the supplier's quoted lead time L, min = avg x (L + R) and
- * max = min + avg x R (R the review period); when the inventory position is at or below min, order up to max.
+ * average daily demand of the same trailing window and the supplier's quoted lead time L, min = k x avg x (L + R) and
+ * max = min + avg x R (R the review period, k 1 unless set); at or below min, order up to max.
  */
 import type { AppContext } from '../main/context.js';
 import { inventoryPosition } from '../planning/risk.js';
@@ -23,6 +23,8 @@ export interface PolicySettings {
   /** What placing an order costs (minor units): Raincheck's lot sizes follow from it. */
   orderCostMinor: number;
   windowDays: number;
+  /** The rule of thumb's knob k (1 by default): min = k x avg x (L + R), as the simulator's `minmax` family. */
+  minmaxFactor?: number | undefined;
   /** Supplier id -> the lead time it quotes: what the rule of thumb plans with, whatever the receipts say. */
   quotedLeadTimeDays: ReadonlyMap<string, number>;
 }
@@ -53,7 +55,7 @@ async function minMax(ctx: AppContext, s: PolicySettings): Promise<OrderDecision
     if (!supplier) continue;
     const avg = f.demand.dailyMean;
     const quoted = s.quotedLeadTimeDays.get(supplier.supplierId) ?? supplier.leadTime.meanDays;
-    const min = Math.ceil(avg * (quoted + s.reviewDays));
+    const min = Math.ceil((s.minmaxFactor ?? 1) * avg * (quoted + s.reviewDays));
     const max = min + Math.max(1, Math.ceil(avg * s.reviewDays));
     const position = inventoryPosition(f.stock) + f.onDraft;
     if (avg > 0 && position <= min) out.push({ skuId: f.skuId, warehouseId: f.warehouseId, supplierId: supplier.supplierId, quantity: roundOrderQuantity(max - position, supplier.minOrderQty, supplier.packSize) });

@@ -133,9 +133,10 @@ describe.each(engines)('replay on $name', (engine) => {
     expect(summary.causes.length).toBeGreaterThan(0);
   });
 
-  it.runIf(engine.name === 'sqlite')('gives the same year for the same seed, and a different purchasing for the rule of thumb', async () => {
+  it.runIf(engine.name === 'sqlite')('gives the same year for the same seed, a different purchasing for the rule of thumb, and more stock for a larger k', async () => {
     const again = await openTestContext(engine);
     const rule = await openTestContext(engine);
+    const richer = await openTestContext(engine);
     try {
       const same = await runReplay(again.ctx, again.clock, options('raincheck'));
       expect({ ...same, seconds: null }).toEqual({ ...summary, seconds: null });
@@ -145,9 +146,15 @@ describe.each(engines)('replay on $name', (engine) => {
       const ordered = async (c: TestContext) => (await c.ctx.store.db.selectFrom('po_line').select(['sku_id', 'warehouse_id', 'quantity']).orderBy('id').execute()).map((l) => `${l.sku_id}@${l.warehouse_id}:${l.quantity}`);
       expect(await ordered(rule)).not.toEqual(await ordered(again));
       expect(await findViolations(rule.ctx.store.db)).toEqual([]);
+      // The rule's knob: a min three times as high holds more stock and orders more.
+      const generous = await runReplay(richer.ctx, richer.clock, { ...options('minmax'), minmaxFactor: 3 });
+      const units = async (c: TestContext) => Number((await c.ctx.store.db.selectFrom('po_line').select((eb) => eb.fn.sum<number>('quantity').as('n')).executeTakeFirstOrThrow()).n);
+      expect(await units(richer)).toBeGreaterThan(await units(rule));
+      expect(generous.kpis.averageInventoryValue!).toBeGreaterThan(minmax.kpis.averageInventoryValue!);
     } finally {
       await again.close();
       await rule.close();
+      await richer.close();
     }
   }, 120_000);
 });
