@@ -18,6 +18,7 @@ import { addDays } from '../promising/domain.js';
 import type { Result } from '../shared/result.js';
 import { seededRandom } from '../shared/random.js';
 import { manualClock } from '../shared/clock.js';
+import { planningDefaults } from '../replenishment/service.js';
 
 const warehouses: WarehouseInput[] = [
   { id: 'UK-MAN', name: 'Manchester DC', regions: ['GB', 'IE'], priority: 1 },
@@ -109,10 +110,12 @@ async function tradingHistory(ctx: AppContext, catalog: SkuInput[], people: Cust
   const clock = manualClock(`${start}T00:00:00.000Z`);
   // The items that start today out of stock (every fourth) have no history here.
   const traded = catalog.filter((s, i) => i % 4 !== 0 && s.backorderPolicy !== 'discontinued');
+  // Raincheck's planning as a new store would run it.
+  const { reviewDays, service, orderCostMinor, windowDays } = planningDefaults;
   const days = await replayDays({ ...ctx, clock }, clock, demoInvoices(traded, people, start, 56, rand), {
     from: addDays(start, 28),
     to: addDays(start, 55),
-    settings: { policy: 'raincheck', reviewDays: 7, service: 0.95, orderCostMinor: 2500, windowDays: 182, quotedLeadTimeDays: new Map([['SUP-NORD', 14], ['SUP-FAR', 42]]) },
+    settings: { policy: 'raincheck', reviewDays, service, orderCostMinor, windowDays, quotedLeadTimeDays: new Map([['SUP-NORD', 14], ['SUP-FAR', 42]]) },
     maxLateDays: new Map([['SUP-NORD', 2], ['SUP-FAR', 9]]),
     seed: 20261125,
     history: true,

@@ -16,6 +16,7 @@ import { catalogId, maxQuantity } from '../main/http-schemas.js';
 import * as catalog from '../catalog/repository.js';
 import { customerDef, skuDef } from '../catalog/entities.js';
 import { homeWarehouse, type WarehouseRef } from '../replenishment/demand.js';
+import { warehouseRefs } from '../replenishment/history.js';
 import { resetFold } from '../kpis/rollup.js';
 import type { ImportCounts, ImportKind, StoreProblem } from './catalog-kinds.js';
 
@@ -46,6 +47,11 @@ export function historyInstant(text: string): string | null {
 const idPart = (text: string) => text.replace(/[^A-Za-z0-9._:-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'NONE';
 export const guestCustomerId = (region: string | undefined) => `GUEST-${idPart(region ?? 'NONE')}`;
 
+/** A customer known only by id and region (order history names no more): an address that can never receive mail. */
+export function placeholderCustomerRow(id: string, region: string, tier: number, now: string) {
+  return customerDef.toRow({ id, name: id, email: `${id.toLowerCase()}@customers.invalid`, region, tier, acceptsPartial: true }, now, now);
+}
+
 const schema = z
   .object({
     reference: z.string().trim().min(1).max(200),
@@ -73,7 +79,7 @@ function runOf(run: Map<string, unknown>): HistoryRun {
   return r;
 }
 
-/** Creates the SKUs and customers the lines name that do not exist yet; returns each customer's home warehouse. */
+/** Creates the SKUs and customers the lines name that do not exist yet, and records each customer's home warehouse in the run. */
 async function ensureCatalog(ctx: AppContext, tx: Tx, lines: readonly HistoryLine[], r: HistoryRun): Promise<void> {
   const now = ctx.clock.now().toISOString();
   const newSkus = [...new Map(lines.filter((l) => !r.skus.has(l.skuId)).map((l) => [l.skuId, l])).values()];
@@ -92,7 +98,7 @@ async function ensureCatalog(ctx: AppContext, tx: Tx, lines: readonly HistoryLin
     let region = stored.get(id);
     if (region === undefined) {
       region = named.get(id)!.region ?? 'NONE';
-      customerRows.push(customerDef.toRow({ id, name: id, email: `${id.toLowerCase()}@customers.invalid`, region, tier: 3, acceptsPartial: true }, now, now));
+      customerRows.push(placeholderCustomerRow(id, region, 3, now));
     }
     r.customers.set(id, homeWarehouse(region, r.warehouses!));
   }
@@ -109,7 +115,7 @@ export async function writeHistory(ctx: AppContext, tx: Tx, lines: readonly { li
   counts.skipped = (counts.skipped ?? 0) + lines.length - sales.length;
   const future = sales.find((l) => l.input.placedAt > ctx.clock.now().toISOString());
   if (future) return { line: future.line, field: 'placedAt', message: `${future.input.placedAt} is in the future: history is what already happened` };
-  r.warehouses ??= (await catalog.listAll(tx, 'warehouse')).map((w) => ({ id: w.id, regions: JSON.parse(w.regions) as string[], priority: w.priority }));
+  r.warehouses ??= await warehouseRefs(tx);
   // Demand is counted where it was served: without a warehouse the history would be stored but never seen.
   if (r.warehouses.length === 0 && sales.length > 0) return { line: sales[0]!.line, field: null, message: 'there are no warehouses yet: import warehouses first, so each order is counted at its home warehouse' };
   await ensureCatalog(ctx, tx, sales.map((l) => l.input), r);

@@ -31,7 +31,7 @@ interface ReplayFlags {
   reviewDays: number;
   windowDays: number;
   map?: Record<string, string>;
-  skuPattern?: string;
+  skuPattern?: RegExp;
   seed: number;
   store?: string;
   json?: boolean;
@@ -49,10 +49,9 @@ function columnMap(value: string): Partial<Record<ReplayColumn, string>> {
   return map;
 }
 
-function pattern(value: string): string {
+function pattern(value: string): RegExp {
   try {
-    new RegExp(value);
-    return value;
+    return new RegExp(value);
   } catch (e) {
     throw new InvalidArgumentError(`not a regular expression: ${(e as Error).message}`);
   }
@@ -104,7 +103,7 @@ export function registerReplayCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const layout = { ...(o.map ? { map: o.map } : {}), ...(o.skuPattern ? { skuPattern: new RegExp(o.skuPattern) } : {}) };
+      const layout = { ...(o.map ? { map: o.map } : {}), ...(o.skuPattern ? { skuPattern: o.skuPattern } : {}) };
       // A file that cannot be replayed is refused before a store is made for it.
       try {
         await checkLayout(o.orders, layout);

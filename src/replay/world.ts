@@ -8,7 +8,8 @@
 import type { AppContext } from '../main/context.js';
 import { catalogService } from '../catalog/service.js';
 import * as catalog from '../catalog/repository.js';
-import { customerDef, skuDef, supplierDef, warehouseDef, type WarehouseInput } from '../catalog/entities.js';
+import { skuDef, supplierDef, warehouseDef, type WarehouseInput } from '../catalog/entities.js';
+import { placeholderCustomerRow } from '../imports/order-history-kind.js';
 import { putSupplierItem } from '../purchasing/service.js';
 import type { Result } from '../shared/result.js';
 import type { FileScan } from './orders-file.js';
@@ -49,9 +50,7 @@ export async function buildWorld(ctx: AppContext, scan: FileScan, rule: Warehous
   for (const s of suppliers) must(await catalogService(supplierDef).create(ctx, { id: s.id, name: s.name, defaultLeadTimeDays: s.leadTimeDays }), `supplier ${s.id}`);
   const now = ctx.clock.now().toISOString();
   const skuRows = [...scan.skus].map(([id, s]) => skuDef.toRow({ id, name: s.name.slice(0, 200), unitCostMinor: Math.round(s.priceMinor * 0.6), backorderPolicy: 'allow' }, now, now));
-  const customerRows = [...scan.customers].map(([id, region]) =>
-    customerDef.toRow({ id, name: id, email: `${id.toLowerCase()}@customers.invalid`, region, tier: id.startsWith('GUEST-') ? 3 : 2, acceptsPartial: true }, now, now),
-  );
+  const customerRows = [...scan.customers].map(([id, region]) => placeholderCustomerRow(id, region, id.startsWith('GUEST-') ? 3 : 2, now));
   await ctx.store.transaction(async (tx) => {
     for (let at = 0; at < skuRows.length; at += 500) await catalog.insertManyIfAbsent(tx, 'sku', skuRows.slice(at, at + 500));
     for (let at = 0; at < customerRows.length; at += 500) await catalog.insertManyIfAbsent(tx, 'customer', customerRows.slice(at, at + 500));

@@ -4,18 +4,23 @@ import type { AppContext } from '../main/context.js';
 import * as catalog from '../catalog/repository.js';
 import { requireRef } from '../catalog/references.js';
 import { fail, ok, type Result } from '../shared/result.js';
-import { attributeDemand, byPair, homeWarehouse, pairKey, periodSeries, type DemandRow } from './demand.js';
+import { attributeDemand, byPair, homeWarehouse, pairKey, periodSeries, type DemandRow, type WarehouseRef } from './demand.js';
 import { countPeriods, nextPeriodStart, periodStart, shiftDay, type Period, type PeriodKind } from './periods.js';
 import * as repo from './repository.js';
 
 /** Demand rows (SKU x warehouse x day) of orders placed from..to, attributed as demand.ts says. */
 export async function demandRows(db: Tx, from: string, to: string, f: repo.PairFilter): Promise<DemandRow[]> {
   const parts = await repo.demandParts(db, from, to, f.skuId);
-  const warehouses = (await catalog.listAll(db, 'warehouse')).map((w) => ({ id: w.id, regions: JSON.parse(w.regions) as string[], priority: w.priority }));
+  const warehouses = await warehouseRefs(db);
   const customers = await catalog.findByIds(db, 'customer', parts.rejected.map((r) => r.customerId));
   const home = new Map(customers.map((c) => [c.id, homeWarehouse(c.region, warehouses)]));
   const rows = attributeDemand(parts.placed, parts.rejected, (id) => home.get(id) ?? null);
   return f.warehouseId === undefined ? rows : rows.filter((r) => r.warehouseId === f.warehouseId);
+}
+
+/** Every warehouse with the regions and priority that decide a customer's home warehouse. */
+export async function warehouseRefs(db: Tx): Promise<WarehouseRef[]> {
+  return (await catalog.listAll(db, 'warehouse')).map((w) => ({ id: w.id, regions: JSON.parse(w.regions) as string[], priority: w.priority }));
 }
 
 /** Checks that the SKU and warehouse a query names (either may be left out) exist: a 422 naming the field if not. */
