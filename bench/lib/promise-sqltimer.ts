@@ -100,6 +100,7 @@ export function timedContext(ctx: AppContext, timer: SqlTimer): AppContext {
     ...ctx,
     store: {
       dialect: store.dialect,
+      writersSerialised: store.writersSerialised,
       db: store.db.withPlugin(timer),
       transaction: (fn) => store.transaction((tx) => fn(tx.withPlugin(timer))),
       lockSkus: (tx, skuIds) => store.lockSkus(tx, skuIds),

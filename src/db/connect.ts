@@ -19,6 +19,11 @@ export type Tx = Kysely<Database>;
 export interface Store {
   readonly dialect: Dialect;
   readonly db: Kysely<Database>;
+  /**
+   * True when a write transaction excludes every other writer from its first statement (SQLite's BEGIN IMMEDIATE):
+   * what it reads before lockSkus is already what it would read after, so there is nothing to read again.
+   */
+  readonly writersSerialised: boolean;
   /** Runs `fn` in one transaction: commits an ok result, rolls back a failed one, retries transient conflicts. */
   transaction<T>(fn: (tx: Tx) => Promise<Result<T>>): Promise<Result<T>>;
   /**
@@ -81,6 +86,11 @@ export interface ConnectOptions {
   url: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /**
+   * A store rebuilt from its inputs whenever it is lost (a replay's): SQLite hands commits to the OS without waiting
+   * for the disk (synchronous OFF). A process crash still loses nothing; only an OS crash or power loss could.
+   */
+  rebuildable?: boolean;
 }
 
 /** Raised by code that detects a lost race it can safely retry (e.g. a conditional update matched no row). */
@@ -95,7 +105,7 @@ class Rollback<T> extends Error {
 const maxAttempts = 8;
 
 export function connect(options: ConnectOptions): Store {
-  return /^postgres(ql)?:\/\//.test(options.url) ? connectPostgres(options) : connectSqlite(options.url);
+  return /^postgres(ql)?:\/\//.test(options.url) ? connectPostgres(options) : connectSqlite(options.url, options.rebuildable ?? false);
 }
 
 const beforeCommitHooks = new WeakMap<Tx, (() => Promise<void>)[]>();
@@ -220,13 +230,13 @@ function withStatementCache(raw: BetterSqlite3.Database): BetterSqlite3.Database
   });
 }
 
-function connectSqlite(path: string): Store {
+function connectSqlite(path: string, rebuildable: boolean): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const raw = new BetterSqlite3(path);
   raw.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives any process crash; only a power loss may drop the last commits.
   // RAINCHECK_SQLITE_SYNC=full trades speed for surviving that too.
-  raw.pragma(`synchronous = ${process.env.RAINCHECK_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL'}`);
+  raw.pragma(`synchronous = ${rebuildable ? 'OFF' : process.env.RAINCHECK_SQLITE_SYNC === 'full' ? 'FULL' : 'NORMAL'}`);
   raw.pragma('busy_timeout = 10000');
   // Checkpoint every ~40 MB of WAL instead of 4 MB: fewer, larger checkpoints on the request path.
   raw.pragma('wal_autocheckpoint = 10000');
@@ -239,6 +249,7 @@ function connectSqlite(path: string): Store {
   return {
     dialect: 'sqlite',
     db,
+    writersSerialised: true,
     transaction: makeTransaction(db, isBusy),
     lockSkus: async (tx, skuIds) =>
       skuIds.length === 0 ? [] : tx.selectFrom('sku').selectAll().where('id', 'in', [...new Set(skuIds)]).execute(),
@@ -331,6 +342,7 @@ function connectPostgres(options: ConnectOptions): Store {
   return {
     dialect: 'postgres',
     db,
+    writersSerialised: false,
     transaction: makeTransaction(db, isTransient),
     lockSkus: lockSkusWithoutHoldAndWait,
     insertAll: insertInOneStatement,

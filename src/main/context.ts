@@ -29,6 +29,8 @@ export interface ContextOptions {
   clock?: Clock;
   log?: Logger;
   poolSize?: number;
+  /** See ConnectOptions.rebuildable: a replay's store, rebuilt from its file when lost. */
+  rebuildable?: boolean;
   comms?: Partial<CommsConfig>;
 }
 
@@ -41,7 +43,7 @@ export const defaultDatabaseUrl = (): string => process.env.DATABASE_URL ?? proc
 /** Connects, migrates and wires the shared services. */
 export async function createContext(options: ContextOptions = {}): Promise<AppContext> {
   const clock = options.clock ?? systemClock;
-  const connectOptions = { url: options.databaseUrl ?? defaultDatabaseUrl() };
+  const connectOptions = { url: options.databaseUrl ?? defaultDatabaseUrl(), rebuildable: options.rebuildable ?? false };
   // RAINCHECK_PG_POOL: connections per process (default 10); with several processes, their sum is what PostgreSQL sees.
   const poolSize = options.poolSize ?? (process.env.RAINCHECK_PG_POOL ? Number(process.env.RAINCHECK_PG_POOL) : undefined);
   const store = connect(poolSize === undefined ? connectOptions : { ...connectOptions, poolSize });

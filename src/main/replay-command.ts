@@ -115,7 +115,7 @@ export function registerReplayCommand(program: Command): void {
       }
       const scratch = o.store ? null : mkdtempSync(join(tmpdir(), 'raincheck-replay-'));
       const clock = manualClock('2000-01-01T00:00:00Z');
-      const ctx = await createContext({ databaseUrl: o.store ?? join(scratch!, 'replay.sqlite'), clock, log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)) });
+      const ctx = await createContext({ databaseUrl: o.store ?? join(scratch!, 'replay.sqlite'), rebuildable: true, clock, log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)) });
       const started = performance.now();
       try {
         const summary = await runReplay(ctx, clock, {
