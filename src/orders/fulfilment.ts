@@ -46,10 +46,12 @@ export interface LockedOrder {
  * never deadlock), then reads the order, its lines and allocations as they are under the lock.
  */
 export async function lockOrder(ctx: AppContext, tx: Tx, orderId: string, alsoSkus: readonly string[] = []): Promise<LockedOrder | null> {
-  if (!(await repo.findOrder(tx, orderId))) return null;
-  await ctx.store.lockSkus(tx, [...new Set([...(await repo.linesOf(tx, orderId)).map((l) => l.sku_id), ...alsoSkus])]);
-  const order = (await repo.findOrder(tx, orderId))!;
-  return { order, lines: await repo.linesOf(tx, orderId), allocations: await repo.allocationsOf(tx, orderId) };
+  const seen = await repo.findOrder(tx, orderId);
+  if (!seen) return null;
+  const seenLines = await repo.linesOf(tx, orderId);
+  await ctx.store.lockSkus(tx, [...new Set([...seenLines.map((l) => l.sku_id), ...alsoSkus])]);
+  const [order, lines] = ctx.store.writersSerialised ? [seen, seenLines] : [(await repo.findOrder(tx, orderId))!, await repo.linesOf(tx, orderId)];
+  return { order, lines, allocations: await repo.allocationsOf(tx, orderId) };
 }
 
 /** Ships allocated units from one warehouse: on-hand and allocated fall, lines and backorders advance. */
