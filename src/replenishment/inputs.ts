@@ -30,10 +30,28 @@ export interface SupplierChoice {
  * configured figure says nothing about its spread; the first receipts then bring the spread in.
  */
 export function leadTimeEstimate(skuId: string, configuredDays: number, supplierReceipts: readonly ReceiptSample[]): LeadTimeEstimate {
-  const own = supplierReceipts.filter((r) => r.skuId === skuId);
+  const summary = summaryOf(supplierReceipts);
+  const own = summary.bySku.get(skuId) ?? [];
   if (own.length >= minSamples) return measured(own, 'item-receipts');
-  if (supplierReceipts.length >= minSamples) return measured(supplierReceipts, 'supplier-receipts');
+  if (summary.supplierWide) return { ...summary.supplierWide };
   return { meanDays: Math.max(0, configuredDays), sdDays: 0, source: 'configured', receipts: 0 };
+}
+
+/**
+ * A supplier's receipts grouped by SKU and measured as a whole once per array (arrays of receipts are built, then
+ * only read): planning asks for every item of a supplier with a year of receipts, and a pass over all of them per
+ * item made each weekly review of a replayed year take seconds.
+ */
+const summaries = new WeakMap<readonly ReceiptSample[], { bySku: Map<string, ReceiptSample[]>; supplierWide: LeadTimeEstimate | null }>();
+function summaryOf(receipts: readonly ReceiptSample[]) {
+  let summary = summaries.get(receipts);
+  if (!summary) {
+    const bySku = new Map<string, ReceiptSample[]>();
+    for (const r of receipts) (bySku.get(r.skuId) ?? bySku.set(r.skuId, []).get(r.skuId)!).push(r);
+    summary = { bySku, supplierWide: receipts.length >= minSamples ? measured(receipts, 'supplier-receipts') : null };
+    summaries.set(receipts, summary);
+  }
+  return summary;
 }
 
 function measured(samples: readonly ReceiptSample[], source: LeadTimeSource): LeadTimeEstimate {
