@@ -1,17 +1,22 @@
 /**
- * `npm run bench -- replay [--data FILE] [--from DAY] [--to DAY] [--service P] [--review-days N] [--side-by-side]`: the Online Retail
- * year (all 525,461 lines) replayed through the whole system on SQLite, once with Raincheck's recommendations and
- * once with the min/max rule of thumb, each in its own `raincheck replay` process (so its wall time and peak memory
- * are its own). Prints each run's KPIs and where its time went; last line JSON with Raincheck's run against the
- * baseline's. `lines_per_s` counts the file's rows over the Raincheck run's wall time.
+ * `npm run bench -- replay [--data FILE] [--from DAY] [--to DAY] [--service P] [--order-cost K] [--review-days N]
+ * [--minmax-factors 1,2,4] [--side-by-side]`: the Online Retail year (all 525,461 lines) replayed through the whole
+ * system on SQLite, once with Raincheck's recommendations and once per knob k of the min/max rule of thumb, each in
+ * its own `raincheck replay` process (so its wall time and peak memory are its own). Prints each run's KPIs and
+ * where its time went; last line JSON with Raincheck's run against the baseline's. The baseline is the rule read at
+ * Raincheck's average inventory value (interpolated between the two settings of k around it), so the reduction is
+ * at equal inventory; outside the rule's range it is the rule's cheapest setting holding at least as much (or, if
+ * none does, its largest), and the inventory ratio says so. `lines_per_s` counts the file's rows over the Raincheck
+ * run's wall time.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { onlineRetailFile } from './lib/data.js';
 import type { ReplaySummary } from '../src/replay/run.js';
+import { linearAt } from '../src/shared/interpolate.js';
 
-type Run = ReplaySummary & { wallS: number; peakRssMb: number };
+type Run = ReplaySummary & { wallS: number; peakRssMb: number; minmaxFactor?: number };
 
 const cli = fileURLToPath(new URL('../src/main/cli.ts', import.meta.url));
 const progress = (msg: string) => process.stderr.write(`[bench replay] ${msg}\n`);
@@ -37,7 +42,8 @@ const pct = (x: number | null) => (x === null ? '   n/a' : `${(100 * x).toFixed(
 function row(r: Run): string {
   const k = r.kpis;
   const parts = Object.entries(r.seconds).map(([part, s]) => `${part} ${s.toFixed(0)}`).join(', ');
-  return `${r.policy.padEnd(10)} fill ${pct(k.fillRate)}  backorder rate ${pct(k.backorderRate)}  promise accuracy ${pct(k.promiseAccuracy)}  cycle p50 ${k.cycleTimeP50Hours?.toFixed(1) ?? 'n/a'} h  avg inventory ${Math.round(k.averageInventoryValue ?? 0).toLocaleString('en')}  turnover ${k.turnover?.toFixed(2) ?? 'n/a'}  | ${r.wallS.toFixed(0)} s, ${r.peakRssMb} MB (${parts})`;
+  const name = r.policy === 'minmax' ? `minmax k=${r.minmaxFactor}` : r.policy;
+  return `${name.padEnd(12)} fill ${pct(k.fillRate)}  backorder rate ${pct(k.backorderRate)}  promise accuracy ${pct(k.promiseAccuracy)}  cycle p50 ${k.cycleTimeP50Hours?.toFixed(1) ?? 'n/a'} h  avg inventory ${Math.round(k.averageInventoryValue ?? 0).toLocaleString('en')}  turnover ${k.turnover?.toFixed(2) ?? 'n/a'}  | ${r.wallS.toFixed(0)} s, ${r.peakRssMb} MB (${parts})`;
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -48,34 +54,66 @@ export async function main(args: string[]): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       service: { type: 'string' },
+      'order-cost': { type: 'string' },
       'review-days': { type: 'string' },
-      // Both replays at once, one per core: half the waiting, each run's wall time a little longer than alone.
+      'minmax-factors': { type: 'string', default: '1,2,4' },
+      // Two replays at once, one per core: half the waiting, each run's wall time a little longer than alone.
       'side-by-side': { type: 'boolean', default: false },
     },
   });
+  const factors = v['minmax-factors']!.split(',').map(Number);
+  if (factors.some((k) => !(k > 0))) throw new Error(`--minmax-factors: positive numbers separated by commas, got '${v['minmax-factors']}'`);
   const common = ['--orders', v.data!, ...(v.from ? ['--from', v.from] : []), ...(v.to ? ['--to', v.to] : []), ...(v['review-days'] ? ['--review-days', v['review-days']] : [])];
-  const raincheck = () => replay([...common, '--policy', 'raincheck', ...(v.service ? ['--service', v.service] : [])]);
-  const ruleOfThumb = () => replay([...common, '--policy', 'minmax']);
-  progress(`Raincheck's policy and the min/max rule of thumb on ${v.data}${v['side-by-side'] ? ', side by side' : ', one after the other'}`);
-  const [rc, base] = v['side-by-side'] ? await Promise.all([raincheck(), ruleOfThumb()]) : [await raincheck(), await ruleOfThumb()];
-  console.log(`Replay ${rc.from} .. ${rc.to}: ${rc.file.rows.toLocaleString('en')} rows, ${rc.orders.toLocaleString('en')} orders and ${rc.lines.toLocaleString('en')} lines through intake, ${rc.historyLines.toLocaleString('en')} history lines before`);
-  console.log(row(rc));
-  console.log(row(base));
-  console.log(`root causes (Raincheck): ${rc.causes.map((c) => `${c.cause} ${pct(c.shareOfUnits).trim()}`).join(', ')}`);
-  const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
+  const jobs: (() => Promise<Run>)[] = [
+    () => replay([...common, '--policy', 'raincheck', ...(v.service ? ['--service', v.service] : []), ...(v['order-cost'] ? ['--order-cost', v['order-cost']] : [])]),
+    ...factors.map((k) => () => replay([...common, '--policy', 'minmax', '--minmax-factor', String(k)]).then((r) => ({ ...r, minmaxFactor: k }))),
+  ];
+  progress(`Raincheck's policy and the min/max rule of thumb (k = ${factors.join(', ')}) on ${v.data}${v['side-by-side'] ? ', two at a time' : ', one after the other'}`);
+  const [rc, ...rule] = await runAll(jobs, v['side-by-side'] ? 2 : 1);
+  console.log(`Replay ${rc!.from} .. ${rc!.to}: ${rc!.file.rows.toLocaleString('en')} rows, ${rc!.orders.toLocaleString('en')} orders and ${rc!.lines.toLocaleString('en')} lines through intake, ${rc!.historyLines.toLocaleString('en')} history lines before`);
+  for (const r of [rc!, ...rule]) console.log(row(r));
+  console.log(`root causes (Raincheck): ${rc!.causes.map((c) => `${c.cause} ${pct(c.shareOfUnits).trim()}`).join(', ')}`);
+  const baseline = baselineAt(rc!, rule);
+  console.log(`baseline: ${baseline.how}`);
   const round = (x: number | null, d = 4) => (x === null ? null : Number(x.toFixed(d)));
-  const reduction = ratio(rc.kpis.backorderRate, base.kpis.backorderRate);
+  const rate = rc!.kpis.backorderRate;
   console.log(
     JSON.stringify({
-      wall_s: round(rc.wallS, 1),
-      lines_per_s: Math.round(rc.file.rows / rc.wallS),
-      peak_rss_mb: rc.peakRssMb,
-      fill_rate: round(rc.kpis.fillRate),
-      backorder_rate: round(rc.kpis.backorderRate),
-      promise_accuracy: round(rc.kpis.promiseAccuracy),
-      baseline_backorder_rate: round(base.kpis.backorderRate),
-      backorder_reduction_vs_baseline: reduction === null ? null : round(1 - reduction),
-      inventory_value_ratio_vs_baseline: round(ratio(rc.kpis.averageInventoryValue, base.kpis.averageInventoryValue)),
+      wall_s: round(rc!.wallS, 1),
+      lines_per_s: Math.round(rc!.file.rows / rc!.wallS),
+      peak_rss_mb: rc!.peakRssMb,
+      fill_rate: round(rc!.kpis.fillRate),
+      backorder_rate: round(rate),
+      promise_accuracy: round(rc!.kpis.promiseAccuracy),
+      baseline_backorder_rate: round(baseline.backorderRate),
+      backorder_reduction_vs_baseline: rate === null || baseline.backorderRate === null || baseline.backorderRate === 0 ? null : round(1 - rate / baseline.backorderRate),
+      inventory_value_ratio_vs_baseline: round(baseline.inventoryRatio),
     }),
   );
+}
+
+/** Runs the jobs `width` at a time; results in the jobs' order. */
+async function runAll(jobs: readonly (() => Promise<Run>)[], width: number): Promise<Run[]> {
+  const out: Run[] = new Array(jobs.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await jobs[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, lane));
+  return out;
+}
+
+/** The rule of thumb at Raincheck's inventory value (see the header), with how it was read. */
+function baselineAt(rc: Run, rule: readonly Run[]): { backorderRate: number | null; inventoryRatio: number | null; how: string } {
+  const inventory = rc.kpis.averageInventoryValue;
+  const points = rule.filter((r) => r.kpis.averageInventoryValue !== null && r.kpis.backorderRate !== null).map((r) => [r.kpis.averageInventoryValue!, r.kpis.backorderRate!] as const);
+  const matched = inventory === null ? null : linearAt(points, inventory);
+  if (matched !== null) return { backorderRate: matched, inventoryRatio: 1, how: `the rule's backorder rate at Raincheck's average inventory value (${Math.round(inventory!).toLocaleString('en')}), interpolated between its settings` };
+  const byInventory = [...rule].sort((a, b) => (a.kpis.averageInventoryValue ?? 0) - (b.kpis.averageInventoryValue ?? 0));
+  const pick = byInventory.find((r) => inventory !== null && (r.kpis.averageInventoryValue ?? 0) >= inventory) ?? byInventory[byInventory.length - 1]!;
+  const ratio = inventory === null || !pick.kpis.averageInventoryValue ? null : inventory / pick.kpis.averageInventoryValue;
+  return { backorderRate: pick.kpis.backorderRate, inventoryRatio: ratio, how: `Raincheck's inventory is outside the rule's range: compared with k=${pick.minmaxFactor} (inventory ratio ${ratio?.toFixed(2) ?? 'n/a'})` };
 }

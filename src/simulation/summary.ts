@@ -11,6 +11,7 @@
  * two settings around the wanted inventory (null outside the swept range: no extrapolation).
  */
 import type { SettingResult, Totals } from './run.js';
+import { linearAt } from '../shared/interpolate.js';
 
 export interface Summary {
   readonly family: string;
@@ -96,16 +97,7 @@ export type Measure = keyof Pick<Summary, 'fillRate' | 'backorderedUnits' | 'bac
  * null when x is outside the range the settings reached.
  */
 export function interpolate(curve: readonly Summary[], x: Measure, xAt: number, y: Measure): number | null {
-  const points = curve.map((s) => [s[x], s[y]] as const).sort((a, b) => a[0] - b[0]);
-  for (let i = 0; i < points.length; i++) {
-    const [x1, y1] = points[i]!;
-    if (x1 === xAt) return y1;
-    if (i > 0 && points[i - 1]![0] < xAt && xAt < x1) {
-      const [x0, y0] = points[i - 1]!;
-      return y0 + ((y1 - y0) * (xAt - x0)) / (x1 - x0);
-    }
-  }
-  return null;
+  return linearAt(curve.map((s) => [s[x], s[y]] as const), xAt);
 }
 
 /** Relative reduction of a over b (0.4 = 40% fewer), null when either is missing. */
