@@ -43,7 +43,7 @@ function row(r: Run): string {
   const k = r.kpis;
   const parts = Object.entries(r.seconds).map(([part, s]) => `${part} ${s.toFixed(0)}`).join(', ');
   const name = r.policy === 'minmax' ? `minmax k=${r.minmaxFactor}` : r.policy;
-  return `${name.padEnd(12)} fill ${pct(k.fillRate)}  backorder rate ${pct(k.backorderRate)}  promise accuracy ${pct(k.promiseAccuracy)}  cycle p50 ${k.cycleTimeP50Hours?.toFixed(1) ?? 'n/a'} h  avg inventory ${Math.round(k.averageInventoryValue ?? 0).toLocaleString('en')}  turnover ${k.turnover?.toFixed(2) ?? 'n/a'}  | ${r.wallS.toFixed(0)} s, ${r.peakRssMb} MB (${parts})`;
+  return `${name.padEnd(12)} fill ${pct(k.fillRate)}  backorder rate ${pct(k.backorderRate)} (new SKUs ${pct(r.bySkuAge.newSkus.rate)}, established ${pct(r.bySkuAge.established.rate)})  promise accuracy ${pct(k.promiseAccuracy)}  cycle p50 ${k.cycleTimeP50Hours?.toFixed(1) ?? 'n/a'} h  avg inventory ${Math.round(k.averageInventoryValue ?? 0).toLocaleString('en')}  turnover ${k.turnover?.toFixed(2) ?? 'n/a'}  | ${r.wallS.toFixed(0)} s, ${r.peakRssMb} MB (${parts})`;
 }
 
 export async function main(args: string[]): Promise<void> {

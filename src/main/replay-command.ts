@@ -12,6 +12,7 @@ import pino from 'pino';
 import { fieldMap, namedChoice, nonNegative, positive, positiveInteger, probability } from '../demand-files/options.js';
 import { historyInstant } from '../imports/order-history-kind.js';
 import { planningDefaults } from '../replenishment/service.js';
+import { newSkuDays } from '../replay/ages.js';
 import { replayPolicies, type ReplayPolicy } from '../replay/policies.js';
 import { runReplay, type ReplaySummary } from '../replay/run.js';
 import { checkLayout, ReplayInputError, replayColumns, type ReplayColumn } from '../replay/orders-file.js';
@@ -66,6 +67,7 @@ export function printSummary(s: ReplaySummary, wallS: number, peakRssMb: number)
     `  file: ${s.file.rows.toLocaleString('en')} rows (${s.file.ignored.toLocaleString('en')} not stock lines), ${s.file.skus.toLocaleString('en')} SKUs, ${s.file.customers.toLocaleString('en')} customers; ${s.historyLines.toLocaleString('en')} history lines before ${s.from}`,
     `  supply: ${s.purchaseOrders} purchase orders, ${s.receipts} receipts; cancelled ${s.cancelledUnits} units still waiting, ${s.returnedUnits} units returned after shipping; ${s.messages.toLocaleString('en')} messages written by the playbook`,
     `  fill rate ${pct(k.fillRate)}, backorder rate ${pct(k.backorderRate)} of lines, promise accuracy ${pct(k.promiseAccuracy)}, cycle time p50 ${k.cycleTimeP50Hours?.toFixed(1) ?? 'n/a'} h`,
+    `  backorder rate by SKU age: first ${newSkuDays} days after a SKU's first order ${pct(s.bySkuAge.newSkus.rate)} of ${s.bySkuAge.newSkus.lines.toLocaleString('en')} lines, established SKUs ${pct(s.bySkuAge.established.rate)} of ${s.bySkuAge.established.lines.toLocaleString('en')}`,
     `  average inventory value ${k.averageInventoryValue?.toFixed(0) ?? 'n/a'}, turnover ${k.turnover?.toFixed(2) ?? 'n/a'}`,
     `  root causes: ${s.causes.map((c) => `${c.cause} ${pct(c.shareOfUnits)}`).join(', ') || 'none'}`,
   ].join('\n');

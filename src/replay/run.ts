@@ -9,6 +9,7 @@
 import type { AppContext } from '../main/context.js';
 import { kpiReport } from '../kpis/service.js';
 import { causeReport } from '../causes/service.js';
+import { backordersBySkuAge, type BackordersBySkuAge } from './ages.js';
 import { addDays } from '../promising/domain.js';
 import { at, dayOf, must, replayDays, type DaysResult, type ManualClock, type Part } from './days.js';
 import { orderEvents, ReplayInputError, scanOrders, type FileLayout } from './orders-file.js';
@@ -41,6 +42,8 @@ export interface ReplaySummary extends Omit<DaysResult, 'seconds'> {
     averageInventoryValue: number | null;
     turnover: number | null;
   };
+  /** The lines' backorder rate split by SKU age (ages.ts): new SKUs' lines have a floor no policy can lower. */
+  bySkuAge: BackordersBySkuAge;
   /** Backorders created in [from, to] by root cause, most units first. */
   causes: { cause: string; count: number; units: number; shareOfUnits: number }[];
   /** Seconds spent per part of the run (where a replay's time goes). */
@@ -73,6 +76,7 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
   const t0 = performance.now();
   const kpis = must(await kpiReport(ctx, { from, to }), 'KPI report').totals[0];
   const causes = must(await causeReport(ctx, { from, to }), 'root causes').rows;
+  const bySkuAge = await backordersBySkuAge(ctx, from, to);
   const reportSeconds = (performance.now() - t0) / 1000;
   const messages = await ctx.store.db.selectFrom('message').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return {
@@ -90,6 +94,7 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
       averageInventoryValue: kpis?.inventory ? kpis.inventory.averageValueMinor / 100 : null,
       turnover: kpis?.inventory?.turnover ?? null,
     },
+    bySkuAge,
     seconds: { ...days.seconds, setup: setupSeconds, report: reportSeconds },
     causes: causes.slice(0, 8).map((c) => ({ cause: c.cause, count: c.count, units: c.units, shareOfUnits: c.shareOfUnits })),
   };

@@ -14,6 +14,7 @@ import { openTestContext, type TestContext } from '../support/context.js';
 import { findViolations } from '../../src/audit/invariants.js';
 import { historyInstant } from '../../src/imports/order-history-kind.js';
 import { runReplay, type ReplayOptions, type ReplaySummary } from '../../src/replay/run.js';
+import { newSkuDays } from '../../src/replay/ages.js';
 import { syntheticOrderLines, writeSyntheticOrders, type SyntheticOptions } from '../../src/replay/synthetic.js';
 
 const synthetic: SyntheticOptions = { seed: 11, start: '2026-01-05', days: 56, skus: 14, customers: 12, invoicesPerDay: 4 };
@@ -131,6 +132,23 @@ describe.each(engines)('replay on $name', (engine) => {
     expect(summary.kpis.averageInventoryValue).toBeGreaterThan(0);
     expect(summary.kpis.promiseAccuracy).not.toBeNull();
     expect(summary.causes.length).toBeGreaterThan(0);
+  });
+
+  it("splits the lines' backorder rate by how long their SKU had been selling", async () => {
+    const all = (await t.ctx.store.db.selectFrom('order_line').select(['sku_id', 'placed_at', 'quantity', 'rejected', 'backordered']).execute()).map((l) => ({ ...l, placed_at: l.placed_at! }));
+    const first = new Map<string, string>();
+    for (const l of all) if (!first.has(l.sku_id) || l.placed_at < first.get(l.sku_id)!) first.set(l.sku_id, l.placed_at);
+    const inSpan = all.filter((l) => l.placed_at >= `${from}T00:00:00.000Z` && l.placed_at < `${to}T23:59:59.999Z` && l.quantity > l.rejected);
+    const isNew = (l: (typeof all)[number]) => Date.parse(l.placed_at) - Date.parse(first.get(l.sku_id)!) < newSkuDays * 86_400_000;
+    const young = inSpan.filter(isNew);
+    const old = inSpan.filter((l) => !isNew(l));
+    // The synthetic file's SKUs all sell in its first weeks, so the span holds lines of both ages.
+    expect(young.length).toBeGreaterThan(0);
+    expect(old.length).toBeGreaterThan(0);
+    expect(summary.bySkuAge.newSkus).toEqual({ lines: young.length, backordered: young.filter((l) => l.backordered > 0).length, rate: young.filter((l) => l.backordered > 0).length / young.length });
+    expect(summary.bySkuAge.established).toEqual({ lines: old.length, backordered: old.filter((l) => l.backordered > 0).length, rate: old.filter((l) => l.backordered > 0).length / old.length });
+    // Together they are the KPI report's backorder rate.
+    expect((summary.bySkuAge.newSkus.backordered + summary.bySkuAge.established.backordered) / inSpan.length).toBeCloseTo(summary.kpis.backorderRate!, 10);
   });
 
   it.runIf(engine.name === 'sqlite')('gives the same year for the same seed, a different purchasing for the rule of thumb, and more stock for a larger k', async () => {
