@@ -22,7 +22,7 @@ export interface BackordersBySkuAge {
   established: LineShare;
 }
 
-const share = (lines: number, backordered: number): LineShare => ({ lines, backordered, rate: lines > 0 ? backordered / lines : null });
+const share = ({ lines, backordered }: { lines: number; backordered: number }): LineShare => ({ lines, backordered, rate: lines > 0 ? backordered / lines : null });
 
 /** Lines placed on days from..to (inclusive) by their SKU's age then; a SKU's age counts from its first order in the store. */
 export async function backordersBySkuAge(ctx: AppContext, from: string, to: string): Promise<BackordersBySkuAge> {
@@ -37,20 +37,14 @@ export async function backordersBySkuAge(ctx: AppContext, from: string, to: stri
   const rows = await ctx.store.transaction(async (tx) => ok(await ctx.store.selectArrays(tx, query)));
   if (!rows.ok) throw new Error(`replay: lines by SKU age: ${rows.error.message}`);
   const firstOrder = new Map<string, number>();
-  const counts = { newLines: 0, newBackordered: 0, oldLines: 0, oldBackordered: 0 };
+  const counts = { newSkus: { lines: 0, backordered: 0 }, established: { lines: 0, backordered: 0 } };
   for (const [skuId, placedAt, backordered, quantity, rejected] of rows.value as [string, string, number, number, number][]) {
     const at = Date.parse(placedAt);
     const first = firstOrder.get(skuId) ?? (firstOrder.set(skuId, at), at);
     if (placedAt < start || !(Number(quantity) - Number(rejected) > 0)) continue;
-    const isNew = at - first < newSkuDays * 86_400_000;
-    const late = Number(backordered) > 0 ? 1 : 0;
-    if (isNew) {
-      counts.newLines++;
-      counts.newBackordered += late;
-    } else {
-      counts.oldLines++;
-      counts.oldBackordered += late;
-    }
+    const bucket = at - first < newSkuDays * 86_400_000 ? counts.newSkus : counts.established;
+    bucket.lines++;
+    if (Number(backordered) > 0) bucket.backordered++;
   }
-  return { newSkus: share(counts.newLines, counts.newBackordered), established: share(counts.oldLines, counts.oldBackordered) };
+  return { newSkus: share(counts.newSkus), established: share(counts.established) };
 }
