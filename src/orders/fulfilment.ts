@@ -46,11 +46,16 @@ export interface LockedOrder {
  * never deadlock), then reads the order, its lines and allocations as they are under the lock.
  */
 export async function lockOrder(ctx: AppContext, tx: Tx, orderId: string, alsoSkus: readonly string[] = []): Promise<LockedOrder | null> {
-  const seen = await repo.findOrder(tx, orderId);
-  if (!seen) return null;
-  const seenLines = await repo.linesOf(tx, orderId);
-  await ctx.store.lockSkus(tx, [...new Set([...seenLines.map((l) => l.sku_id), ...alsoSkus])]);
-  const [order, lines] = ctx.store.writersSerialised ? [seen, seenLines] : [(await repo.findOrder(tx, orderId))!, await repo.linesOf(tx, orderId)];
+  let order = await repo.findOrder(tx, orderId);
+  if (!order) return null;
+  let lines = await repo.linesOf(tx, orderId);
+  // Where the write transaction already excludes every other writer (SQLite), what was just read is what the lock
+  // would show: no lock to take, nothing to read again.
+  if (!ctx.store.writersSerialised) {
+    await ctx.store.lockSkus(tx, [...new Set([...lines.map((l) => l.sku_id), ...alsoSkus])]);
+    order = (await repo.findOrder(tx, orderId))!;
+    lines = await repo.linesOf(tx, orderId);
+  }
   return { order, lines, allocations: await repo.allocationsOf(tx, orderId) };
 }
 
@@ -97,11 +102,14 @@ export function shipOrder(
     const now = ctx.clock.now().toISOString();
     const shipmentId = ctx.ids.next('shp');
     const shipped: Shipment['lines'] = [];
+    const movements: stock.MovementRow[] = [];
     for (const r of requested) {
       const line = lines.find((l) => l.id === r.lineId)!;
-      await shipLine(ctx, tx, line, atWarehouse.filter((a) => a.order_line_id === line.id), r.quantity, shipmentId, now);
+      movements.push(await shipLine(ctx, tx, line, atWarehouse.filter((a) => a.order_line_id === line.id), r.quantity, shipmentId, now));
       shipped.push({ lineId: line.id, skuId: line.sku_id, quantity: r.quantity });
     }
+    // One statement for the shipment's ledger entries instead of one per line.
+    await stock.insertMovements(tx, movements);
     const shipment: Shipment = { id: shipmentId, orderId, warehouseId: input.warehouseId, lines: shipped, createdAt: now };
     await repo.insertShipment(tx, { id: shipmentId, order_id: orderId, warehouse_id: input.warehouseId, lines: JSON.stringify(shipped), created_at: now });
     return ok({ shipment, order: await refreshOrder(ctx, tx, order, now, shipment) });
@@ -127,7 +135,7 @@ async function shipLine(
   quantity: number,
   shipmentId: string,
   now: string,
-): Promise<void> {
+): Promise<stock.MovementRow> {
   let left = quantity;
   for (const a of allocations) {
     const take = Math.min(left, a.quantity);
@@ -146,20 +154,18 @@ async function shipLine(
       if (!changed || !changed.ok) throw new Error(`backorder ${a.backorder_id} could not record its shipment`);
     }
   }
-  await stock.insertMovements(tx, [
-    {
-      id: ctx.ids.next('mov'),
-      sku_id: line.sku_id,
-      warehouse_id: allocations[0]!.warehouse_id,
-      kind: 'shipment',
-      quantity: -quantity,
-      reason: null,
-      source_type: 'shipment',
-      source_id: shipmentId,
-      created_at: now,
-    },
-  ]);
   await repo.adjustLine(tx, line.id, { allocated: -quantity, shipped: quantity }, now);
+  return {
+    id: ctx.ids.next('mov'),
+    sku_id: line.sku_id,
+    warehouse_id: allocations[0]!.warehouse_id,
+    kind: 'shipment',
+    quantity: -quantity,
+    reason: null,
+    source_type: 'shipment',
+    source_id: shipmentId,
+    created_at: now,
+  };
 }
 
 /** Settles the order's status after a change and tells the playbook about a shipment or the order's completion. */
