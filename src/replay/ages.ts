@@ -6,6 +6,8 @@
  */
 import type { AppContext } from '../main/context.js';
 import { ok } from '../shared/result.js';
+import { addDays } from '../promising/domain.js';
+import { at } from './days.js';
 
 /** A SKU's lines count as a new SKU's for this many days after its first order (six weeks: the longest lead time and then some). */
 export const newSkuDays = 42;
@@ -26,8 +28,8 @@ const share = ({ lines, backordered }: { lines: number; backordered: number }): 
 
 /** Lines placed on days from..to (inclusive) by their SKU's age then; a SKU's age counts from its first order in the store. */
 export async function backordersBySkuAge(ctx: AppContext, from: string, to: string): Promise<BackordersBySkuAge> {
-  const end = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString();
-  const start = `${from}T00:00:00.000Z`;
+  const start = at(from, 0);
+  const end = at(addDays(to, 1), 0);
   const query = ctx.store.db
     .selectFrom('order_line')
     .select(['sku_id', 'placed_at', 'backordered', 'quantity', 'rejected'])
@@ -39,10 +41,10 @@ export async function backordersBySkuAge(ctx: AppContext, from: string, to: stri
   const firstOrder = new Map<string, number>();
   const counts = { newSkus: { lines: 0, backordered: 0 }, established: { lines: 0, backordered: 0 } };
   for (const [skuId, placedAt, backordered, quantity, rejected] of rows.value as [string, string, number, number, number][]) {
-    const at = Date.parse(placedAt);
-    const first = firstOrder.get(skuId) ?? (firstOrder.set(skuId, at), at);
+    const placed = Date.parse(placedAt);
+    const first = firstOrder.get(skuId) ?? (firstOrder.set(skuId, placed), placed);
     if (placedAt < start || !(Number(quantity) - Number(rejected) > 0)) continue;
-    const bucket = at - first < newSkuDays * 86_400_000 ? counts.newSkus : counts.established;
+    const bucket = placed - first < newSkuDays * 86_400_000 ? counts.newSkus : counts.established;
     bucket.lines++;
     if (Number(backordered) > 0) bucket.backordered++;
   }
