@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- replay [--data FILE] [--from DAY] [--to DAY] [--service P] [--order-cost K] [--review-days N]
- * [--minmax-factors 1,2,4,8] [--side-by-side]`: the Online Retail year (all 525,461 lines) replayed through the whole
- * system on SQLite, once with Raincheck's recommendations and once per knob k of the min/max rule of thumb, each in
+ * `npm run bench -- replay [--data FILE] [--from DAY] [--to DAY] [--backorder-cost B | --service P] [--order-cost K]
+ * [--review-days N] [--minmax-factors 1,2,4,8] [--side-by-side]`: the Online Retail year (all 525,461 lines) replayed
+ * through the whole system on SQLite, once with Raincheck's recommendations (each backordered line priced at B, 2500
+ * unless set, or a fill rate target P for every SKU) and once per knob k of the min/max rule of thumb, each in
  * its own `raincheck replay` process (so its wall time and peak memory are its own). Prints each run's KPIs and
  * where its time went; last line JSON with Raincheck's run against the baseline's. The baseline is the rule read at
  * Raincheck's average inventory value (interpolated between the two settings of k around it), so the reduction is
@@ -42,8 +43,7 @@ const pct = (x: number | null) => (x === null ? '   n/a' : `${(100 * x).toFixed(
 function row(r: Run): string {
   const k = r.kpis;
   const parts = Object.entries(r.seconds).map(([part, s]) => `${part} ${s.toFixed(0)}`).join(', ');
-  const name = r.policy === 'minmax' ? `minmax k=${r.minmaxFactor}` : r.policy;
-  return `${name.padEnd(12)} fill ${pct(k.fillRate)}  backorder rate ${pct(k.backorderRate)} (new SKUs ${pct(r.bySkuAge.newSkus.rate)}, established ${pct(r.bySkuAge.established.rate)})  promise accuracy ${pct(k.promiseAccuracy)}  cycle p50 ${k.cycleTimeP50Hours?.toFixed(1) ?? 'n/a'} h  avg inventory ${Math.round(k.averageInventoryValue ?? 0).toLocaleString('en')}  turnover ${k.turnover?.toFixed(2) ?? 'n/a'}  | ${r.wallS.toFixed(0)} s, ${r.peakRssMb} MB (${parts})`;
+  return `${`${r.policy} (${r.setting})`.padEnd(40)} fill ${pct(k.fillRate)}  backorder rate ${pct(k.backorderRate)} (new SKUs ${pct(r.bySkuAge.newSkus.rate)}, established ${pct(r.bySkuAge.established.rate)})  promise accuracy ${pct(k.promiseAccuracy)}  cycle p50 ${k.cycleTimeP50Hours?.toFixed(1) ?? 'n/a'} h  avg inventory ${Math.round(k.averageInventoryValue ?? 0).toLocaleString('en')}  turnover ${k.turnover?.toFixed(2) ?? 'n/a'}  | ${r.wallS.toFixed(0)} s, ${r.peakRssMb} MB (${parts})`;
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -54,6 +54,7 @@ export async function main(args: string[]): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       service: { type: 'string' },
+      'backorder-cost': { type: 'string' },
       'order-cost': { type: 'string' },
       'review-days': { type: 'string' },
       'minmax-factors': { type: 'string', default: '1,2,4,8' },
@@ -61,11 +62,14 @@ export async function main(args: string[]): Promise<void> {
       'side-by-side': { type: 'boolean', default: false },
     },
   });
+  if (v.service && v['backorder-cost']) throw new Error('--service and --backorder-cost both set the service: give one');
+  // The backorder rate counts lines, so Raincheck is run pricing backordered lines (planning's serviceType line-cost).
+  const service = v.service ? ['--service', v.service] : ['--backorder-cost', v['backorder-cost'] ?? '2500'];
   const factors = v['minmax-factors']!.split(',').map(Number);
   if (factors.some((k) => !(k > 0))) throw new Error(`--minmax-factors: positive numbers separated by commas, got '${v['minmax-factors']}'`);
   const common = ['--orders', v.data!, ...(v.from ? ['--from', v.from] : []), ...(v.to ? ['--to', v.to] : []), ...(v['review-days'] ? ['--review-days', v['review-days']] : [])];
   const jobs: (() => Promise<Run>)[] = [
-    () => replay([...common, '--policy', 'raincheck', ...(v.service ? ['--service', v.service] : []), ...(v['order-cost'] ? ['--order-cost', v['order-cost']] : [])]),
+    () => replay([...common, '--policy', 'raincheck', ...service, ...(v['order-cost'] ? ['--order-cost', v['order-cost']] : [])]),
     ...factors.map((k) => () => replay([...common, '--policy', 'minmax', '--minmax-factor', String(k)]).then((r) => ({ ...r, minmaxFactor: k }))),
   ];
   progress(`Raincheck's policy and the min/max rule of thumb (k = ${factors.join(', ')}) on ${v.data}${v['side-by-side'] ? ', two at a time' : ', one after the other'}`);

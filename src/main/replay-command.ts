@@ -26,7 +26,8 @@ interface ReplayFlags {
   to?: string;
   warehouses: WarehouseRule;
   policy: ReplayPolicy;
-  service: number;
+  service?: number;
+  backorderCost?: number;
   orderCost: number;
   minmaxFactor: number;
   reviewDays: number;
@@ -63,7 +64,7 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}
 export function printSummary(s: ReplaySummary, wallS: number, peakRssMb: number): string {
   const k = s.kpis;
   return [
-    `Replay ${s.from} .. ${s.to}, policy ${s.policy}: ${s.orders.toLocaleString('en')} orders, ${s.lines.toLocaleString('en')} lines in ${wallS.toFixed(1)} s (peak memory ${peakRssMb} MB)`,
+    `Replay ${s.from} .. ${s.to}, policy ${s.policy} (${s.setting}): ${s.orders.toLocaleString('en')} orders, ${s.lines.toLocaleString('en')} lines in ${wallS.toFixed(1)} s (peak memory ${peakRssMb} MB)`,
     `  file: ${s.file.rows.toLocaleString('en')} rows (${s.file.ignored.toLocaleString('en')} not stock lines), ${s.file.skus.toLocaleString('en')} SKUs, ${s.file.customers.toLocaleString('en')} customers; ${s.historyLines.toLocaleString('en')} history lines before ${s.from}`,
     `  supply: ${s.purchaseOrders} purchase orders, ${s.receipts} receipts; cancelled ${s.cancelledUnits} units still waiting, ${s.returnedUnits} units returned after shipping; ${s.messages.toLocaleString('en')} messages written by the playbook`,
     `  fill rate ${pct(k.fillRate)}, backorder rate ${pct(k.backorderRate)} of lines, promise accuracy ${pct(k.promiseAccuracy)}, cycle time p50 ${k.cycleTimeP50Hours?.toFixed(1) ?? 'n/a'} h`,
@@ -82,7 +83,8 @@ export function registerReplayCommand(program: Command): void {
     .option('--to <day>', 'last day replayed (default: the last in the file)', isoDay)
     .option('--warehouses <rule>', `${warehouseRules.join(' | ')}: UK customers from one warehouse and the rest from another, or one for all`, namedChoice('--warehouses', warehouseRules), 'uk-split')
     .option('--policy <name>', `${replayPolicies.join(' | ')}: Raincheck's recommendations, or the min/max rule of thumb`, namedChoice('--policy', replayPolicies), 'raincheck')
-    .option('--service <p>', "Raincheck's target fill rate", probability, planningDefaults.service)
+    .option('--service <p>', `Raincheck's target fill rate (default ${planningDefaults.service})`, probability)
+    .option('--backorder-cost <minor>', "price each backordered order line at this (minor units) instead: each SKU's service follows from it", positive)
     .option('--order-cost <minor>', 'what placing an order costs, in minor units (pence): sets lot sizes', nonNegative, planningDefaults.orderCostMinor)
     .option('--minmax-factor <k>', 'the rule of thumb\'s min as k x average demand x (lead time + review)', positive, 1)
     .option('--review-days <n>', 'days between reviews (purchase orders)', positiveInteger, planningDefaults.reviewDays)
@@ -99,7 +101,9 @@ export function registerReplayCommand(program: Command): void {
           ? `--store ${o.store} is not empty: a replay builds its own company in an empty store`
           : o.from && o.to && o.from > o.to
             ? `--from ${o.from} is after --to ${o.to}`
-            : null;
+            : o.service !== undefined && o.backorderCost !== undefined
+              ? '--service and --backorder-cost both set the service: give one'
+              : null;
       if (refusal) {
         process.stderr.write(`${refusal}\n`);
         process.exitCode = 2;
@@ -127,7 +131,8 @@ export function registerReplayCommand(program: Command): void {
           to: o.to,
           warehouses: o.warehouses,
           policy: o.policy,
-          service: o.service,
+          service: o.service ?? planningDefaults.service,
+          backorderCostMinor: o.backorderCost,
           orderCostMinor: o.orderCost,
           minmaxFactor: o.minmaxFactor,
           reviewDays: o.reviewDays,

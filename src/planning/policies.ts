@@ -18,6 +18,7 @@
  * Cost per year = h * average on hand + K * orders per year (no shortage cost: service is the constraint).
  */
 import { fitDistribution, type Family, type Moments } from './distributions.js';
+import { cycleServiceForLineCost, type LineShortageCost } from './line-cost.js';
 import {
   cycleServiceLevel,
   economicOrderQuantity,
@@ -49,11 +50,13 @@ export interface PolicyInputs {
   daysPerYear?: number;
 }
 
-/** Which service the level is set for, and the target (0 < level < 1). */
-export interface ServiceTarget {
-  measure: 'cycle-service-level' | 'fill-rate';
-  level: number;
-}
+/**
+ * Which service the level is set for: a target (0 < level < 1) for the cycle service level or the fill rate, or the
+ * cost of a backordered order line, from which each item's cycle service level follows (./line-cost.ts).
+ */
+export type ServiceTarget =
+  | { measure: 'cycle-service-level' | 'fill-rate'; level: number }
+  | ({ measure: 'line-shortage-cost' } & LineShortageCost);
 
 export interface Expected {
   fillRate: number;
@@ -94,7 +97,7 @@ export function planSQ(input: PolicyInputs, target: ServiceTarget, reviewDays = 
   const q = orderQuantity(input);
   const end = withUndershoot(input.family, protectionDemand(input.dailyDemand, input.leadTime), perReviewUndershoot(input, reviewDays));
   const cycle: Cycle = { end, start: end, raise: q, demandPerCycle: q };
-  const s = levelFor(cycle, target);
+  const s = levelFor(cycle, target, input);
   const expected = evaluate(input, cycle, s, annualDemand(input) / q);
   return { kind: 'sQ', reviewDays, reorderPoint: s, orderQuantity: q, safetyStock: s - end.mean, expected };
 }
@@ -109,7 +112,7 @@ export function planSS(input: PolicyInputs, target: ServiceTarget, reviewDays: n
   const end = withUndershoot(input.family, lead, u);
   const start = fitDistribution(input.family, lead.mean, lead.variance);
   const cycle: Cycle = { end, start, raise: q + over, demandPerCycle: q + u.mean + over };
-  const s = levelFor(cycle, target);
+  const s = levelFor(cycle, target, input);
   const expected = evaluate(input, cycle, s, annualDemand(input) / cycle.demandPerCycle);
   return { kind: 'sS', reviewDays, reorderPoint: s, orderUpTo: s + q, safetyStock: s - end.mean, expected };
 }
@@ -124,7 +127,7 @@ export function planRS(input: PolicyInputs, target: ServiceTarget, reviewDays: n
   const end = fitDistribution(family, covered.mean, covered.variance);
   const start = fitDistribution(family, lead.mean, lead.variance);
   const cycle: Cycle = { end, start, raise: 0, demandPerCycle: d.mean * reviewDays };
-  const level = levelFor(cycle, target);
+  const level = levelFor(cycle, target, input);
   // A review with no demand places no order (real for slow discrete demand; for the normal, P(D <= 0) is an
   // artefact of the model and ignored); rounding up to packs leaves the position above S on average.
   const perReview = fitDistribution(family, d.mean * reviewDays, d.variance * reviewDays);
@@ -141,8 +144,17 @@ export function planPolicy(kind: PolicyKind, input: PolicyInputs, target: Servic
   return planRS(input, target, reviewDays);
 }
 
-function levelFor(cycle: Cycle, target: ServiceTarget): number {
+function levelFor(cycle: Cycle, target: ServiceTarget, input: PolicyInputs): number {
+  if (target.measure === 'line-shortage-cost') {
+    const cost = { holdingCostPerUnitYear: input.holdingCostPerUnitYear, demandPerCycle: cycle.demandPerCycle, annualDemand: annualDemand(input) };
+    return levelForCycleService(cycle, cycleServiceForLineCost(cost, target));
+  }
   return target.measure === 'fill-rate' ? levelForFillRate(cycle, target.level) : levelForCycleService(cycle, target.level);
+}
+
+function validTarget(t: ServiceTarget): boolean {
+  if (t.measure === 'line-shortage-cost') return t.costPerLine > 0 && Number.isFinite(t.costPerLine) && t.meanLineSize > 0 && Number.isFinite(t.meanLineSize);
+  return t.level > 0 && t.level < 1;
 }
 
 function evaluate(input: PolicyInputs, cycle: Cycle, level: number, ordersPerYear: number): Expected {
@@ -184,7 +196,7 @@ function check(input: PolicyInputs, target: ServiceTarget, reviewDays: number): 
   const { dailyDemand: d, leadTime: l } = input;
   const ok =
     d.mean >= 0 && d.variance >= 0 && l.meanDays >= 0 && l.sdDays >= 0 && input.orderCost >= 0 &&
-    input.holdingCostPerUnitYear > 0 && reviewDays >= 0 && target.level > 0 && target.level < 1 &&
+    input.holdingCostPerUnitYear > 0 && reviewDays >= 0 && validTarget(target) &&
     (input.packSize ?? 1) >= 1 && (input.minimumOrder ?? 0) >= 0 && (input.fixedOrderQuantity ?? 1) > 0;
   if (!ok) throw new RangeError(`policy inputs out of range: ${JSON.stringify({ input, target, reviewDays })}`);
 }

@@ -1,7 +1,7 @@
 /**
  * What a replay orders at each review. `raincheck` takes the planning module's recommendations as they are (the
- * same call as `GET /replenishment/recommendations?due=now`: forecast-driven levels for a target fill rate, lead
- * times measured from the receipts so far). `minmax` is the rule of thumb it is compared with: from the plain
+ * same call as `GET /replenishment/recommendations?due=now`: forecast-driven levels for a target fill rate, or for a
+ * price on each backordered line, lead times measured from the receipts so far). `minmax` is the rule of thumb it is compared with: from the plain
  * average daily demand of the same trailing window and the supplier's quoted lead time L, min = k x avg x (L + R) and
  * max = min + avg x R (R the review period, k 1 unless set); at or below min, order up to max.
  */
@@ -18,8 +18,13 @@ export type ReplayPolicy = (typeof replayPolicies)[number];
 export interface PolicySettings {
   policy: ReplayPolicy;
   reviewDays: number;
-  /** Raincheck's target fill rate. */
+  /** Raincheck's target fill rate (unless `backorderCostMinor` is set). */
   service: number;
+  /**
+   * Raincheck's service priced instead: what a backordered order line costs (minor units), each SKU x warehouse's
+   * service following from it (planning's serviceType line-cost).
+   */
+  backorderCostMinor?: number | undefined;
   /** What placing an order costs (minor units): Raincheck's lot sizes follow from it. */
   orderCostMinor: number;
   windowDays: number;
@@ -41,7 +46,8 @@ export async function decide(ctx: AppContext, s: PolicySettings): Promise<OrderD
 }
 
 async function recommended(ctx: AppContext, s: PolicySettings): Promise<OrderDecision[]> {
-  const list = await listRecommendations(ctx, { due: 'now', limit: Number.MAX_SAFE_INTEGER, service: s.service, reviewDays: s.reviewDays, windowDays: s.windowDays, orderCostMinor: s.orderCostMinor });
+  const service = s.backorderCostMinor === undefined ? { service: s.service } : { serviceType: 'line-cost' as const, backorderCostMinor: s.backorderCostMinor };
+  const list = await listRecommendations(ctx, { due: 'now', limit: Number.MAX_SAFE_INTEGER, ...service, reviewDays: s.reviewDays, windowDays: s.windowDays, orderCostMinor: s.orderCostMinor });
   if (!list.ok) throw new Error(`replay: recommendations: ${list.error.message}`);
   return list.value.items.map((r) => ({ skuId: r.skuId, warehouseId: r.warehouseId, supplierId: r.supplierId, quantity: r.quantity }));
 }

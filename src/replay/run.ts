@@ -30,6 +30,8 @@ export interface ReplayOptions extends Omit<PolicySettings, 'quotedLeadTimeDays'
 
 export interface ReplaySummary extends Omit<DaysResult, 'seconds'> {
   policy: PolicySettings['policy'];
+  /** The policy's knob, in words: `fill rate 0.95`, `backorder cost 2500 per line`, `k 4`. */
+  setting: string;
   from: string;
   to: string;
   file: { rows: number; ignored: number; skus: number; customers: number };
@@ -81,6 +83,7 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
   const messages = await ctx.store.db.selectFrom('message').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return {
     policy: o.policy,
+    setting: settingOf(o),
     from,
     to,
     file: { rows: scan.rows, ignored: scan.ignored, skus: scan.skus.size, customers: scan.customers.size },
@@ -98,4 +101,9 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
     seconds: { ...days.seconds, setup: setupSeconds, report: reportSeconds },
     causes: causes.slice(0, 8).map((c) => ({ cause: c.cause, count: c.count, units: c.units, shareOfUnits: c.shareOfUnits })),
   };
+}
+
+function settingOf(o: ReplayOptions): string {
+  if (o.policy === 'minmax') return `k ${o.minmaxFactor ?? 1}`;
+  return o.backorderCostMinor === undefined ? `fill rate ${o.service}` : `backorder cost ${o.backorderCostMinor} per line`;
 }

@@ -15,27 +15,37 @@
 import { sourcingOrder } from '../catalog/domain.js';
 import { dayNumber, periodStart, periodsCovering, type Period, type PeriodKind } from './periods.js';
 
-/** Units of one SKU asked for on one day, at a warehouse known from the order (allocated or backordered there). */
+/**
+ * Units of one SKU asked for on one day, at a warehouse known from the order (allocated or backordered there), and
+ * the order lines they came from.
+ */
 export interface PlacedPart {
   skuId: string;
   warehouseId: string;
   day: string;
   quantity: number;
+  lines: number;
 }
 
-/** Units of one SKU refused to one customer on one day. */
+/** Units of one SKU refused to one customer on one day, and the order lines they came from. */
 export interface RejectedPart {
   skuId: string;
   customerId: string;
   day: string;
   quantity: number;
+  lines: number;
 }
 
+/**
+ * Units and order lines of one SKU x warehouse x day. A line split between warehouses counts once at each warehouse
+ * it had a part at; a line rejected in part counts again at the customer's home warehouse.
+ */
 export interface DemandRow {
   skuId: string;
   warehouseId: string;
   day: string;
   quantity: number;
+  lines: number;
 }
 
 export interface WarehouseRef {
@@ -49,24 +59,26 @@ export function homeWarehouse(region: string, warehouses: readonly WarehouseRef[
   return sourcingOrder(warehouses, region)[0]?.id ?? null;
 }
 
-/** Sums placed and rejected parts per SKU x warehouse x day; rejected parts go to `homeOf(customerId)`. */
+/** Sums placed and rejected parts (units and lines) per SKU x warehouse x day; rejected parts go to `homeOf(customerId)`. */
 export function attributeDemand(
   placed: readonly PlacedPart[],
   rejected: readonly RejectedPart[],
   homeOf: (customerId: string) => string | null,
 ): DemandRow[] {
   const sums = new Map<string, DemandRow>();
-  const add = (skuId: string, warehouseId: string, day: string, quantity: number) => {
+  const add = (skuId: string, warehouseId: string, day: string, quantity: number, lines: number) => {
     if (quantity <= 0) return;
     const key = `${skuId}|${warehouseId}|${day}`;
     const row = sums.get(key);
-    if (row) row.quantity += quantity;
-    else sums.set(key, { skuId, warehouseId, day, quantity });
+    if (row) {
+      row.quantity += quantity;
+      row.lines += lines;
+    } else sums.set(key, { skuId, warehouseId, day, quantity, lines });
   };
-  for (const p of placed) add(p.skuId, p.warehouseId, p.day, p.quantity);
+  for (const p of placed) add(p.skuId, p.warehouseId, p.day, p.quantity, p.lines);
   for (const r of rejected) {
     const home = homeOf(r.customerId);
-    if (home !== null) add(r.skuId, home, r.day, r.quantity);
+    if (home !== null) add(r.skuId, home, r.day, r.quantity, r.lines);
   }
   return [...sums.values()];
 }

@@ -49,7 +49,8 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
     if (!sku || sku.backorder_policy === 'discontinued') continue;
     // A SKU younger than the window is measured from its creation, not diluted by days it did not exist.
     const start = sku.created_at.slice(0, 10) > from ? sku.created_at.slice(0, 10) : from;
-    const daily = dailySeries(demand.get(key) ?? [], start, to);
+    const rows = demand.get(key) ?? [];
+    const daily = dailySeries(rows, start, to);
     const { onDraft, ...stock } = numbers.get(key) ?? zero();
     out.push({
       skuId,
@@ -57,7 +58,14 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
       skuUnitCostMinor: sku.unit_cost_minor,
       stock,
       onDraft,
-      demand: { ...estimate({ skuId, warehouseId, from: start, daily }), from: start, to, days: daily.length },
+      demand: {
+        ...estimate({ skuId, warehouseId, from: start, daily }),
+        from: start,
+        to,
+        days: daily.length,
+        units: daily.reduce((sum, u) => sum + u, 0),
+        lines: rows.reduce((sum, r) => sum + (r.day >= start ? r.lines : 0), 0),
+      },
       suppliers: suppliers.get(skuId) ?? [],
     });
   }

@@ -4,16 +4,23 @@
  */
 import type { Family, Moments } from '../planning/distributions.js';
 import { planPolicy, type Policy, type PolicyInputs, type PolicyKind, type ServiceTarget } from '../planning/policies.js';
+import type { LineShortageCost } from '../planning/line-cost.js';
 import { recommendOrder, type Recommendation, type SupplierOption } from '../planning/recommend.js';
 import { backorderRisk, inventoryPosition, type Risk, type StockNumbers } from '../planning/risk.js';
 import type { DemandEstimate } from './estimate.js';
 import { cheapestSupplier, chooseFamily, holdingValue, type SupplierChoice } from './inputs.js';
 
+/**
+ * The service asked for: one target for every pair, or the cost of a backordered order line, from which each pair's
+ * target follows with its own mean line size (`targetFor`).
+ */
+export type ServiceSetting = Exclude<ServiceTarget, { measure: 'line-shortage-cost' }> | ({ measure: 'line-shortage-cost' } & Omit<LineShortageCost, 'meanLineSize'>);
+
 export interface PlanSettings {
   policy: PolicyKind;
   /** Days between reviews; 0 is continuous review ((s, Q) and (s, S) only). */
   reviewDays: number;
-  target: ServiceTarget;
+  target: ServiceSetting;
   /** K, minor units per order placed. */
   orderCostMinor: number;
   /** r: holding cost per year as a share of the unit value. */
@@ -28,7 +35,8 @@ export interface PairFacts {
   stock: StockNumbers;
   /** Units on draft purchase orders to this warehouse: approved, not yet placed. */
   onDraft: number;
-  demand: DemandEstimate & { from: string; to: string; days: number };
+  /** The estimate, and the window's units and order lines (a line with parts here, demand.ts). */
+  demand: DemandEstimate & { from: string; to: string; days: number; units: number; lines: number };
   suppliers: readonly SupplierChoice[];
 }
 
@@ -40,6 +48,15 @@ export interface PairPlan {
 }
 
 const moments = (f: PairFacts): Moments => ({ mean: f.demand.dailyMean, variance: f.demand.dailyVariance });
+
+/** Mean units per order line in the window; 1 without lines (a pair with no orders yet is assumed to sell singly). */
+export const meanLineSize = (f: PairFacts): number => (f.demand.lines > 0 && f.demand.units > 0 ? f.demand.units / f.demand.lines : 1);
+
+/** The service target of this pair: the setting itself, or for a line shortage cost, with the pair's mean line size. */
+export function targetFor(f: PairFacts, settings: PlanSettings): ServiceTarget {
+  const t = settings.target;
+  return t.measure === 'line-shortage-cost' ? { ...t, meanLineSize: meanLineSize(f) } : t;
+}
 
 /** The family for this pair with this supplier's lead time (see chooseFamily). */
 export function familyFor(f: PairFacts, supplier: SupplierChoice | null, settings: PlanSettings): Family {
@@ -65,7 +82,7 @@ export function planPair(f: PairFacts, settings: PlanSettings): PairPlan | null 
   if (!supplier) return null;
   const family = familyFor(f, supplier, settings);
   const inputs = policyInputsFor(f, supplier, family, settings);
-  return { family, supplier, inputs, policy: planPolicy(settings.policy, inputs, settings.target, settings.reviewDays) };
+  return { family, supplier, inputs, policy: planPolicy(settings.policy, inputs, targetFor(f, settings), settings.reviewDays) };
 }
 
 export interface PairRisk extends Risk {
@@ -107,7 +124,7 @@ export function recommendFor(f: PairFacts, settings: PlanSettings, today: string
   return recommendOrder({
     policy: settings.policy,
     reviewDays: settings.reviewDays,
-    target: settings.target,
+    target: targetFor(f, settings),
     family: familyFor(f, cheapestSupplier(f.suppliers), settings),
     dailyDemand: moments(f),
     orderCost: settings.orderCostMinor,

@@ -26,14 +26,21 @@ const bounds = (from: string, to: string) => [`${from}T00:00:00.000Z`, `${shiftD
  * Demand parts of orders placed in from..to: units allocated at intake by warehouse (allocation rows without a
  * backorder; open + shipped + released is what was allocated), backordered units by the warehouse they wait at,
  * and rejected units by customer. Allocations made later to fill a backorder are not demand: the backorder was.
+ * Each part also counts its order lines.
  */
+/**
+ * A backorder's line, unless the same line also had units allocated at intake at that warehouse (counted there
+ * already): a line counts once at each warehouse it had a part at.
+ */
+const linesNotAllocatedThere = sql<number>`sum(case when exists (select 1 from allocation a2 where a2.order_id = b.order_id and a2.order_line_id = b.order_line_id and a2.warehouse_id = b.warehouse_id and a2.backorder_id is null) then 0 else 1 end)`;
+
 export async function demandParts(tx: Tx, from: string, to: string, skuId?: string): Promise<{ placed: PlacedPart[]; rejected: RejectedPart[] }> {
   const [start, end] = bounds(from, to);
   const orderDay = sql<string>`substr(o.placed_at, 1, 10)`;
   let allocated = tx
     .selectFrom('allocation as a')
     .innerJoin('sales_order as o', 'o.id', 'a.order_id')
-    .select(['a.sku_id as skuId', 'a.warehouse_id as warehouseId', orderDay.as('day'), sql<number>`sum(a.quantity + a.shipped + a.released)`.as('quantity')])
+    .select(['a.sku_id as skuId', 'a.warehouse_id as warehouseId', orderDay.as('day'), sql<number>`sum(a.quantity + a.shipped + a.released)`.as('quantity'), sql<number>`count(distinct a.order_line_id)`.as('lines')])
     .where('a.backorder_id', 'is', null)
     .where('o.placed_at', '>=', start)
     .where('o.placed_at', '<', end)
@@ -41,14 +48,14 @@ export async function demandParts(tx: Tx, from: string, to: string, skuId?: stri
   const boDay = sql<string>`substr(b.placed_at, 1, 10)`;
   let backordered = tx
     .selectFrom('backorder as b')
-    .select(['b.sku_id as skuId', 'b.warehouse_id as warehouseId', boDay.as('day'), sql<number>`sum(b.quantity)`.as('quantity')])
+    .select(['b.sku_id as skuId', 'b.warehouse_id as warehouseId', boDay.as('day'), sql<number>`sum(b.quantity)`.as('quantity'), linesNotAllocatedThere.as('lines')])
     .where('b.placed_at', '>=', start)
     .where('b.placed_at', '<', end)
     .groupBy(['b.sku_id', 'b.warehouse_id', boDay]);
   let rejected = tx
     .selectFrom('order_line as l')
     .innerJoin('sales_order as o', 'o.id', 'l.order_id')
-    .select(['l.sku_id as skuId', 'o.customer_id as customerId', orderDay.as('day'), sql<number>`sum(l.rejected)`.as('quantity')])
+    .select(['l.sku_id as skuId', 'o.customer_id as customerId', orderDay.as('day'), sql<number>`sum(l.rejected)`.as('quantity'), sql<number>`count(*)`.as('lines')])
     .where('l.rejected', '>', 0)
     .where('o.placed_at', '>=', start)
     .where('o.placed_at', '<', end)
@@ -59,7 +66,7 @@ export async function demandParts(tx: Tx, from: string, to: string, skuId?: stri
     rejected = rejected.where('l.sku_id', '=', skuId);
   }
   const [a, b, r] = await Promise.all([allocated.execute(), backordered.execute(), rejected.execute()]);
-  const num = <T extends { quantity: number }>(row: T): T => ({ ...row, quantity: Number(row.quantity) });
+  const num = <T extends { quantity: number; lines: number }>(row: T): T => ({ ...row, quantity: Number(row.quantity), lines: Number(row.lines) });
   return { placed: [...a, ...b].map(num), rejected: r.map(num) };
 }
 

@@ -41,15 +41,15 @@ describe('demand attribution', () => {
     expect(homeWarehouse('US', warehouses)).toBe('UK');
     expect(homeWarehouse('US', [])).toBeNull();
     const rows = attributeDemand(
-      [{ skuId: 'S', warehouseId: 'UK', day: '2026-01-05', quantity: 2 }],
-      [{ skuId: 'S', customerId: 'C', day: '2026-01-05', quantity: 3 }],
+      [{ skuId: 'S', warehouseId: 'UK', day: '2026-01-05', quantity: 2, lines: 1 }],
+      [{ skuId: 'S', customerId: 'C', day: '2026-01-05', quantity: 3, lines: 2 }],
       () => 'UK',
     );
-    expect(rows).toEqual([{ skuId: 'S', warehouseId: 'UK', day: '2026-01-05', quantity: 5 }]);
+    expect(rows).toEqual([{ skuId: 'S', warehouseId: 'UK', day: '2026-01-05', quantity: 5, lines: 3 }]);
   });
 
   it('fills days and periods without demand with 0', () => {
-    const rows = [{ skuId: 'S', warehouseId: 'UK', day: '2026-01-07', quantity: 4 }];
+    const rows = [{ skuId: 'S', warehouseId: 'UK', day: '2026-01-07', quantity: 4, lines: 1 }];
     expect(dailySeries(rows, '2026-01-05', '2026-01-08')).toEqual([0, 0, 4, 0]);
     expect(periodSeries(rows, '2026-01-01', '2026-02-10', 'month').map((p) => p.quantity)).toEqual([4, 0]);
   });

@@ -8,11 +8,18 @@ import { isoDay } from '../purchasing/routes.js';
 function planningFields(coerce: boolean) {
   const number = () => (coerce ? z.coerce.number() : z.number());
   return {
-    service: number().gt(0).lt(1).optional().describe('Target service level, strictly between 0 and 1 (default 0.95)'),
+    service: number().gt(0).lt(1).optional().describe('Target service level, strictly between 0 and 1 (default 0.95); not with serviceType line-cost'),
     serviceType: z
-      .enum(['fill-rate', 'cycle'])
+      .enum(['fill-rate', 'cycle', 'line-cost'])
       .optional()
-      .describe('fill-rate: share of demand met from stock; cycle: probability of no stockout in a replenishment cycle (default fill-rate)'),
+      .describe(
+        'fill-rate: share of demand met from stock; cycle: probability of no stockout in a replenishment cycle; line-cost: each SKU x warehouse gets the cycle service level where one more unit held costs more than the backordered order lines it avoids, priced at backorderCostMinor (cheap items sold in small lines get more cover, dear items sold in large lines less) (default fill-rate)',
+      ),
+    backorderCostMinor: number()
+      .gt(0)
+      .max(1e9)
+      .optional()
+      .describe('B, with serviceType line-cost only: what one backordered order line costs, minor units (default 2500)'),
     policy: z.enum(['sQ', 'sS', 'RS']).optional().describe('sQ: order Q at or below s; sS: order up to S at or below s; RS: every R days order up to S (default sQ)'),
     reviewDays: number().int().min(0).max(365).optional().describe('Days between reviews; 0 = continuous review (sQ and sS only) (default 7)'),
     orderCostMinor: number().min(0).max(1e9).optional().describe('K: cost of placing one purchase order, minor units (default 2500)'),
@@ -101,6 +108,9 @@ export const policySchema = z
       from: z.string(),
       to: z.string(),
       days: z.number().int(),
+      units: z.number().int().describe('Units demanded in the window (from..to)'),
+      lines: z.number().int().describe('Order lines in the window with a part at this warehouse'),
+      meanLineSize: z.number().describe('units / lines (1 without lines): what serviceType line-cost weighs a shortage by'),
       family,
     }),
     supplier: z

@@ -8,7 +8,7 @@ import { inventoryPosition } from '../planning/risk.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { loadPairFacts } from './facts.js';
 import { defaultWindowDays, requireNamedPair } from './history.js';
-import { planPair, recommendFor, riskOf, type PairFacts, type PlanSettings } from './plan.js';
+import { planPair, recommendFor, riskOf, type PairFacts, type PlanSettings, type ServiceSetting } from './plan.js';
 import { policyView, recommendationView, riskView, type PolicyView, type RecommendationView, type RiskView } from './views.js';
 
 /** What a planning request may set; every field has a default (see `settingsOf`). */
@@ -16,7 +16,9 @@ export interface PlanningQuery {
   skuId?: string | undefined;
   warehouseId?: string | undefined;
   service?: number | undefined;
-  serviceType?: 'fill-rate' | 'cycle' | undefined;
+  serviceType?: 'fill-rate' | 'cycle' | 'line-cost' | undefined;
+  /** B, with serviceType line-cost: what one backordered order line costs (minor units). */
+  backorderCostMinor?: number | undefined;
   policy?: PolicyKind | undefined;
   reviewDays?: number | undefined;
   orderCostMinor?: number | undefined;
@@ -31,6 +33,8 @@ export const planningDefaults = {
   reviewDays: 7,
   /** K: what placing one purchase order costs (minor units); a guess until set per company. */
   orderCostMinor: 2500,
+  /** B: what a backordered order line costs (minor units), for serviceType line-cost; a guess until set per company. */
+  backorderCostMinor: 2500,
   /** r: 25% of the unit value per year, the usual textbook figure for capital, space and shrinkage. */
   holdingRate: 0.25,
   windowDays: defaultWindowDays,
@@ -43,10 +47,20 @@ export function settingsOf(q: PlanningQuery): Result<PlanSettings> {
     return fail('validation_failed', 'an (R, S) policy orders every R days: reviewDays must be at least 1', { field: 'reviewDays' });
   }
   const serviceType = q.serviceType ?? planningDefaults.serviceType;
+  if (serviceType === 'line-cost' && q.service !== undefined) {
+    return fail('validation_failed', 'serviceType line-cost sets each service level from backorderCostMinor: leave service out, or choose fill-rate or cycle', { field: 'service' });
+  }
+  if (serviceType !== 'line-cost' && q.backorderCostMinor !== undefined) {
+    return fail('validation_failed', `backorderCostMinor is used with serviceType line-cost only (serviceType is ${serviceType})`, { field: 'backorderCostMinor' });
+  }
+  const target: ServiceSetting =
+    serviceType === 'line-cost'
+      ? { measure: 'line-shortage-cost', costPerLine: q.backorderCostMinor ?? planningDefaults.backorderCostMinor }
+      : { measure: serviceType === 'cycle' ? 'cycle-service-level' : 'fill-rate', level: q.service ?? planningDefaults.service };
   return ok({
     policy,
     reviewDays,
-    target: { measure: serviceType === 'cycle' ? 'cycle-service-level' : 'fill-rate', level: q.service ?? planningDefaults.service },
+    target,
     orderCostMinor: q.orderCostMinor ?? planningDefaults.orderCostMinor,
     holdingRate: q.holdingRate ?? planningDefaults.holdingRate,
   });

@@ -4,7 +4,7 @@ import type { Expected, Policy, PolicyKind } from '../planning/policies.js';
 import type { Recommendation } from '../planning/recommend.js';
 import { inventoryPosition } from '../planning/risk.js';
 import type { LeadTimeEstimate } from './inputs.js';
-import { familyFor, type PairFacts, type PairPlan, type PairRisk, type PlanSettings } from './plan.js';
+import { familyFor, meanLineSize, type PairFacts, type PairPlan, type PairRisk, type PlanSettings } from './plan.js';
 
 export interface DemandView {
   dailyMean: number;
@@ -13,6 +13,9 @@ export interface DemandView {
   from: string;
   to: string;
   days: number;
+  units: number;
+  lines: number;
+  meanLineSize: number;
   family: Family;
 }
 
@@ -82,7 +85,7 @@ export interface RecommendationView {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-const demandView = (f: PairFacts, family: Family): DemandView => ({ ...f.demand, family });
+const demandView = (f: PairFacts, family: Family): DemandView => ({ ...f.demand, meanLineSize: meanLineSize(f), family });
 
 export function policyNumbers(p: Policy): PolicyNumbers {
   return {

@@ -140,6 +140,31 @@ describe.each(engines)('replenishment on $name', (engine) => {
     }
   });
 
+  it('counts the order lines behind the units: a line once per warehouse it had a part at', async () => {
+    const rows = must(await listPolicies(t.ctx, { windowDays: 15 }));
+    const demand = (skuId: string, warehouseId: string) => rows.find((r) => r.skuId === skuId && r.warehouseId === warehouseId)?.demand;
+    // 01-05: 8 mugs, 5 allocated and 3 backordered at UK: one line (today's order is outside the window).
+    expect(demand('MUG', 'UK')).toMatchObject({ units: 8, lines: 1, meanLineSize: 8 });
+    expect(demand('MUG', 'EU')).toMatchObject({ units: 4, lines: 1 }); // D's 4, backordered at EU, then cancelled
+    expect(demand('LAMP', 'EU')).toMatchObject({ units: 6, lines: 1 }); // refused, at D's home
+    const boltUnits = boltDaily.reduce((a, b) => a + b, 0);
+    expect(demand('BOLT', 'UK')).toMatchObject({ units: boltUnits, lines: boltDaily.filter((u) => u > 0).length });
+    expect(demand('BOLT', 'UK')!.meanLineSize).toBeCloseTo(boltUnits / 12, 12);
+  });
+
+  it('plans for a price on each backordered line as planPolicy does with the pair mean line size', async () => {
+    const mean = boltDaily.reduce((a, b) => a + b, 0) / boltDaily.length;
+    const variance = boltDaily.reduce((s, x) => s + (x - mean) ** 2, 0) / (boltDaily.length - 1);
+    const [row] = must(await listPolicies(t.ctx, { skuId: 'BOLT', warehouseId: 'UK', windowDays: 14, serviceType: 'line-cost', backorderCostMinor: 900 }));
+    const inputs = { family: 'normal', dailyDemand: { mean, variance }, leadTime: { meanDays: 10, sdDays: 0 }, orderCost: 2500, holdingCostPerUnitYear: 0.25 * 200, minimumOrder: 24, packSize: 12 } as const;
+    const direct = planPolicy('sQ', inputs, { measure: 'line-shortage-cost', costPerLine: 900, meanLineSize: (mean * boltDaily.length) / 12 }, 7);
+    expect(row!.policy).toMatchObject({ kind: 'sQ', reorderPoint: direct.kind === 'sQ' ? direct.reorderPoint : NaN, safetyStock: direct.safetyStock });
+    expect(row!.expected).toEqual(direct.expected);
+    // A dearer backordered line buys more cover.
+    const [dearer] = must(await listPolicies(t.ctx, { skuId: 'BOLT', warehouseId: 'UK', windowDays: 14, serviceType: 'line-cost', backorderCostMinor: 90_000 }));
+    expect(dearer!.policy!.safetyStock).toBeGreaterThan(row!.policy!.safetyStock);
+  });
+
   it('measures the lead time from five receipts of the item: mean and sample sd', async () => {
     const [row] = must(await listPolicies(t.ctx, { skuId: 'NUT', warehouseId: 'UK' }));
     expect(row!.supplier!.leadTime).toMatchObject({ source: 'item-receipts', receipts: 5, meanDays: 10 });

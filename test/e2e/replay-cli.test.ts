@@ -1,6 +1,7 @@
 /**
  * `raincheck replay` as a user runs it: a synthetic history replayed into a kept store (which `raincheck check`
- * then finds consistent), the KPIs and root causes printed; an existing store, a bad day or a missing file refused
+ * then finds consistent), the KPIs and root causes printed, Raincheck pricing backordered lines too; an existing store,
+ * a bad day, a missing file or two service settings refused
  * with the reason and a usage exit code, nothing written.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,7 +23,7 @@ describe('raincheck replay', () => {
     const store = join(dir, 'kept.sqlite');
     const run = cli('replay', '--orders', orders, '--from', '2026-03-23', '--store', store);
     expect(run.status, run.stderr.slice(-2000)).toBe(0);
-    expect(run.stdout).toMatch(/^Replay 2026-03-23 \.\. 2026-04-12, policy raincheck: \d+ orders, [\d,]+ lines in [\d.]+ s \(peak memory \d+ MB\)$/m);
+    expect(run.stdout).toMatch(/^Replay 2026-03-23 \.\. 2026-04-12, policy raincheck \(fill rate 0\.95\): \d+ orders, [\d,]+ lines in [\d.]+ s \(peak memory \d+ MB\)$/m);
     expect(run.stdout).toMatch(/history lines before 2026-03-23/);
     expect(run.stdout).toMatch(/fill rate [\d.]+%, backorder rate [\d.]+% of lines, promise accuracy/);
     expect(run.stdout).toMatch(/root causes: /);
@@ -30,7 +31,10 @@ describe('raincheck replay', () => {
     expect(JSON.parse(check.stdout)).toEqual({ violations: [] });
     const json = cli('replay', '--orders', orders, '--from', '2026-03-23', '--policy', 'minmax', '--json');
     expect(json.status, json.stderr.slice(-2000)).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ policy: 'minmax', from: '2026-03-23', to: '2026-04-12' });
+    expect(JSON.parse(json.stdout)).toMatchObject({ policy: 'minmax', setting: 'k 1', from: '2026-03-23', to: '2026-04-12' });
+    const priced = cli('replay', '--orders', orders, '--from', '2026-03-23', '--backorder-cost', '900', '--json');
+    expect(priced.status, priced.stderr.slice(-2000)).toBe(0);
+    expect(JSON.parse(priced.stdout)).toMatchObject({ policy: 'raincheck', setting: 'backorder cost 900 per line' });
   }, 60_000);
 
   it('refuses a store that is not empty, a day that does not exist and a missing file, writing nothing', () => {
@@ -56,6 +60,9 @@ describe('raincheck replay', () => {
     const backwards = cli('replay', '--orders', orders, '--from', '2026-04-01', '--to', '2026-03-01', '--store', join(dir, 'never.sqlite'));
     expect(backwards.status).toBe(2);
     expect(backwards.stderr).toContain('--from 2026-04-01 is after --to 2026-03-01');
+    const twoServices = cli('replay', '--orders', orders, '--service', '0.9', '--backorder-cost', '900', '--store', join(dir, 'never.sqlite'));
+    expect(twoServices.status).toBe(2);
+    expect(twoServices.stderr).toContain('--service and --backorder-cost both set the service: give one');
     expect(existsSync(join(dir, 'never.sqlite')), 'no store is made for a refused replay').toBe(false);
   });
 });

@@ -86,6 +86,31 @@ describe.each(engines)('replenishment through the API on $name', (engine) => {
     expect(p.inventoryPosition).toBe(-20);
   });
 
+  it('plans for a price on each backordered line: the line size shown, a cycle service level that rises with the price', async () => {
+    const url = (cost: number) => `/replenishment/policies?skuId=KETTLE&warehouseId=UK&windowDays=7&serviceType=line-cost&backorderCostMinor=${cost}`;
+    const [p] = await send('GET', url(5000));
+    expect(p.demand).toMatchObject({ units: 20, lines: 5, meanLineSize: 4 }); // 4 a day, one line a day
+    // The level is the quantile for 1 - h x line size x Q / (annual demand x B) (src/planning/line-cost.ts); h = 25% of 1200.
+    const target = 1 - (300 * 4 * p.policy.orderQuantity) / ((20 / 7) * 365 * 5000);
+    expect(p.expected.cycleServiceLevel).toBeGreaterThanOrEqual(target - 1e-9);
+    const [dearer] = await send('GET', url(50_000));
+    expect(dearer.expected.cycleServiceLevel).toBeGreaterThan(p.expected.cycleServiceLevel);
+  });
+
+  it('refuses a service level and a line price where they do not apply, naming the field', async () => {
+    const cases: [string, string][] = [
+      ['serviceType=line-cost&service=0.9', 'service'],
+      ['backorderCostMinor=100', 'backorderCostMinor'],
+      ['serviceType=cycle&backorderCostMinor=100', 'backorderCostMinor'],
+      ['serviceType=line-cost&backorderCostMinor=0', 'backorderCostMinor'],
+      ['serviceType=line-cost&backorderCostMinor=abc', 'backorderCostMinor'],
+    ];
+    for (const [query, field] of cases) {
+      const res = await call('GET', `/replenishment/policies?${query}`);
+      expect([query, res.statusCode, res.json().field]).toEqual([query, 400, field]);
+    }
+  });
+
   it('refuses an (R, S) policy without a review period', async () => {
     const res = await call('GET', '/replenishment/policies?policy=RS&reviewDays=0');
     expect(res.statusCode).toBe(400);
