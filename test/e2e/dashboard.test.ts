@@ -180,6 +180,7 @@ describe.skipIf(!browserAvailable)('the dashboard in Chromium', () => {
     await page.goto(`${base}/#/skus/DASH-1`);
     await page.getByRole('heading', { name: 'Weekly demand and forecast' }).waitFor();
     await page.getByRole('heading', { name: 'Recommended orders' }).waitFor();
+    await page.getByRole('columnheader', { name: 'Mean line size' }).waitFor();
     await shot('sku');
     await page.goto(`${base}/#/suppliers`);
     await page.getByRole('rowheader', { name: /SUP-NORD/ }).waitFor();

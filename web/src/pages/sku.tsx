@@ -135,6 +135,8 @@ export function SkuPage({ id }: { id: string }) {
             <th scope="col">Order-up-to / quantity</th>
             <th scope="col">Safety stock</th>
             <th scope="col">Expected fill rate</th>
+            <th scope="col">Cycle service level</th>
+            <th scope="col">Mean line size</th>
             <th scope="col">Forecast method</th>
           </tr>
         </thead>
@@ -147,6 +149,8 @@ export function SkuPage({ id }: { id: string }) {
               <td>{num(p.policy?.orderUpTo ?? p.policy?.orderQuantity)}</td>
               <td>{num(p.policy?.safetyStock)}</td>
               <td>{pct(p.expected?.fillRate)}</td>
+              <td>{pct(p.expected?.cycleServiceLevel)}</td>
+              <td>{num(p.demand.meanLineSize)}</td>
               <td>{p.demand.method}</td>
             </tr>
           ))}
