@@ -1,9 +1,10 @@
 /**
  * What a replay orders at each review. `raincheck` takes the planning module's recommendations as they are (the
  * same call as `GET /replenishment/recommendations?due=now`: forecast-driven levels for a target fill rate, or for a
- * price on each backordered line, lead times measured from the receipts so far). `minmax` is the rule of thumb it is compared with: from the plain
- * average daily demand of the same trailing window and the supplier's quoted lead time L, min = k x avg x (L + R) and
- * max = min + avg x R (R the review period, k 1 unless set); at or below min, order up to max.
+ * price on each backordered line, lead times measured from the receipts so far). `minmax` is the rule of thumb it is
+ * compared with: from the plain average daily demand of the same trailing window and the supplier's quoted lead time
+ * L, min = k x avg x (L + R) and max = min + avg x R (R the review period, k 1 unless set); at or below min, order up
+ * to max.
  */
 import type { AppContext } from '../main/context.js';
 import { inventoryPosition } from '../planning/risk.js';
