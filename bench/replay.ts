@@ -1,14 +1,14 @@
 /**
  * `npm run bench -- replay [--data FILE] [--from DAY] [--to DAY] [--backorder-cost B | --service P] [--order-cost K]
- * [--review-days N] [--minmax-factors 1,2,4,5,6,8] [--side-by-side]`: the Online Retail year (all 525,461 lines) replayed
- * through the whole system on SQLite, once with Raincheck's recommendations (each backordered line priced at B, 2500
- * unless set, or a fill rate target P for every SKU) and once per knob k of the min/max rule of thumb, each in
- * its own `raincheck replay` process (so its wall time and peak memory are its own). Prints each run's KPIs and
- * where its time went; last line JSON with Raincheck's run against the baseline's. The baseline is the rule read at
- * Raincheck's average inventory value (interpolated between the two settings of k around it), so the reduction is
- * at equal inventory; outside the rule's range it is the rule's cheapest setting holding at least as much (or, if
- * none does, its largest), and the inventory ratio says so. `lines_per_s` counts the file's rows over the Raincheck
- * run's wall time.
+ * [--review-days N] [--minmax-factors 1,2,4,5,6,8] [--side-by-side]`: the Online Retail year (all 525,461 lines)
+ * replayed through the whole system on SQLite, once with Raincheck's recommendations (each backordered line priced
+ * at B, planning's default 2500 unless set, or a fill rate target P for every SKU) and once per knob k of the min/max
+ * rule of thumb, each in its own `raincheck replay` process (so its wall time and peak memory are its own). Prints
+ * each run's KPIs and where its time went; last line JSON with Raincheck's run against the baseline's. The baseline
+ * is the rule read at Raincheck's average inventory value (interpolated between the two settings of k around it), so
+ * the reduction is at equal inventory; outside the rule's range it is the rule's cheapest setting holding at least
+ * as much (or, if none does, its largest), and the inventory ratio says so. `lines_per_s` counts the file's rows over
+ * the Raincheck run's wall time.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { onlineRetailFile } from './lib/data.js';
 import type { ReplaySummary } from '../src/replay/run.js';
 import { linearAt } from '../src/shared/interpolate.js';
+import { planningDefaults } from '../src/replenishment/service.js';
 
 type Run = ReplaySummary & { wallS: number; peakRssMb: number; minmaxFactor?: number };
 
@@ -66,7 +67,7 @@ export async function main(args: string[]): Promise<void> {
   });
   if (v.service && v['backorder-cost']) throw new Error('--service and --backorder-cost both set the service: give one');
   // The backorder rate counts lines, so Raincheck is run pricing backordered lines (planning's serviceType line-cost).
-  const service = v.service ? ['--service', v.service] : ['--backorder-cost', v['backorder-cost'] ?? '2500'];
+  const service = v.service ? ['--service', v.service] : ['--backorder-cost', v['backorder-cost'] ?? String(planningDefaults.backorderCostMinor)];
   const factors = v['minmax-factors']!.split(',').map(Number);
   if (factors.some((k) => !(k > 0))) throw new Error(`--minmax-factors: positive numbers separated by commas, got '${v['minmax-factors']}'`);
   const common = ['--orders', v.data!, ...(v.from ? ['--from', v.from] : []), ...(v.to ? ['--to', v.to] : []), ...(v['review-days'] ? ['--review-days', v['review-days']] : [])];
