@@ -18,6 +18,7 @@
  * weekly panels (MAN: 3,451 SKUs, ~100 reviews) take many minutes.
  */
 import { demandModel, demandOver } from './demand-models.js';
+import { exchangeScan } from './exchange.js';
 import type { PlanItem } from './policies.js';
 
 export interface PanelKnnSettings {
@@ -139,19 +140,10 @@ const at = (table: Float64Array, S: number) => (S < table.length ? table[S]! : 1
 
 /**
  * The exchange-curve level of each lambda from the cdfs of D_L (null when L = 0: no demand) and D_{L+R}: S rises while
- * one more unit buys at least lambda units of fill per unit-period held (as policies.ts exchangeLevels).
+ * one more unit buys at least lambda units of fill per period and unit of value held (exchange.ts).
  */
-export function exchangeFromCdfs(cdfL: ((S: number) => number) | null, cdfLR: (S: number) => number, review: number, limit: number, lambdas: readonly number[]): number[] {
-  const out = lambdas.map(() => 0);
-  const order = lambdas.map((_, i) => i).sort((a, b) => lambdas[b]! - lambdas[a]!);
-  let next = 0;
-  for (let S = 0; S <= limit && next < order.length; S++) {
-    const held = cdfLR(S);
-    const gained = (cdfL ? cdfL(S) : 1) - held;
-    while (next < order.length && gained / review < lambdas[order[next]!]! * held) out[order[next++]!] = S;
-  }
-  while (next < order.length) out[order[next++]!] = limit;
-  return out;
+export function exchangeFromCdfs(cdfL: ((S: number) => number) | null, cdfLR: (S: number) => number, review: number, limit: number, lambdas: readonly number[], unitValue = 1): number[] {
+  return exchangeScan((S) => (cdfL ? cdfL(S) : 1) - cdfLR(S), cdfLR, review, limit, lambdas, unitValue);
 }
 
 /**
@@ -203,7 +195,7 @@ export function panelKnnLevels(items: readonly PlanItem[], start: number, review
       const cdfLR = (S: number) => w * (knnLR ? at(knnLR, S) : 1) + (1 - w) * (lawLR ? lawLR.cdf(S) : 1);
       const cdfL = L > 0 ? (S: number) => w * (knnL ? at(knnL, S) : 1) + (1 - w) * (lawL ? lawL.cdf(S) : 1) : null;
       const limit = Math.max(knnLR ? knnLR.length : 0, lawLR ? Math.ceil(lawLR.quantile(0.9999)) + 1 : 0);
-      levels.get(item.id)!.push(exchangeFromCdfs(cdfL, cdfLR, review, limit, lambdas));
+      levels.get(item.id)!.push(exchangeFromCdfs(cdfL, cdfLR, review, limit, lambdas, item.unitCost));
     }
   }
   return { from: start, levels };

@@ -153,6 +153,22 @@ describe('exchangeLevel', () => {
     expect(levels.at(-1)!).toBeGreaterThan(levels[0]!);
   });
 
+  it('counts the budget in value: a unit worth v stops where lambda x v would stop a unit worth 1', () => {
+    // From the ratios above: lambda 0.1 alone stops at S = 4; worth 3.6 it is lambda 0.36 (S = 2); worth 3.5, 0.35 (S = 3).
+    expect(exchangeLevel(poisson1, 1, 1, 0.1, 1)).toBe(exchangeLevel(poisson1, 1, 1, 0.1));
+    expect(exchangeLevel(poisson1, 1, 1, 0.1, 3.6)).toBe(2);
+    expect(exchangeLevel(poisson1, 1, 1, 0.1, 3.5)).toBe(3);
+    expect(exchangeLevel(poisson1, 1, 1, 0.1, 0.1)).toBe(exchangeLevel(poisson1, 1, 1, 0.01));
+  });
+
+  it('a dearer unit never gets a higher level at the same lambda', () => {
+    const v: DemandView = { family: 'negative-binomial', perPeriod: { mean: 1.3, variance: 4 } };
+    const values = [0.03, 0.5, 1, 2, 10, 85, 320, 2700];
+    const levels = values.map((value) => exchangeLevel(v, 7, 1, 0.001, value));
+    for (let i = 1; i < levels.length; i++) expect(levels[i]!).toBeLessThanOrEqual(levels[i - 1]!);
+    expect(levels[0]!).toBeGreaterThan(levels.at(-1)!);
+  });
+
   it('zero demand: 0', () => {
     expect(exchangeLevel({ family: 'poisson', perPeriod: { mean: 0, variance: 0 } }, 1, 1, 0.01)).toBe(0);
   });

@@ -16,6 +16,7 @@
 import { planPolicy, type PolicyKind } from '../planning/policies.js';
 import type { Decide, OrderRule, SimItem } from './engine.js';
 import { demandModel, demandModelNames, demandOver, type DemandModelName, type DemandView, type LawName, type SmootherSettings } from './demand-models.js';
+import { exchangeScan } from './exchange.js';
 import { panelKnnDefaults, panelKnnLevels, type PanelKnnSettings, type PanelLevels } from './panel-knn.js';
 
 /** An item with the economics the policies and the report need. */
@@ -50,6 +51,8 @@ export interface PolicyFamily {
    */
   fitPanel?(items: readonly PlanItem[], start: number, ctx: PolicyContext, deadline?: number): PanelLevels | null;
 }
+
+const EXCHANGE_KNOB = 'units of fill per period per unit of value held';
 
 export const defaultTargets = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
 // Periods of cover up to a year of weekly demand: weekly data with lead times of 8-17 weeks needs far more than 12.
@@ -100,7 +103,11 @@ export function minmaxFamily(settings: readonly number[] = minmaxSettings): Poli
  */
 export type ServiceMeasure = 'fill' | 'fill-avg' | 'cycle' | 'exchange';
 
-/** Values of lambda swept by the exchange family: units of fill bought per unit-period of stock. */
+/**
+ * Values of lambda swept by the exchange family: units of fill bought per period for each unit of value held (per
+ * unit held when units have no cost). Suits unit costs near 1; dearer units need smaller values (the simulate bench
+ * sweeps MAN's, in euros, down to 1e-6).
+ */
 export const defaultExchangeRates = [1, 0.7, 0.5, 0.35, 0.25, 0.18, 0.13, 0.1, 0.07, 0.05, 0.035, 0.025, 0.018, 0.012];
 
 export interface ForecastPolicySpec {
@@ -121,7 +128,7 @@ export function forecastFamily(spec: ForecastPolicySpec, settings?: readonly num
   const name = `${model}${smoothingLabel(smoothing)}${law === 'normal' ? '' : `+${law}`}/${kind}/${measure}`;
   return {
     name,
-    knob: measure === 'cycle' ? 'cycle-service-level target' : measure === 'exchange' ? 'units of fill per unit-period of stock' : 'fill-rate target',
+    knob: measure === 'cycle' ? 'cycle-service-level target' : measure === 'exchange' ? EXCHANGE_KNOB : 'fill-rate target',
     settings: swept,
     prepare(item, ctx) {
       const protection = item.leadTime + ctx.review;
@@ -140,7 +147,7 @@ export function forecastFamily(spec: ForecastPolicySpec, settings?: readonly num
           let l = levels.get(history.length);
           if (l === undefined) {
             const v = viewAt(history);
-            l = measure === 'exchange' ? exchangeLevels(v, item.leadTime, ctx.review, swept) : fillLevels(v, item.leadTime, ctx.review, swept, measure === 'fill-avg');
+            l = measure === 'exchange' ? exchangeLevels(v, item.leadTime, ctx.review, swept, item.unitCost) : fillLevels(v, item.leadTime, ctx.review, swept, measure === 'fill-avg');
             levels.set(history.length, l);
           }
           return l;
@@ -180,34 +187,27 @@ function ruleFor(v: DemandView, item: PlanItem, ctx: PolicyContext, kind: Policy
 }
 
 /**
- * The order-up-to level where one more unit of stock stops paying lambda units of fill per unit-period held: the
- * exchange-curve allocation (Silver, Pyke & Thomas 2017, section 7.9; Brown 1967): one lambda for every item
- * spreads a stock budget to where it buys the most fill, instead of giving every item the same target. Raising S
- * by one fills P(D_{L+R} > S) - P(D_L > S) more units per cycle of R periods (the units short in a cycle are
- * E[(D_{L+R} - S)+] - E[(D_L - S)+]) and holds the unit about P(D_{L+R} <= S) of the time; S stops rising at the
- * first S where (fill gained / R) < lambda x (time held).
+ * The order-up-to level where one more unit of stock stops paying lambda units of fill per period for each unit of
+ * value it holds: the exchange-curve allocation (Silver, Pyke & Thomas 2017, section 7.9; Brown 1967): one lambda
+ * for every item spreads a stock budget to where it buys the most fill, instead of giving every item the same
+ * target. Raising S by one fills P(D_{L+R} > S) - P(D_L > S) more units per cycle of R periods (the units short in
+ * a cycle are E[(D_{L+R} - S)+] - E[(D_L - S)+]) and holds the unit about P(D_{L+R} <= S) of the time; S stops
+ * rising at the first S where (fill gained / R) < lambda x (time held) x unit value. The unit value is what the
+ * budget is counted in: with unit costs, a unit of a part costing 300 uses the budget of 100 units costing 3, so
+ * the dear part gets fewer units of cover than the cheap one at the same lambda (the inventory is compared in
+ * value); without costs every unit is worth 1 and the budget is counted in units.
  */
-export function exchangeLevel(v: DemandView, lead: number, review: number, lambda: number): number {
-  return exchangeLevels(v, lead, review, [lambda])[0]!;
+export function exchangeLevel(v: DemandView, lead: number, review: number, lambda: number, unitValue = 1): number {
+  return exchangeLevels(v, lead, review, [lambda], unitValue)[0]!;
 }
 
 /** exchangeLevel for several lambdas at once (one scan over S; any order of lambdas). */
-export function exchangeLevels(v: DemandView, lead: number, review: number, lambdas: readonly number[]): number[] {
-  const out = lambdas.map(() => 0);
-  if (!(v.perPeriod.mean > 0)) return out;
+export function exchangeLevels(v: DemandView, lead: number, review: number, lambdas: readonly number[], unitValue = 1): number[] {
+  if (!(v.perPeriod.mean > 0)) return lambdas.map(() => 0);
   const total = demandOver(v, lead + review);
   const before = lead > 0 ? demandOver(v, lead) : null;
   const limit = Math.ceil(total.quantile(0.9999)) + 1;
-  // Largest lambda first: each smaller one stops at the same S or later.
-  const order = lambdas.map((_, i) => i).sort((a, b) => lambdas[b]! - lambdas[a]!);
-  let next = 0;
-  for (let S = 0; S <= limit && next < order.length; S++) {
-    const gained = total.survival(S) - (before ? before.survival(S) : 0);
-    const held = total.cdf(S);
-    while (next < order.length && gained / review < lambdas[order[next]!]! * held) out[order[next++]!] = S;
-  }
-  while (next < order.length) out[order[next++]!] = limit;
-  return out;
+  return exchangeScan((S) => total.survival(S) - (before ? before.survival(S) : 0), (S) => total.cdf(S), review, limit, lambdas, unitValue);
 }
 
 /**
@@ -292,7 +292,7 @@ export function knnFamily(settings: Partial<PanelKnnSettings> = {}, rates: reado
   const name = `knn${label}/RS/exchange`;
   return {
     name,
-    knob: 'units of fill per unit-period of stock',
+    knob: EXCHANGE_KNOB,
     settings: rates,
     fitPanel: (items, start, ctx, deadline) => panelKnnLevels(items, start, ctx.review, rates, s, deadline),
     prepare(item, _ctx, panel) {
