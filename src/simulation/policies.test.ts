@@ -109,6 +109,9 @@ describe('fillLevel', () => {
     // 0.95 is nearer 0.9292 (S = 4) than 0.9782; 0.96 nearer 0.9782 (S = 5).
     expect(fillLevels(poisson1, 1, 1, [0.86, 0.9, 0.95, 0.96], true)).toEqual([3, 4, 4, 5]);
     expect(fillLevels(poisson1, 1, 1, [0.86, 0.9, 0.95, 0.96])).toEqual([4, 4, 5, 5]);
+    // The second call read the levels the first searched (one search per view): a caller changing its copy changes nothing.
+    fillLevels(poisson1, 1, 1, [0.86, 0.9, 0.95, 0.96]).fill(0);
+    expect(fillLevels(poisson1, 1, 1, [0.86, 0.9, 0.95, 0.96])).toEqual([4, 4, 5, 5]);
     expect(parsePolicySpec('tsb+count/RS/fill-avg').knob).toBe('fill-rate target');
     expect(() => parsePolicySpec('tsb/sS/fill-avg')).toThrow("policy 'tsb/sS/fill-avg'");
   });

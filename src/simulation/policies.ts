@@ -234,11 +234,20 @@ export function fillLevels(v: DemandView, lead: number, review: number, targets:
   const before = lead > 0 ? demandOver(v, lead) : null;
   // Units short per cycle over the R periods' demand (see fillLevel).
   const fill = (S: number) => 1 - (total.loss(S) - (before ? before.loss(S) : 0)) / (m * review);
-  const out = fillLevelsAtLeast(fill, Math.ceil(total.quantile(0.99999)) + 1, targets);
-  if (!nearest) return out;
+  const key = `${lead}|${review}|${targets.join(',')}`;
+  const known = reachingLevels.get(v) ?? reachingLevels.set(v, new Map()).get(v)!;
+  let out = known.get(key);
+  if (out === undefined) known.set(key, (out = fillLevelsAtLeast(fill, Math.ceil(total.quantile(0.99999)) + 1, targets)));
+  if (!nearest) return out.slice();
   // One unit less when its fill rate is nearer the target than that of the level reaching it (see ServiceMeasure).
   return out.map((S, k) => (S > 0 && targets[k]! - fill(S - 1) < fill(S) - targets[k]! ? S - 1 : S));
 }
+
+/**
+ * The levels reaching each target, per view: families that share an item's views (auto/RS/fill and auto/RS/fill-avg
+ * run together) search once, and fill-avg only looks one unit below (most of MAN's sweep time is in these searches).
+ */
+const reachingLevels = new WeakMap<DemandView, Map<string, number[]>>();
 
 /** The smallest S in 0..limit with fill(S) >= each target (limit when none), fill non-decreasing. */
 function fillLevelsAtLeast(fill: (S: number) => number, limit: number, targets: readonly number[]): number[] {
