@@ -409,12 +409,14 @@ export async function main(args: string[]): Promise<void> {
   json['budget_s'] = o.budget;
   out.push(`speed: ${num(periods)} item-periods (every family x setting, from the start period on) in ${seconds.toFixed(1)} s: ${num(periods / seconds)} per second, ${pool.threads} worker threads`);
   if (o.out !== undefined) {
-    for (const d of sets) {
-      const dir = join(o.out, d.name);
+    // MAN's SKUs with history (Setup.focus) beside all of them, as man-with-history.
+    const written = sets.flatMap((d) => [{ name: d.name, report: d.report }, ...(d.focusReport ? [{ name: `${d.name}-with-history`, report: d.focusReport }] : [])]);
+    for (const w of written) {
+      const dir = join(o.out, w.name);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'results.json'), `${JSON.stringify(d.report, null, 1)}\n`);
-      writeFileSync(join(dir, 'report.html'), reportHtml(d.report));
-      writeFileSync(join(dir, 'tradeoff.png'), chartPng(tradeoffCharts(d.report).fill));
+      writeFileSync(join(dir, 'results.json'), `${JSON.stringify(w.report, null, 1)}\n`);
+      writeFileSync(join(dir, 'report.html'), reportHtml(w.report));
+      writeFileSync(join(dir, 'tradeoff.png'), chartPng(tradeoffCharts(w.report).fill));
       progress(`wrote ${dir}/{results.json,report.html,tradeoff.png}`);
     }
   }
