@@ -14,9 +14,9 @@
  * forecast-driven families given with --policy (default below; without --policy, carparts also runs knn/RS/exchange, the
  * panel's pooled law of src/simulation/panel-knn.ts, too slow for MAN). A spec without its own settings sweeps policies.ts's
  * defaults and further: cover up to 52 periods, minmax up to k = 12, fill or cycle targets up to 0.9999, exchange
- * rates down to 0.002 (on MAN, whose budget is counted in euros, down to 1e-6). policies.ts's defaults suit monthly data; on MAN (weekly, lead times of 7 and 16 weeks)
- * 12 periods of cover is less than the lead time and no default rule reaches a 95% fill rate, so without the
- * extension there would be nothing to compare at. A family still running after --budget seconds
+ * rates down to 0.002 (on MAN, whose budget is counted in euros, down to 1e-6). policies.ts's defaults suit
+ * monthly data; on MAN (weekly, lead times of 7 and 16 weeks) 12 periods of cover is less than the lead time and no
+ * default rule reaches a 95% fill rate, so without the extension there would be nothing to compare at. A family still running after --budget seconds
  * (default 120) on a data set is stopped and left out of the comparisons, with its projected time reported:
  * the bench measures, it does not wait for hours. A family that throws on some item is reported and left out too.
  * Progress goes to stderr; the trade-off table to stdout; the last line is one JSON object.
