@@ -35,9 +35,9 @@ import {
 import { tradeoffCharts } from '../src/simulation/chart.js';
 import { reportHtml } from '../src/simulation/html.js';
 import { SimulationPool, type PoolRun } from '../src/simulation/pool.js';
-import { emptyTotals, mergeTotals, type RunOptions, type SettingResult } from '../src/simulation/run.js';
+import { emptyTotals, hasHistory, mergeTotals, type RunOptions, type SettingResult } from '../src/simulation/run.js';
 import { reduction } from '../src/simulation/summary.js';
-import { carpartsItems, hasHistory, manItems, type ItemPanel } from './lib/simulate-data.js';
+import { carpartsItems, manItems, type ItemPanel } from './lib/simulate-data.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const progress = (msg: string) => process.stderr.write(`[bench simulate] ${msg}\n`);

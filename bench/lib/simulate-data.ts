@@ -6,11 +6,12 @@
  *   lead time 1 month; no costs in the data, so unit cost 1 and plan's default order and holding costs.
  * - MAN weekly: each SKU's own lead time (weeks), unit cost, fixed order cost, holding cost per unit-year and MOQ,
  *   found by their header names (forecast-data.ts's readMan keeps only the lead time). All 3,451 SKUs; the bench
- *   also reads the ones with the carparts protocol's history (hasHistory: >= 2 non-zero weeks in weeks 1-52).
+ *   also reads the ones with the carparts protocol's history (run.ts hasHistory: >= 2 non-zero weeks in weeks 1-52).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { planDefaults } from '../../src/demand-files/plan-rows.js';
 import type { PlanItem } from '../../src/simulation/policies.js';
+import { hasHistory } from '../../src/simulation/run.js';
 import { readCarparts } from './forecast-data.js';
 
 export interface ItemPanel {
@@ -37,13 +38,6 @@ export function carpartsItems(path: string, historyMonths = 24, minNonZero = 2):
     });
   });
   return { name: 'carparts', items, read: panel.series.length };
-}
-
-/** Whether a series sold in at least `minNonZero` of its first `periods` periods: history a policy can start from. */
-export function hasHistory(demand: ArrayLike<number>, periods: number, minNonZero = 2): boolean {
-  let nonZero = 0;
-  for (let t = 0; t < periods && t < demand.length; t++) if (demand[t]! > 0) nonZero++;
-  return nonZero >= minNonZero;
 }
 
 const manColumns = ['sku', 'cost_price_eur', 'fixed_order_cost_eur', 'holding_cost_eur_per_unit_year', 'lead_time_weeks', 'min_order_qty'] as const;

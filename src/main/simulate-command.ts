@@ -26,7 +26,7 @@ import { chartPng } from '../simulation/png.js';
 import { parsePolicySpec, type PlanItem, type PolicyFamily } from '../simulation/policies.js';
 import { buildReport, collectWorstSeries, inventoryMeasureOf, num, pct, seriesColumns, settingLabel, seriesRows, type RunDescription, type SeriesFilter, type WorstSeries } from '../simulation/report.js';
 import { runPanelOnThreads } from '../simulation/pool.js';
-import { runPanel, type RunOptions, type SettingResult } from '../simulation/run.js';
+import { hasHistory, runPanel, type RunOptions, type SettingResult } from '../simulation/run.js';
 
 export const defaultPolicies = ['cover', 'minmax', 'tsb/RS/fill', 'auto/RS/fill'];
 
@@ -37,6 +37,7 @@ type SimulateFlags = parse.ReadFlags &
     policy?: string[];
     start?: number;
     warmup: number;
+    minHistory: number;
     lostSales?: boolean;
     periodsPerYear?: number;
     backorderCost: number;
@@ -58,6 +59,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--policy <spec>', `a policy family to sweep, repeatable: cover, minmax, <model>[a=..,b=..,v=..][+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange>[:v1,v2,...] (default: ${defaultPolicies.join(', ')})`, collectPolicy)
     .option('--start <N>', 'first period (0-based) the policies run; the periods before are history only (default: half the periods)', nonNegativeInteger)
     .option('--warmup <N>', 'periods after --start that are not measured', nonNegativeInteger, 3)
+    .option('--min-history <N>', 'simulate only the series with demand in at least N periods before --start (default 0: every series)', nonNegativeInteger, 0)
     .option('--lost-sales', 'unserved demand is lost instead of backordered')
     .option('--periods-per-year <n>', 'for annual costs and turnover (default: 12 months, 52.18 weeks, 365.24 days; required for integer periods)', parse.positive)
     .option('--backorder-cost <c>', 'cost of one unit waiting one period on backorder', parse.nonNegative, 0)
@@ -108,9 +110,9 @@ async function simulateCommand(flags: SimulateFlags): Promise<void> {
   const map = leadTimeMap(flags);
   if (typeof map === 'string') return failWith('malformed_request', map);
 
-  const read = await readDemandFile(flags.input, parse.readOptionsOf(map === undefined ? flags : { ...flags, map }));
-  if (!read.ok) return failWith(read.error.code, read.error.message);
-  const set = read.value;
+  const file = await readDemandFile(flags.input, parse.readOptionsOf(map === undefined ? flags : { ...flags, map }));
+  if (!file.ok) return failWith(file.error.code, file.error.message);
+  const set = file.value;
   if (set.ignoredColumns.length > 0) process.stderr.write(`ignored columns: ${set.ignoredColumns.join(', ')}\n`);
   if (set.series.length === 0) return failWith('validation_failed', `${flags.input}: no series to simulate`);
   const periodsPerYear = flags.periodsPerYear ?? periodsPerYearOf(set.periodKind);
@@ -121,7 +123,11 @@ async function simulateCommand(flags: SimulateFlags): Promise<void> {
   if (start >= n) return failWith('validation_failed', `--start ${start}: ${flags.input} has only ${n} periods (0..${n - 1})`);
   if (measureFrom >= n) return failWith('validation_failed', `--start ${start} + --warmup ${flags.warmup} = ${measureFrom}: nothing left to measure in ${n} periods`);
 
-  const items = set.series.map((s) => planItemOf(s, flags));
+  const read = set.series.map((s) => planItemOf(s, flags));
+  // Series that never sold before the start give no policy that learns from sales anything to stock from.
+  const items = read.filter((i) => hasHistory(i.demand, start, flags.minHistory));
+  if (items.length === 0) return failWith('validation_failed', `--min-history ${flags.minHistory}: no series of ${flags.input} has demand in ${flags.minHistory} of the ${start} periods before --start`);
+  if (items.length < read.length) process.stderr.write(`simulating ${items.length} of ${read.length} series: those with demand in at least ${flags.minHistory} of the ${start} periods before --start\n`);
   const bad = items.map(itemProblem).find((p) => p !== null);
   if (bad) return failWith('validation_failed', `${flags.input}: ${bad}`);
   const o: RunOptions = { start, measureFrom, review: flags.review, periodsPerYear, backorderCostPerUnitPeriod: flags.backorderCost, lostSales: flags.lostSales === true, keepItems: true };
@@ -149,6 +155,7 @@ async function simulateCommand(flags: SimulateFlags): Promise<void> {
     periodKind: set.periodKind,
     periods: n,
     series: items.length,
+    ...(flags.minHistory > 0 ? { seriesRead: read.length, minHistory: flags.minHistory } : {}),
     start,
     measureFrom,
     ...(set.periodKind === 'integer' ? {} : { startLabel: periodLabel(set.periodKind, set.firstOrdinal + start), measureFromLabel: periodLabel(set.periodKind, set.firstOrdinal + measureFrom) }),

@@ -27,7 +27,7 @@ export function reportHtml(report: SimulationReport): string {
   const charts = tradeoffCharts(report);
   const facts: [string, string][] = [
     ['input', s.input],
-    ['series', String(s.series)],
+    ['series', typeof s['minHistory'] === 'number' ? `${s.series} of ${String(s['seriesRead'])}: those with demand in at least ${s['minHistory']} periods before the start` : String(s.series)],
     ['periods', `${s.periods} (${s.periodKind})`],
     ['policies run from', `period ${s.start + 1}${s.startLabel ? ` (${s.startLabel})` : ''}`],
     ['measured from', `period ${s.measureFrom + 1}${s.measureFromLabel ? ` (${s.measureFromLabel})` : ''}`],

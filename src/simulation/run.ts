@@ -13,6 +13,17 @@ export interface RunOptions extends Omit<SimOptions, 'trace'> {
   readonly keepItems?: boolean;
 }
 
+/**
+ * Whether a series had demand in at least `minNonZero` of its first `periods` periods: history a policy can start
+ * from. A policy that learns from sales holds nothing for a series until it sells, so series without it put a
+ * ceiling on every policy's fill rate (`raincheck simulate --min-history`; the simulate bench's selections).
+ */
+export function hasHistory(demand: ArrayLike<number>, periods: number, minNonZero = 2): boolean {
+  let nonZero = 0;
+  for (let t = 0; t < periods && t < demand.length; t++) if (demand[t]! > 0) nonZero++;
+  return nonZero >= minNonZero;
+}
+
 /** Sums over items, in units and money. */
 export interface Totals {
   items: number;

@@ -127,6 +127,34 @@ describe('raincheck simulate', () => {
     expect(rows.every((r) => r[1] === 'tsb/RS/fill' && r[2] === '0.95' && r[3] === String(MONTHS - 22))).toBe(true);
   }, 60_000);
 
+  it('--min-history: only the series with demand in at least N periods before the start; none left is refused', async () => {
+    // 24 months, policies from month 13: A sells every month, B in two months before the start, C only after it.
+    const months = Array.from({ length: 24 }, (_, i) => `${2020 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+    const qty = { A: months.map(() => 2), B: months.map((_, t) => (t === 3 || t === 9 || t > 14 ? 1 : 0)), C: months.map((_, t) => (t >= 15 ? 3 : 0)) };
+    writeFileSync(path('history.csv'), `sku,${months.join(',')}\n${Object.entries(qty).map(([id, q]) => `${id},${q.join(',')}`).join('\n')}\n`);
+    const args = ['simulate', '--input', path('history.csv'), '--lead-time', '1', '--start', '12', '--policy', 'cover:2', '--series-only', 'cover:2'];
+    const [one, two, all, none] = await Promise.all([
+      cli(...args, '--min-history', '1', '--out', path('out-h1')),
+      cli(...args, '--min-history', '3', '--out', path('out-h3')),
+      cli(...args, '--out', path('out-h0')),
+      cli(...args, '--min-history', '13', '--out', path('out-h13')),
+    ]);
+    const kept = (out: string) => readFileSync(join(out, 'series.csv'), 'utf8').trim().split('\n').slice(1).map((r) => splitCsvLine(r)[0]);
+    expect(one.status, one.stderr).toBe(0);
+    expect(one.stderr).toContain('simulating 2 of 3 series');
+    expect(kept(path('out-h1'))).toEqual(['A', 'B']);
+    const results = JSON.parse(readFileSync(join(path('out-h1'), 'results.json'), 'utf8')) as ResultsJson & { settings: { seriesRead: number; minHistory: number } };
+    expect(results.settings).toMatchObject({ series: 2, seriesRead: 3, minHistory: 1 });
+    expect(readFileSync(join(path('out-h1'), 'report.html'), 'utf8')).toContain('2 of 3: those with demand in at least 1 periods before the start');
+    expect(two.status, two.stderr).toBe(0);
+    expect(kept(path('out-h3'))).toEqual(['A']);
+    expect(all.status, all.stderr).toBe(0);
+    expect(kept(path('out-h0'))).toEqual(['A', 'B', 'C']);
+    expect(none.status).toBe(65);
+    expect(none.stderr).toContain('--min-history 13: no series');
+    expect(existsSync(path('out-h13'))).toBe(false);
+  }, 60_000);
+
   it('bad flags and bad files: a message naming the fault, the exit code of the other commands, nothing written', async () => {
     writeFileSync(path('bad-cell.csv'), 'id,2020-01,2020-02\nA,1,2\nB,1,two\n');
     const out = path('never');
