@@ -1,6 +1,7 @@
 // policies.ts: the rules of thumb by hand, the fill-rate and exchange levels against closed-form Poisson sums, and
 // the spec parser's accepted and refused forms.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { demandModel, type DemandView } from './demand-models.js';
 import { coverFamily, exchangeLevel, fillLevel, fillLevels, minmaxFamily, parsePolicySpec, type PlanItem, type PolicyContext } from './policies.js';
 import { demandOver } from './demand-models.js';
@@ -89,6 +90,28 @@ describe('fillLevel', () => {
       expect(fillLevels(v, L, R, targets), v.family).toEqual(scanned);
       expect(Math.min(...scanned)).toBeGreaterThan(64);
     }
+  });
+
+  it('any law, lead time and targets: the levels a scan from 0 finds, and the limit for a target none reaches', () => {
+    const law = fc.constantFrom<DemandView['family']>('normal', 'poisson', 'negative-binomial');
+    fc.assert(
+      fc.property(law, fc.double({ min: 8, max: 400, noNaN: true }), fc.double({ min: 1, max: 30, noNaN: true }), fc.integer({ min: 0, max: 16 }), fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.oneof(fc.double({ min: 0.05, max: 0.9999, noNaN: true }), fc.constantFrom(0.95, 0.9999)), { minLength: 1, maxLength: 16 }),
+        (family, mean, dispersion, L, R, targets) => {
+          const v: DemandView = { family, perPeriod: { mean, variance: family === 'poisson' ? mean : mean * dispersion } };
+          const total = demandOver(v, L + R);
+          const before = L > 0 ? demandOver(v, L) : null;
+          const fill = (S: number) => 1 - (total.loss(S) - (before ? before.loss(S) : 0)) / (mean * R);
+          const limit = Math.ceil(total.quantile(0.99999)) + 1;
+          const scanned = targets.map((t) => {
+            let S = 0;
+            while (S < limit && fill(S) < t) S++;
+            return S;
+          });
+          expect(fillLevels(v, L, R, targets)).toEqual(scanned);
+        }),
+      { numRuns: 150 },
+    );
   });
 
   it('Poisson: the smallest S with 1 - (E[(D2 - S)+] - E[(D1 - S)+]) / 1 >= target', () => {

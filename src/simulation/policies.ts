@@ -224,8 +224,8 @@ const SCAN_LIMIT = 64;
 /**
  * fillLevel for several targets at once. The fill rate never falls as S rises (raising S by one changes the units
  * short by P(D_L > S) - P(D_{L+R} > S) <= 0), so each target's level is found by a galloping search, the targets
- * in increasing order each starting from the last one's level: a few dozen evaluations where a scan from 0 took
- * one per unit (thousands for MAN's weekly quantities over lead times of 8-17 weeks).
+ * in increasing order, each from a guess along the slope at the last one's level: a few dozen evaluations where a
+ * scan from 0 took one per unit (thousands for MAN's weekly quantities over lead times of 8-17 weeks).
  */
 export function fillLevels(v: DemandView, lead: number, review: number, targets: readonly number[], nearest = false): number[] {
   const m = v.perPeriod.mean;
@@ -263,30 +263,57 @@ function fillLevelsAtLeast(fill: (S: number) => number, limit: number, targets: 
     while (next < order.length) out[order[next++]!] = limit;
     return out;
   }
+  // Each fill value is computed once (a negative binomial's costs incomplete beta functions).
+  const seen = new Map<number, number>();
+  const f = (S: number) => seen.get(S) ?? (seen.set(S, fill(S)), seen.get(S)!);
   let lo = 0;
-  for (const k of order) {
+  let guess = 0;
+  for (let j = 0; j < order.length; j++) {
+    const k = order[j]!;
     const target = targets[k]!;
-    // Gallop up from the last level (steps 1, 2, 4, ...), then bisect the last step: cheap for the small levels of
-    // slow movers and for the thousands of units of fast ones alike.
-    let step = 1;
-    let hi = lo;
-    while (hi < limit && fill(hi) < target) {
-      lo = hi + 1;
-      hi = Math.min(limit, hi + step);
-      step *= 2;
+    // Invariant: this target's level is >= lo (the last target's level: targets ascend). Start at the guess,
+    // gallop away from it (steps 1, 2, 4, ...) until the level is bracketed, then bisect the bracket.
+    let a = lo; // fill(a - 1) < target, or a is where the search may start
+    let b = limit; // fill(b) >= target, unless no level reaches it
+    const c = Math.min(limit, Math.max(lo, guess));
+    if (f(c) >= target) {
+      b = c;
+      for (let step = 1, x = c - 1; x >= lo; x = c - (step *= 2)) {
+        if (f(x) < target) {
+          a = x + 1;
+          break;
+        }
+        b = x;
+      }
+    } else {
+      a = c + 1;
+      let found = false;
+      for (let step = 1, x = Math.min(limit, c + 1); ; x = Math.min(limit, c + (step *= 2))) {
+        if (f(x) >= target) {
+          b = x;
+          found = true;
+          break;
+        }
+        a = x + 1;
+        if (x === limit) break;
+      }
+      if (!found) {
+        out[k] = limit;
+        lo = limit;
+        continue;
+      }
     }
-    if (hi === limit && fill(hi) < target) {
-      out[k] = limit;
-      lo = limit;
-      continue;
+    while (a < b) {
+      const mid = Math.floor((a + b) / 2);
+      if (f(mid) >= target) b = mid;
+      else a = mid + 1;
     }
-    // Invariant: fill(hi) >= target and fill(lo - 1) < target (or lo is where this search began).
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (fill(mid) >= target) hi = mid;
-      else lo = mid + 1;
-    }
-    out[k] = lo;
+    out[k] = lo = a;
+    // The next target's guess: a straight line along fill's slope at this level (the gallop from it corrects the
+    // guess either way; on MAN's weekly panel this needs a quarter fewer fill values than galloping from the level).
+    const slope = a > 0 ? f(a) - f(a - 1) : 0;
+    const next = order[j + 1];
+    guess = next !== undefined && slope > 0 ? a + Math.max(0, Math.floor((targets[next]! - f(a)) / slope)) : a;
   }
   return out;
 }
