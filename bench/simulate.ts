@@ -16,9 +16,9 @@
  * defaults and further: cover up to 52 periods, minmax up to k = 12, fill or cycle targets up to 0.9999, exchange
  * rates down to 0.002 (on MAN, whose budget is counted in euros, down to 1e-6). policies.ts's defaults suit
  * monthly data; on MAN (weekly, lead times of 7 and 16 weeks) 12 periods of cover is less than the lead time and no
- * default rule reaches a 95% fill rate, so without the extension there would be nothing to compare at. A family still running after --budget seconds
- * (default 120) on a data set is stopped and left out of the comparisons, with its projected time reported:
- * the bench measures, it does not wait for hours. A family that throws on some item is reported and left out too.
+ * default rule reaches a 95% fill rate, so without the extension there would be nothing to compare at. A family
+ * still running after --budget seconds (default 120) on a data set is stopped and left out of the comparisons, with
+ * its projected time reported: the bench measures, it does not wait for hours. A family that throws on some item is reported and left out too.
  * Progress goes to stderr; the trade-off table to stdout; the last line is one JSON object.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ import {
 import { tradeoffCharts } from '../src/simulation/chart.js';
 import { reportHtml } from '../src/simulation/html.js';
 import { SimulationPool, type PoolRun } from '../src/simulation/pool.js';
-import { emptyTotals, hasHistory, mergeTotals, type RunOptions, type SettingResult } from '../src/simulation/run.js';
+import { emptyTotals, hasHistory, sumResults, type RunOptions, type SettingResult } from '../src/simulation/run.js';
 import { reduction, summarize } from '../src/simulation/summary.js';
 import { carpartsItems, manItems, type ItemPanel } from './lib/simulate-data.js';
 
@@ -144,7 +144,7 @@ async function runFamilies(pool: SimulationPool, families: readonly PolicyFamily
     const parts = focus ? [items.filter(focus.keep), items.filter((i) => !focus.keep(i))] : [items];
     const runs: PoolRun[] = [];
     for (const part of parts) runs.push(await pool.run(part, specs, o, { budgetSeconds: left() }));
-    const results = runs.length === 1 ? runs[0]!.results : sumResults(runs[0]!.results, runs[1]!.results);
+    const results = sumResults(runs.map((r) => r.results));
     const itemsDone = runs.reduce((n, r) => n + r.itemsDone, 0);
     const complete = runs.every((r) => r.complete);
     // Shared time, split evenly: the families' seconds still add up to the sweep's.
@@ -161,16 +161,6 @@ async function runFamilies(pool: SimulationPool, families: readonly PolicyFamily
     const error = (e as Error).message.split('\n')[0]!;
     return families.map((family) => ({ family, results: family.settings.map((setting) => ({ family: family.name, knob: family.knob, setting, totals: emptyTotals() })), seconds, items: 0, complete: false, error }));
   }
-}
-
-/** Two runs' results over disjoint items, setting by setting, as one. */
-function sumResults(a: readonly SettingResult[], b: readonly SettingResult[]): SettingResult[] {
-  return a.map((r, k) => {
-    const totals = emptyTotals();
-    mergeTotals(totals, r.totals);
-    mergeTotals(totals, b[k]!.totals);
-    return { family: r.family, knob: r.knob, setting: r.setting, totals };
-  });
 }
 
 /** Knob values put between the two settings around the target fill rate when refining. */
@@ -192,6 +182,11 @@ function refinementOf(results: readonly SettingResult[], o: RunOptions, inventor
     return [...new Set(between)].filter((x) => !known.has(x));
   }
   return [];
+}
+
+/** Item-periods one setting simulates over these items: every period from the run's start on. */
+function itemPeriods(items: readonly PlanItem[], run: RunOptions): number {
+  return items.reduce((n, item) => n + Math.max(0, item.demand.length - run.start), 0);
 }
 
 /** Runs of families: the automatic forecaster's families together (they forecast each item once), the others alone. */
@@ -222,7 +217,7 @@ async function runDataSet(pool: SimulationPool, s: Setup, families: readonly Pol
     const r = groupRuns[0]!;
     // Only the items it finished count as work done.
     const settings = group.reduce((a, f) => a + f.settings.length, 0);
-    for (const item of panel.items.slice(0, r.items)) simulatedItemPeriods += Math.max(0, item.demand.length - run.start) * settings;
+    simulatedItemPeriods += itemPeriods(panel.items.slice(0, r.items), run) * settings;
     const rate = r.items / (r.seconds * group.length);
     const projected = r.items > 0 ? `projected ${num(panel.items.length / rate)} s` : 'no item done';
     const stopped = r.error !== undefined ? `FAILED after ${r.items} of ${panel.items.length} items (${r.error})` : `STOPPED after ${r.items} of ${panel.items.length} items (${projected})`;
@@ -232,13 +227,14 @@ async function runDataSet(pool: SimulationPool, s: Setup, families: readonly Pol
     for (const [k, r] of runs.entries()) {
       const extra = r.complete ? refinementOf(r.results, run, s.inventory, TARGET_FILL) : [];
       if (extra.length === 0) continue;
-      const [again] = await runFamilies(pool, [parsePolicySpec(`${r.family.name}:${extra.join(',')}`)], panel.items, run, budget);
+      const [again] = await runFamilies(pool, [parsePolicySpec(`${r.family.name}:${extra.join(',')}`)], panel.items, run, budget, s.focus);
       if (!again?.complete) continue;
-      for (const item of panel.items) simulatedItemPeriods += Math.max(0, item.demand.length - run.start) * extra.length;
+      simulatedItemPeriods += itemPeriods(panel.items, run) * extra.length;
       // In the order the family sweeps its knob (exchange rates fall, targets and periods of cover rise).
       const falling = r.family.settings.length > 1 && r.family.settings[1]! < r.family.settings[0]!;
-      const results = [...r.results, ...again.results].sort((x, y) => (falling ? y.setting - x.setting : x.setting - y.setting));
-      runs[k] = { ...r, results, seconds: r.seconds + again.seconds };
+      const inOrder = (a: readonly SettingResult[], b: readonly SettingResult[]) => [...a, ...b].sort((x, y) => (falling ? y.setting - x.setting : x.setting - y.setting));
+      const focusResults = r.focusResults && again.focusResults ? { focusResults: inOrder(r.focusResults, again.focusResults) } : {};
+      runs[k] = { ...r, results: inOrder(r.results, again.results), ...focusResults, seconds: r.seconds + again.seconds };
       progress(`${panel.name}: ${r.family.name} swept again at ${extra.join(', ')} (around ${pct(TARGET_FILL)} fill) in ${again.seconds.toFixed(1)} s`);
     }
   }

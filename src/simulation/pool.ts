@@ -9,7 +9,7 @@ import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_t
 import { spawnModuleWorker } from '../shared/workers.js';
 import { parsePolicySpec, type PlanItem } from './policies.js';
 import type { PanelLevels } from './panel-knn.js';
-import { emptyTotals, fitPanels, mergeTotals, runPanel, type RunOptions, type SettingResult } from './run.js';
+import { fitPanels, runPanel, sumResults, type RunOptions, type SettingResult } from './run.js';
 
 interface Job {
   specs: string[];
@@ -71,7 +71,7 @@ export class SimulationPool {
     const parts = threads > 1 && chunks.length > 1 ? await this.runChunks(job, chunks, Math.min(threads, chunks.length), deadline, p.onChunk) : await runHere(job, chunks, deadline, p.onChunk);
     const done = parts.filter((part) => part !== undefined);
     const itemsDone = parts.reduce((n, part, i) => n + (part === undefined ? 0 : chunks[i]!.length), 0);
-    const results = done.length > 0 ? mergeParts(done) : runPanel([], specs.map(parsePolicySpec), o);
+    const results = done.length > 0 ? sumResults(done) : runPanel([], specs.map(parsePolicySpec), o);
     return { results, itemsDone, complete: itemsDone === items.length };
   }
 
@@ -152,16 +152,6 @@ async function runHere(job: Job, chunks: PlanItem[][], deadline: number, onChunk
     await new Promise((resolve) => setImmediate(resolve)); // lets a progress bar draw
   }
   return parts;
-}
-
-/** One SettingResult per family x setting: the totals summed, the items concatenated in chunk order. */
-function mergeParts(parts: readonly SettingResult[][]): SettingResult[] {
-  return parts[0]!.map((first, k) => {
-    const totals = emptyTotals();
-    for (const part of parts) mergeTotals(totals, part[k]!.totals);
-    const items = first.items === undefined ? undefined : parts.flatMap((part) => part[k]!.items!);
-    return { family: first.family, knob: first.knob, setting: first.setting, totals, ...(items ? { items } : {}) };
-  });
 }
 
 /** Worker side: run each chunk of items through its job's families and send the results back. */

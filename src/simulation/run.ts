@@ -97,6 +97,19 @@ export function mergeTotals(into: Totals, t: Totals): void {
   }
 }
 
+/**
+ * One SettingResult per family x setting from runs of the same families over disjoint items (a pool's chunks, a
+ * panel's parts): the totals summed, the items concatenated in part order.
+ */
+export function sumResults(parts: readonly SettingResult[][]): SettingResult[] {
+  return parts[0]!.map((first, k) => {
+    const totals = emptyTotals();
+    for (const part of parts) mergeTotals(totals, part[k]!.totals);
+    const items = first.items === undefined ? undefined : parts.flatMap((part) => part[k]!.items!);
+    return { family: first.family, knob: first.knob, setting: first.setting, totals, ...(items ? { items } : {}) };
+  });
+}
+
 function addInto(into: number[], from: readonly number[]): void {
   for (let i = 0; i < from.length; i++) into[i] = (into[i] ?? 0) + from[i]!;
 }
