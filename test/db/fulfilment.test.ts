@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../support/engines.js';
 import { customer, must, openTestContext, seedCatalog, sku, type TestContext } from '../support/context.js';
-import { placeOrder } from '../../src/orders/service.js';
+import { getOrder, placeOrder } from '../../src/orders/service.js';
 import { cancelBackorder, cancelLine, shipOrder } from '../../src/orders/fulfilment.js';
 import { listLevels, listMovements, receiveStock } from '../../src/inventory/service.js';
 import { getBackorder } from '../../src/backorders/service.js';
@@ -12,7 +12,7 @@ describe.each(engines)('shipping and cancelling on $name', (engine) => {
   beforeAll(async () => {
     t = await openTestContext(engine);
     await seedCatalog(t.ctx, {
-      skus: [sku('TEA'), sku('JUG'), sku('BOX')],
+      skus: [sku('TEA'), sku('JUG'), sku('BOX'), sku('CUP'), sku('PEN')],
       customers: [customer('A'), customer('B'), customer('C'), customer('WHOLE', 'GB', 2, false)],
     });
   });
@@ -80,6 +80,30 @@ describe.each(engines)('shipping and cancelling on $name', (engine) => {
     const fulfilled = (await t.ctx.store.db.selectFrom('backorder').select('id').where('status', '=', 'fulfilled').executeTakeFirstOrThrow()).id;
     const refused = await cancelBackorder(t.ctx, fulfilled, {});
     expect(!refused.ok && refused.error.code).toBe('illegal_transition');
+  });
+
+  it('answers a shipment with the order as it is read afterwards (lines, allocations per warehouse, backorders)', async () => {
+    must(await receiveStock(t.ctx, { skuId: 'CUP', warehouseId: 'UK', quantity: 3 }));
+    must(await receiveStock(t.ctx, { skuId: 'CUP', warehouseId: 'EU', quantity: 2 }));
+    must(await receiveStock(t.ctx, { skuId: 'PEN', warehouseId: 'UK', quantity: 1 }));
+    const placed = must(await placeOrder(t.ctx, { customerId: 'A', lines: [{ skuId: 'CUP', quantity: 6 }, { skuId: 'PEN', quantity: 2 }] }));
+    const [cup, pen] = placed.order.lines;
+    expect(cup!.allocations.map((a) => [a.warehouseId, a.quantity])).toEqual([['UK', 3], ['EU', 2]]);
+    const asRead = async () => must(await getOrder(t.ctx, placed.order.id));
+    // Part of one line at one warehouse, then the rest there, a backorder filled and shipped, the other warehouse.
+    t.clock.advance(60_000);
+    expect(must(await shipOrder(t.ctx, placed.order.id, { warehouseId: 'UK', lines: [{ lineId: cup!.id, quantity: 2 }] })).order).toEqual(await asRead());
+    t.clock.advance(60_000);
+    expect(must(await shipOrder(t.ctx, placed.order.id, { warehouseId: 'UK' })).order).toEqual(await asRead());
+    must(await receiveStock(t.ctx, { skuId: 'PEN', warehouseId: 'UK', quantity: 1 }));
+    t.clock.advance(60_000);
+    const third = must(await shipOrder(t.ctx, placed.order.id, { warehouseId: 'UK' }));
+    expect(third.order).toEqual(await asRead());
+    expect(third.order.lines[1]).toMatchObject({ id: pen!.id, shipped: 2, waiting: 0, backorderId: expect.any(String) });
+    t.clock.advance(60_000);
+    const last = must(await shipOrder(t.ctx, placed.order.id, { warehouseId: 'EU' }));
+    expect(last.order).toEqual(await asRead());
+    expect(last.order).toMatchObject({ status: 'open', lines: [{ shipped: 5, waiting: 1 }, { shipped: 2, status: 'shipped' }] });
   });
 
   it('keeps every invariant', async () => {
