@@ -22,38 +22,54 @@ export interface HistoryStats {
 }
 
 export function historyStats(receipts: readonly ReceiptSample[], q: number): HistoryStats {
+  return statsOf(suppliersOf(receipts), q);
+}
+
+/** Receipts grouped by supplier, each group a SupplierHistory. */
+export function suppliersOf(receipts: readonly ReceiptSample[]): Map<string, SupplierHistory> {
   const bySupplier = new Map<string, ReceiptSample[]>();
-  const byItem = new Map<string, ReceiptSample[]>();
-  for (const r of receipts) {
-    (bySupplier.get(r.supplierId) ?? bySupplier.set(r.supplierId, []).get(r.supplierId)!).push(r);
-    const key = `${r.supplierId}\u0000${r.skuId}`;
-    (byItem.get(key) ?? byItem.set(key, []).get(key)!).push(r);
+  for (const r of receipts) (bySupplier.get(r.supplierId) ?? bySupplier.set(r.supplierId, []).get(r.supplierId)!).push(r);
+  return new Map([...bySupplier].map(([id, rs]) => [id, new SupplierHistory(rs)]));
+}
+
+/** The HistoryStats of some suppliers' histories at the quantile q (a supplier without one has no receipts). */
+export function statsOf(suppliers: ReadonlyMap<string, SupplierHistory>, q: number): HistoryStats {
+  return { of: (supplierId, skuId) => (suppliers.get(supplierId) ?? noReceipts).of(skuId, q) };
+}
+
+/**
+ * One supplier's receipts, grouped by SKU, with each summary computed once per quantile: immutable, so it can be
+ * kept between projections while the supplier's receipts stay the same (purchasing/receipt-samples.ts).
+ */
+export class SupplierHistory {
+  private readonly bySku = new Map<string, ReceiptSample[]>();
+  private readonly computed = new Map<string, ItemHistory>();
+  constructor(readonly receipts: readonly ReceiptSample[]) {
+    for (const r of receipts) (this.bySku.get(r.skuId) ?? this.bySku.set(r.skuId, []).get(r.skuId)!).push(r);
   }
-  const computed = new Map<string, ItemHistory>();
-  const summarise = (samples: readonly ReceiptSample[]): ItemHistory => {
-    const late = lateness(samples);
-    const enough = samples.length >= minSamples;
-    const shiftDays = enough ? Math.max(0, Math.ceil(quantile(late, q)!)) : 0;
-    const lead = enough ? leadTimes(samples) : null;
-    const leadTimeDays = lead ? Math.ceil(quantile(lead, q)!) : null;
-    return {
-      shiftDays,
-      shiftConfidence: probabilityAtMost(late, shiftDays),
-      leadTimeDays,
-      leadConfidence: lead && leadTimeDays !== null ? probabilityAtMost(lead, leadTimeDays) : 0.5,
-    };
-  };
+  /** A SKU is judged by its own receipts when there are enough, else by all of the supplier's. */
+  of(skuId: string, q: number): ItemHistory {
+    const own = this.bySku.get(skuId);
+    const samples = own && own.length >= minSamples ? own : this.receipts;
+    const key = `${q}\u0000${samples === own ? skuId : ''}`;
+    let stats = this.computed.get(key);
+    if (!stats) this.computed.set(key, (stats = summarise(samples, q)));
+    return stats;
+  }
+}
+
+const noReceipts = new SupplierHistory([]);
+
+function summarise(samples: readonly ReceiptSample[], q: number): ItemHistory {
+  const late = lateness(samples);
+  const enough = samples.length >= minSamples;
+  const shiftDays = enough ? Math.max(0, Math.ceil(quantile(late, q)!)) : 0;
+  const lead = enough ? leadTimes(samples) : null;
+  const leadTimeDays = lead ? Math.ceil(quantile(lead, q)!) : null;
   return {
-    of(supplierId, skuId) {
-      // A supplier x SKU is judged by its own receipts when there are enough, else by all of the supplier's.
-      const itemKey = `${supplierId}\u0000${skuId}`;
-      const key = (byItem.get(itemKey)?.length ?? 0) >= minSamples ? itemKey : supplierId;
-      let stats = computed.get(key);
-      if (!stats) {
-        stats = summarise(key === itemKey ? byItem.get(itemKey)! : (bySupplier.get(supplierId) ?? []));
-        computed.set(key, stats);
-      }
-      return stats;
-    },
+    shiftDays,
+    shiftConfidence: probabilityAtMost(late, shiftDays),
+    leadTimeDays,
+    leadConfidence: lead && leadTimeDays !== null ? probabilityAtMost(lead, leadTimeDays) : 0.5,
   };
 }

@@ -12,11 +12,11 @@ import { currentStrategy } from '../allocation/settings.js';
 import * as backorders from '../backorders/repository.js';
 import * as purchasing from '../purchasing/repository.js';
 import type { TransferRow } from '../purchasing/repository.js';
-import type { ReceiptSample } from '../purchasing/performance.js';
 import { project, type Promise as ProjectedPromise, type SupplyLot } from './domain.js';
 import type { AllocationStrategy, WaitingDemand } from '../allocation/strategies.js';
 import { leadTimeFallback, poLot, transferLot, type SupplyInputs } from './supply.js';
-import { historyStats } from './history.js';
+import { statsOf } from './history.js';
+import { supplierHistories } from '../purchasing/receipt-samples.js';
 import { promiseQuantile } from './settings.js';
 import { storedPromise } from './stored.js';
 import { consume, fallbackOf, lotsOf, takeSnapshot, type Snapshot } from './snapshot.js';
@@ -41,16 +41,10 @@ export async function loadSupply(ctx: AppContext, tx: Tx, skuIds: readonly strin
   const transfers = await purchasing.transfersInTransit(tx, skuIds);
   const items = skuIds === 'all' ? await purchasing.supplierItems(tx, {}) : await purchasing.supplierItems(tx, { skuIds });
   const supplierIds = [...new Set([...items.map((i) => i.supplier_id), ...lines.map((l) => l.supplier_id)])];
-  const receipts: ReceiptSample[] = (await purchasing.receiptsOf(tx, { supplierIds })).map((r) => ({
-    supplierId: r.supplier_id,
-    skuId: r.sku_id,
-    placedAt: r.placed_at,
-    expectedDate: r.expected_date,
-    receivedAt: r.received_at,
-  }));
+  const histories = await supplierHistories(ctx.store, tx, supplierIds);
   const suppliers = supplierIds.length === 0 ? [] : await tx.selectFrom('supplier').select(['id', 'default_lead_time_days']).where('id', 'in', supplierIds).execute();
   const q = quantileRead ?? (await promiseQuantile(tx));
-  const inputs: SupplyInputs = { today: today(ctx), quantile: q, history: historyStats(receipts, q) };
+  const inputs: SupplyInputs = { today: today(ctx), quantile: q, history: statsOf(histories, q) };
   const lots = [...lines.map((l) => ({ sku: l.sku_id, lot: poLot(l, inputs) })), ...transfers.map((t) => ({ sku: t.sku_id, lot: transferLot(t, inputs) }))];
   return {
     inputs,

@@ -1,6 +1,7 @@
 /** SQL for supplier items, purchase orders, their lines and receipts, and transfers in transit. */
 import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../db/connect.js';
+import { receiptWritten } from './receipt-samples.js';
 import type { PoLineTable, PoReceiptTable, PurchaseOrderStatus, PurchaseOrderTable, SupplierItemTable, TransferTable } from '../db/schema.js';
 
 export type SupplierItemRow = Selectable<SupplierItemTable>;
@@ -78,6 +79,7 @@ export async function drawPoLine(tx: Tx, lineId: string, delta: { received?: num
 }
 
 export async function insertPoReceipt(tx: Tx, row: PoReceiptRow): Promise<void> {
+  receiptWritten(tx, row.supplier_id);
   await tx.insertInto('po_receipt').values(row).execute();
 }
 
