@@ -234,7 +234,7 @@ function connectSqlite(path: string, rebuildable: boolean): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const raw = new BetterSqlite3(path);
   // A rebuildable store (a replay's) keeps its rollback journal in memory: no WAL to append every page to and copy
-  // back at checkpoints (a year's replay: 15% less time). A crash mid-transaction may then corrupt the file, which
+  // back at checkpoints (a replay to February: 15% less time). A crash mid-transaction may then corrupt the file, which
   // is rebuilt from its source; nothing else may read it while it is written.
   raw.pragma(`journal_mode = ${rebuildable ? 'MEMORY' : 'WAL'}`);
   // NORMAL in WAL mode survives any process crash; only a power loss may drop the last commits.

@@ -1,6 +1,7 @@
 /**
- * Supplier history reduced once per projection: for each supplier (and supplier x SKU with enough receipts) the
- * lateness shift and lead time at the promise quantile, and their confidences. Every PO line and every fallback of
+ * Supplier history reduced once: for each supplier (and supplier x SKU with enough receipts) the lateness shift and
+ * lead time at the promise quantile, and their confidences, each computed once per quantile and kept with the
+ * supplier's receipts (between projections too: purchasing/receipt-samples.ts). Every PO line and every fallback of
  * that supplier then costs a lookup, not a pass over all its receipts.
  */
 import { lateness, leadTimes, minSamples, type ReceiptSample } from '../purchasing/performance.js';
@@ -26,7 +27,7 @@ export function historyStats(receipts: readonly ReceiptSample[], q: number): His
 }
 
 /** Receipts grouped by supplier, each group a SupplierHistory. */
-export function suppliersOf(receipts: readonly ReceiptSample[]): Map<string, SupplierHistory> {
+function suppliersOf(receipts: readonly ReceiptSample[]): Map<string, SupplierHistory> {
   const bySupplier = new Map<string, ReceiptSample[]>();
   for (const r of receipts) (bySupplier.get(r.supplierId) ?? bySupplier.set(r.supplierId, []).get(r.supplierId)!).push(r);
   return new Map([...bySupplier].map(([id, rs]) => [id, new SupplierHistory(rs)]));
