@@ -228,44 +228,60 @@ const SCAN_LIMIT = 64;
  * scan from 0 took one per unit (thousands for MAN's weekly quantities over lead times of 8-17 weeks).
  */
 export function fillLevels(v: DemandView, lead: number, review: number, targets: readonly number[], nearest = false): number[] {
-  const m = v.perPeriod.mean;
-  if (!(m > 0)) return targets.map(() => 0);
-  const total = demandOver(v, lead + review);
-  const before = lead > 0 ? demandOver(v, lead) : null;
-  // Units short per cycle over the R periods' demand (see fillLevel).
-  const fill = (S: number) => 1 - (total.loss(S) - (before ? before.loss(S) : 0)) / (m * review);
+  if (!(v.perPeriod.mean > 0)) return targets.map(() => 0);
   const key = `${lead}|${review}|${targets.join(',')}`;
   const known = reachingLevels.get(v) ?? reachingLevels.set(v, new Map()).get(v)!;
-  let out = known.get(key);
-  if (out === undefined) known.set(key, (out = fillLevelsAtLeast(fill, Math.ceil(total.quantile(0.99999)) + 1, targets)));
-  if (!nearest) return out.slice();
+  let r = known.get(key);
+  if (r === undefined) known.set(key, (r = reaching(v, lead, review, targets)));
+  if (!nearest) return r.levels.slice();
   // One unit less when its fill rate is nearer the target than that of the level reaching it (see ServiceMeasure).
-  return out.map((S, k) => (S > 0 && targets[k]! - fill(S - 1) < fill(S) - targets[k]! ? S - 1 : S));
+  const { at, below } = r;
+  return r.levels.map((S, k) => (S > 0 && targets[k]! - below[k]! < at[k]! - targets[k]! ? S - 1 : S));
+}
+
+/** The levels reaching each target, and the fill rates at each level and one unit below it (NaN below 0). */
+interface Reaching {
+  levels: number[];
+  at: number[];
+  below: number[];
 }
 
 /**
  * The levels reaching each target, per view: families that share an item's views (auto/RS/fill and auto/RS/fill-avg
- * run together) search once, and fill-avg only looks one unit below (most of MAN's sweep time is in these searches).
+ * run together) search once, and fill-avg's look one unit below costs nothing (most of MAN's sweep time is in these
+ * searches: a negative binomial's fill rate costs incomplete beta functions).
  */
-const reachingLevels = new WeakMap<DemandView, Map<string, number[]>>();
+const reachingLevels = new WeakMap<DemandView, Map<string, Reaching>>();
 
-/** The smallest S in 0..limit with fill(S) >= each target (limit when none), fill non-decreasing. */
-function fillLevelsAtLeast(fill: (S: number) => number, limit: number, targets: readonly number[]): number[] {
+function reaching(v: DemandView, lead: number, review: number, targets: readonly number[]): Reaching {
+  const total = demandOver(v, lead + review);
+  const before = lead > 0 ? demandOver(v, lead) : null;
+  const units = v.perPeriod.mean * review;
+  // Units short per cycle over the R periods' demand (see fillLevel); each value computed once.
+  const seen = new Map<number, number>();
+  const fill = (S: number) => {
+    let x = seen.get(S);
+    if (x === undefined) seen.set(S, (x = 1 - (total.loss(S) - (before ? before.loss(S) : 0)) / units));
+    return x;
+  };
+  const levels = fillLevelsAtLeast(fill, Math.ceil(total.quantile(0.99999)) + 1, targets);
+  return { levels, at: levels.map(fill), below: levels.map((S) => (S > 0 ? fill(S - 1) : NaN)) };
+}
+
+/** The smallest S in 0..limit with fill(S) >= each target (limit when none), fill non-decreasing (and remembered). */
+function fillLevelsAtLeast(f: (S: number) => number, limit: number, targets: readonly number[]): number[] {
   const out = targets.map(() => 0);
   const order = targets.map((_, i) => i).sort((a, b) => targets[a]! - targets[b]!);
   if (limit <= SCAN_LIMIT) {
     // Slow movers: a plain scan over their few levels is cheaper than searching for each target.
     let next = 0;
     for (let S = 0; S <= limit && next < order.length; S++) {
-      const f = fill(S);
-      while (next < order.length && f >= targets[order[next]!]!) out[order[next++]!] = S;
+      const x = f(S);
+      while (next < order.length && x >= targets[order[next]!]!) out[order[next++]!] = S;
     }
     while (next < order.length) out[order[next++]!] = limit;
     return out;
   }
-  // Each fill value is computed once (a negative binomial's costs incomplete beta functions).
-  const seen = new Map<number, number>();
-  const f = (S: number) => seen.get(S) ?? (seen.set(S, fill(S)), seen.get(S)!);
   let lo = 0;
   let guess = 0;
   for (let j = 0; j < order.length; j++) {
