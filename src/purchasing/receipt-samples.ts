@@ -1,7 +1,7 @@
 /**
- * Suppliers' receipt histories, kept per store between transactions. Every promise projection needs each of its
- * suppliers' lateness and lead times, and read afresh that was a pass over all of a supplier's receipts each time
- * (a year's replay: thousands of rows, 2,700 times, 7% of its time).
+ * Suppliers' receipt histories, kept per store between transactions: for promises (every projection needs its
+ * suppliers' lateness and lead times; read afresh, that was a pass over all of a supplier's receipts each time, in a
+ * year's replay thousands of rows 2,700 times, 7% of its time), planning's lead times and supplier performance.
  *
  * Why a count is enough to know a kept history is still right: receipts are only ever inserted (never updated or
  * deleted), so the receipts a supplier has in committed data only grow, and a kept set of committed receipts that has

@@ -112,16 +112,6 @@ export async function transfersInTransit(tx: Tx, skuIds: readonly string[] | 'al
   return q.execute();
 }
 
-export async function receiptsOf(tx: Tx, by: { supplierId?: string | undefined; supplierIds?: readonly string[] }): Promise<PoReceiptRow[]> {
-  let q = tx.selectFrom('po_receipt').selectAll();
-  if (by.supplierId) q = q.where('supplier_id', '=', by.supplierId);
-  if (by.supplierIds) {
-    if (by.supplierIds.length === 0) return [];
-    q = q.where('supplier_id', 'in', [...new Set(by.supplierIds)]);
-  }
-  return q.execute();
-}
-
 /** Lines of closed POs (received or cancelled) for quantity fill rate. */
 export async function closedLines(tx: Tx, supplierId: string): Promise<PoLineRow[]> {
   return tx

@@ -16,6 +16,7 @@ import { repromise, type PromiseCause } from '../promising/service.js';
 import { openOf, poMachine, poView, statusAfterReceipt, type PurchaseOrderView } from './domain.js';
 import { monthlyTrend, performance, type MonthPerformance, type Performance } from './performance.js';
 import * as repo from './repository.js';
+import { supplierHistories } from './receipt-samples.js';
 
 export interface SupplierItemInput {
   leadTimeDays?: number | null | undefined;
@@ -251,9 +252,8 @@ export async function listPurchaseOrders(ctx: AppContext, q: repo.PoFilter & { c
 export async function supplierPerformance(ctx: AppContext, supplierId: string, skuId?: string): Promise<Result<Performance & { supplierId: string; skuId: string | null; trend: MonthPerformance[] }>> {
   const supplier = await requireRef(ctx.store.db, 'supplier', supplierId, 'supplierId');
   if (!supplier.ok) return fail('not_found', supplier.error.message, { field: 'id' });
-  const receipts = (await repo.receiptsOf(ctx.store.db, { supplierId }))
-    .filter((r) => !skuId || r.sku_id === skuId)
-    .map((r) => ({ supplierId: r.supplier_id, skuId: r.sku_id, placedAt: r.placed_at, expectedDate: r.expected_date, receivedAt: r.received_at }));
+  const all = (await supplierHistories(ctx.store, ctx.store.db, [supplierId])).get(supplierId)?.receipts ?? [];
+  const receipts = skuId ? all.filter((r) => r.skuId === skuId) : all;
   const closed = (await repo.closedLines(ctx.store.db, supplierId)).filter((l) => !skuId || l.sku_id === skuId);
   return ok({ supplierId, skuId: skuId ?? null, ...performance(receipts, closed), trend: monthlyTrend(receipts) });
 }

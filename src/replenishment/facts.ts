@@ -3,11 +3,11 @@
  * window (estimate.ts), and each supplier item with its lead time. Reads only, outside any transaction (SQLite's
  * write lock is not needed for a report).
  */
-import type { Tx } from '../db/connect.js';
+import type { Store, Tx } from '../db/connect.js';
 import type { AppContext } from '../main/context.js';
 import * as catalog from '../catalog/repository.js';
 import * as purchasing from '../purchasing/repository.js';
-import type { ReceiptSample } from '../purchasing/performance.js';
+import { supplierHistories } from '../purchasing/receipt-samples.js';
 import type { StockNumbers } from '../planning/risk.js';
 import { byPair, dailySeries, pairKey } from './demand.js';
 import { weeklyForecast, type DemandEstimator } from './estimate.js';
@@ -41,7 +41,7 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
   const keys = new Set([...demand.keys(), ...[...numbers].filter(([, n]) => n.onHand + n.allocated + n.backordered + n.onOrder > 0).map(([k]) => k)]);
   if (q.skuId !== undefined && q.warehouseId !== undefined) keys.add(pairKey(q.skuId, q.warehouseId));
   const skus = new Map((await catalog.findByIds(db, 'sku', [...keys].map((k) => k.split('|')[0]!))).map((s) => [s.id, s]));
-  const suppliers = await supplierChoices(db, [...skus.keys()]);
+  const suppliers = await supplierChoices(ctx.store, db, [...skus.keys()]);
   const out: PairFacts[] = [];
   for (const key of [...keys].sort()) {
     const [skuId = '', warehouseId = ''] = key.split('|');
@@ -94,15 +94,11 @@ async function stockNumbers(db: Tx, f: repo.PairFilter): Promise<Map<string, Num
 }
 
 /** Every supplier item of these SKUs with its lead time estimate, by SKU. */
-export async function supplierChoices(db: Tx, skuIds: readonly string[]): Promise<Map<string, SupplierChoice[]>> {
+export async function supplierChoices(store: Store, db: Tx, skuIds: readonly string[]): Promise<Map<string, SupplierChoice[]>> {
   const items = await purchasing.supplierItems(db, { skuIds });
   const supplierIds = [...new Set(items.map((i) => i.supplier_id))];
   const defaults = new Map((await catalog.findByIds(db, 'supplier', supplierIds)).map((s) => [s.id, s.default_lead_time_days]));
-  const receipts = new Map<string, ReceiptSample[]>();
-  for (const r of await purchasing.receiptsOf(db, { supplierIds })) {
-    const sample = { supplierId: r.supplier_id, skuId: r.sku_id, placedAt: r.placed_at, expectedDate: r.expected_date, receivedAt: r.received_at };
-    (receipts.get(r.supplier_id) ?? receipts.set(r.supplier_id, []).get(r.supplier_id)!).push(sample);
-  }
+  const receipts = await supplierHistories(store, db, supplierIds);
   const out = new Map<string, SupplierChoice[]>();
   for (const i of items) {
     const configured = i.lead_time_days ?? defaults.get(i.supplier_id) ?? 0;
@@ -111,7 +107,7 @@ export async function supplierChoices(db: Tx, skuIds: readonly string[]): Promis
       unitCostMinor: i.unit_cost_minor,
       packSize: i.pack_size,
       minOrderQty: i.min_order_qty,
-      leadTime: leadTimeEstimate(i.sku_id, configured, receipts.get(i.supplier_id) ?? []),
+      leadTime: leadTimeEstimate(i.sku_id, configured, receipts.get(i.supplier_id)?.receipts ?? []),
     };
     (out.get(i.sku_id) ?? out.set(i.sku_id, []).get(i.sku_id)!).push(choice);
   }
