@@ -46,7 +46,7 @@ const RULES = ['cover', 'minmax'];
 const CLASSICAL = 'tsb/RS/fill';
 // tsb+compound/RS/fill is left out by default: its Panjer tables take seconds per MAN SKU (pass it with --policy).
 // tsb+count/RS/fill (and its fill-avg) are left out too: on both data sets they need more stock than TSB with a
-// normal law for every fill rate, and tsb+count/RS/fill-avg alone takes 14.5 s of MAN (its negative binomial's
+// normal law for every fill rate, and tsb+count/RS/fill-avg alone takes 13-15 s of MAN (its negative binomial's
 // incomplete beta functions), which would put the sweep past 30 s. It is the family that lands nearest its targets
 // (measured: 0.77 points on carparts, about 0.9 on MAN's SKUs with history): pass it with --policy to see that.
 const DEFAULT_CANDIDATES = ['auto/RS/fill', 'auto/RS/fill-avg', 'tsb/RS/exchange'];
