@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Gamma, fitDistribution, type Distribution, type Family } from './distributions.js';
-import { NegativeBinomial, Poisson } from './discrete.js';
+import { Discrete, NegativeBinomial, Poisson } from './discrete.js';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 const families: Family[] = ['normal', 'gamma', 'poisson', 'negative-binomial'];
@@ -150,6 +150,30 @@ describe('loss functions equal E[(X - x)+] computed numerically', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('discrete loss tables: the same values as loss(k), ending one past the tail quantile', () => {
+    fc.assert(
+      fc.property(fc.constantFrom<Family>('poisson', 'negative-binomial'), momentsArb, fc.constantFrom(1e-3, 1e-5, 1e-8), (family, m, tail) => {
+        const d = fitDistribution(family, m.mean, m.variance) as Discrete;
+        const table = d.lossTable({ tail });
+        if (table === null) return d.massAt(0) <= 1e-300;
+        expect(table.length - 1).toBe(Math.ceil(d.quantile(1 - tail)) + 1);
+        table.forEach((x, k) => expect(Math.abs(x - d.loss(k))).toBeLessThan(1e-9 * (1 + m.mean)));
+        expect(d.lossTable({ length: table.length })).toEqual(table);
+        return true;
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('discrete loss tables: none where P(X = 0) underflows, and as many values as asked for', () => {
+    expect(new Poisson(800).lossTable({ tail: 1e-5 })).toBeNull();
+    expect(NegativeBinomial.fromMoments(2000, 2200).lossTable({ length: 3 })).toBeNull();
+    expect(new Poisson(2).lossTable({ length: 0 })).toEqual([]);
+    const nb = NegativeBinomial.fromMoments(3, 12);
+    expect(nb.lossTable({ length: 50 })).toHaveLength(50);
+    expect(nb.lossTable({ length: 1 })).toEqual([3]);
   });
 
   it('continuous: the integral of the survival function', () => {

@@ -13,6 +13,8 @@
  * Timing as in engine.ts: an order placed at the end of period t arrives at the start of t + 1 + L, so an
  * order-up-to level protects L + R periods of demand.
  */
+import { Discrete } from '../planning/discrete.js';
+import type { Distribution } from '../planning/distributions.js';
 import { planPolicy, type PolicyKind } from '../planning/policies.js';
 import type { Decide, OrderRule, SimItem } from './engine.js';
 import { demandModel, demandModelNames, demandOver, type DemandModelName, type DemandView, type LawName, type SmootherSettings } from './demand-models.js';
@@ -248,24 +250,39 @@ interface Reaching {
 
 /**
  * The levels reaching each target, per view: families that share an item's views (auto/RS/fill and auto/RS/fill-avg
- * run together) search once, and fill-avg's look one unit below costs nothing (most of MAN's sweep time is in these
- * searches: a negative binomial's fill rate costs incomplete beta functions).
+ * run together) search once, and fill-avg's look one unit below costs nothing.
  */
 const reachingLevels = new WeakMap<DemandView, Map<string, Reaching>>();
 
 function reaching(v: DemandView, lead: number, review: number, targets: readonly number[]): Reaching {
   const total = demandOver(v, lead + review);
   const before = lead > 0 ? demandOver(v, lead) : null;
-  const units = v.perPeriod.mean * review;
-  // Units short per cycle over the R periods' demand (see fillLevel); each value computed once.
+  const { fill, limit } = fillCurve(total, before, v.perPeriod.mean * review);
+  const levels = fillLevelsAtLeast(fill, limit, targets);
+  return { levels, at: levels.map(fill), below: levels.map((S) => (S > 0 ? fill(S - 1) : NaN)) };
+}
+
+/** Levels above the 0.99999 quantile of demand over L + R (plus one) are not searched. */
+const SEARCH_TAIL = 1 - 0.99999;
+
+/**
+ * The fill rate at each order-up-to level S in 0..limit: units short per cycle over the R periods' demand `units`
+ * (see fillLevel). Count laws (negative binomial, Poisson: TSB+count's and auto's intermittent laws) walk their loss
+ * tables once (Discrete.lossTable); other laws compute each value searched, once.
+ */
+function fillCurve(total: Distribution, before: Distribution | null, units: number): { fill: (S: number) => number; limit: number } {
+  const table = total instanceof Discrete ? total.lossTable({ tail: SEARCH_TAIL }) : null;
+  if (table !== null) {
+    const head = before === null ? null : before instanceof Discrete ? before.lossTable({ length: table.length }) : null;
+    if (before === null || head !== null) return { fill: (S) => 1 - (table[S]! - (head === null ? 0 : head[S]!)) / units, limit: table.length - 1 };
+  }
   const seen = new Map<number, number>();
   const fill = (S: number) => {
     let x = seen.get(S);
     if (x === undefined) seen.set(S, (x = 1 - (total.loss(S) - (before ? before.loss(S) : 0)) / units));
     return x;
   };
-  const levels = fillLevelsAtLeast(fill, Math.ceil(total.quantile(0.99999)) + 1, targets);
-  return { levels, at: levels.map(fill), below: levels.map((S) => (S > 0 ? fill(S - 1) : NaN)) };
+  return { fill, limit: Math.ceil(total.quantile(1 - SEARCH_TAIL)) + 1 };
 }
 
 /** The smallest S in 0..limit with fill(S) >= each target (limit when none), fill non-decreasing (and remembered). */
