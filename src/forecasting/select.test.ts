@@ -5,7 +5,8 @@ import { sba } from './croston.js';
 import { initialStates } from './ets-init.js';
 import { holt } from './holt.js';
 import { holtWintersFit } from './holt-winters.js';
-import { modelTrack, rollingOriginMse, selectByRollingOrigin } from './select.js';
+import { forecastSeries } from './auto.js';
+import { candidatePool, minPointsForTrend, modelTrack, rollingOriginMse, selectByRollingOrigin } from './select.js';
 import { ses } from './ses.js';
 import { movingAverage, naive, seasonalNaive } from './simple.js';
 import { holtTrack, movingAverageTrack, naiveTrack, sbaTrack, seasonalNaiveTrack, sesTrack, tsbTrack } from './tracks.js';
@@ -94,5 +95,15 @@ describe('rolling-origin evaluation', () => {
     const track = modelTrack(y, model, 12)!;
     expect(track.forecastAt(48, 3)).toBeCloseTo(model.forecast(3)[2]!, 12);
     expect(Math.abs(track.forecastAt(40, 1) - y[40]!)).toBeLessThan(5);
+  });
+
+  it('leaves naive and trend candidates out of short series, where a last point or slope would win by chance', () => {
+    const names = (n: number) => candidatePool(Float64Array.from({ length: n }, (_, t) => 10 + (t % 3))).map((c) => c.name);
+    expect(names(minPointsForTrend - 1).some((n) => n === 'naive' || n.startsWith('holt'))).toBe(false);
+    expect(names(minPointsForTrend).filter((n) => n === 'naive' || n.startsWith('holt'))).toHaveLength(3);
+    // Four weeks of a best seller ending in the Christmas shutdown week: Holt's trend forecast 0 for the next week.
+    const weeks = Float64Array.from([1653, 2979, 1141, 12]);
+    const f = forecastSeries(weeks, { horizon: 1, quantiles: [], method: 'auto' });
+    expect(f.mean[0]).toBeGreaterThan(500);
   });
 });

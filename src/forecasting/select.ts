@@ -112,11 +112,19 @@ export function defaultRollingOrigin(n: number, h: number): RollingOriginOptions
 }
 
 /**
+ * Naive and trend candidates need this many periods. With fewer, the choice rests on one to four origins, and a
+ * short history's last point or slope wins it by chance: four weeks of a best seller ending in the Christmas
+ * shutdown week (1,653, 2,979, 1,141 and 12 units) chose Holt, whose trend forecast 0 for the next week, and the
+ * replay held no stock of it for six weeks. A quarter of weekly data; monthly series of two years are unaffected.
+ */
+export const minPointsForTrend = 13;
+
+/**
  * The candidate pool of the automatic method. Intermittent series (ADI > 1.32) get slow level and intermittent
  * candidates: SES at 0.1 and 0.2, TSB, SBA, moving averages and the combination of SES, TSB and SBA (on them naive,
  * trend and fast SES fit the last few demands and lose out of sample). Other series get SES at 0.1 to 0.5, moving
- * averages, naive, Holt (damped and not) and, with a season length >= 2, seasonal naive; not SBA, whose
- * correction biases non-intermittent demand down.
+ * averages, from minPointsForTrend periods on naive and Holt (damped and not), and with a season length >= 2 seasonal
+ * naive; not SBA, whose correction biases non-intermittent demand down.
  */
 export function candidatePool(y: Float64Array, opts: { seasonLength?: number; intermittent?: boolean } = {}): Track[] {
   const ses = [sesTrack(y, 0.1), sesTrack(y, 0.2)];
@@ -126,7 +134,8 @@ export function candidatePool(y: Float64Array, opts: { seasonLength?: number; in
     const sba = sbaTrack(y, 0.1);
     return [combinationTrack('combination(ses,tsb,sba)', [ses[0]!, tsb[1]!, sba]), ...ses, ...tsb, sba, ...averages];
   }
-  const pool: Track[] = [...ses, sesTrack(y, 0.3), sesTrack(y, 0.5), ...averages, naiveTrack(y), holtTrack(y, 0.3, 0.1, 0.98), holtTrack(y, 0.5, 0.2, 1)];
+  const pool: Track[] = [...ses, sesTrack(y, 0.3), sesTrack(y, 0.5), ...averages];
+  if (y.length >= minPointsForTrend) pool.push(naiveTrack(y), holtTrack(y, 0.3, 0.1, 0.98), holtTrack(y, 0.5, 0.2, 1));
   const m = opts.seasonLength ?? 1;
   if (Number.isInteger(m) && m >= 2 && y.length >= 2 * m) pool.push(seasonalNaiveTrack(y, m));
   return pool;
