@@ -115,7 +115,7 @@ async function tradingHistory(ctx: AppContext, catalog: SkuInput[], people: Cust
   const days = await replayDays({ ...ctx, clock }, clock, demoInvoices(traded, people, start, 56, rand), {
     from: addDays(start, 28),
     to: addDays(start, 55),
-    settings: { policy: 'raincheck', reviewDays, service, orderCostMinor, windowDays, quotedLeadTimeDays: new Map([['SUP-NORD', 14], ['SUP-FAR', 42]]) },
+    settings: { policy: 'raincheck', reviewDays, service, orderCostMinor, windowDays, shortageCheck: true, quotedLeadTimeDays: new Map([['SUP-NORD', 14], ['SUP-FAR', 42]]) },
     maxLateDays: new Map([['SUP-NORD', 2], ['SUP-FAR', 9]]),
     seed: 20261125,
     history: true,

@@ -35,6 +35,7 @@ interface ReplayFlags {
   map?: Record<string, string>;
   skuPattern?: RegExp;
   seed: number;
+  shortageCheck: boolean;
   store?: string;
   json?: boolean;
 }
@@ -92,6 +93,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--map <field=column,...>', `which column holds each of ${replayColumns.join(', ')}`, columnMap)
     .option('--sku-pattern <regex>', 'stock codes that are stock (default: starting with a digit)', pattern)
     .option('--seed <n>', 'seed of the drawn supplier lateness', positiveInteger, 2010)
+    .option('--no-shortage-check', 'order only at reviews: no morning check for backorders nothing on order covers')
     .option('--store <path>', 'SQLite file to replay into (must not exist or be empty; kept afterwards)')
     .option('--json', 'print the summary as JSON')
     .action(async (o: ReplayFlags) => {
@@ -137,6 +139,7 @@ export function registerReplayCommand(program: Command): void {
           minmaxFactor: o.minmaxFactor,
           reviewDays: o.reviewDays,
           windowDays: o.windowDays,
+          shortageCheck: o.shortageCheck,
           seed: o.seed,
           progress: (p) => process.stderr.write(`replay: ${p.day} ${p.orders.toLocaleString('en')} orders, ${p.lines.toLocaleString('en')} lines\n`),
         });

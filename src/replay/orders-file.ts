@@ -39,7 +39,8 @@ export interface Invoice {
 }
 
 export interface FileScan {
-  skus: Map<string, { name: string; priceMinor: number }>;
+  /** Each SKU's name, lowest positive price, and its first row's time (when the world lists it). */
+  skus: Map<string, { name: string; priceMinor: number; firstAt: string }>;
   customers: Map<string, string>;
   first: string;
   last: string;
@@ -97,8 +98,11 @@ export async function scanOrders(path: string, layout: FileLayout = {}): Promise
   for await (const row of stockRows(path, layout, count)) {
     const sku = scan.skus.get(row.skuId);
     // The lowest positive price seen: closest to what the company paid, as a cost basis for both policies alike.
-    if (!sku) scan.skus.set(row.skuId, { name: row.name, priceMinor: row.priceMinor });
-    else if (row.priceMinor > 0 && (sku.priceMinor === 0 || row.priceMinor < sku.priceMinor)) sku.priceMinor = row.priceMinor;
+    if (!sku) scan.skus.set(row.skuId, { name: row.name, priceMinor: row.priceMinor, firstAt: row.at });
+    else {
+      if (row.priceMinor > 0 && (sku.priceMinor === 0 || row.priceMinor < sku.priceMinor)) sku.priceMinor = row.priceMinor;
+      if (row.at < sku.firstAt) sku.firstAt = row.at;
+    }
     if (!scan.customers.has(row.customerId)) scan.customers.set(row.customerId, row.region);
     if (scan.first === '' || row.at < scan.first) scan.first = row.at;
     if (row.at > scan.last) scan.last = row.at;

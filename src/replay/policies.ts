@@ -4,7 +4,8 @@
  * price on each backordered line, lead times measured from the receipts so far). `minmax` is the rule of thumb it is
  * compared with: from the plain average daily demand of the same trailing window and the supplier's quoted lead time
  * L, min = k x avg x (L + R) and max = min + avg x R (R the review period, k 1 unless set); at or below min, order up
- * to max.
+ * to max. Between reviews both check every morning for shortages nothing on order covers (a new product's first
+ * orders, a spike) and order for them by the same rule, so neither waits up to a week to react.
  */
 import type { AppContext } from '../main/context.js';
 import { inventoryPosition } from '../planning/risk.js';
@@ -33,6 +34,11 @@ export interface PolicySettings {
   minmaxFactor?: number | undefined;
   /** Supplier id -> the lead time it quotes: what the rule of thumb plans with, whatever the receipts say. */
   quotedLeadTimeDays: ReadonlyMap<string, number>;
+  /**
+   * Every morning between reviews, order for the pairs whose backorders nothing covers (DecisionScope `uncovered`),
+   * for either policy; off, shortages wait for the next review.
+   */
+  shortageCheck: boolean;
 }
 
 export interface OrderDecision {
@@ -42,20 +48,27 @@ export interface OrderDecision {
   quantity: number;
 }
 
-export async function decide(ctx: AppContext, s: PolicySettings): Promise<OrderDecision[]> {
-  return s.policy === 'raincheck' ? recommended(ctx, s) : minMax(ctx, s);
+/**
+ * `review`: every SKU x warehouse, as at a review; `uncovered`: only those whose waiting backorders nothing on hand
+ * or on order covers (the morning check between reviews), each decided by the same rule as at a review.
+ */
+export type DecisionScope = 'review' | 'uncovered';
+
+export async function decide(ctx: AppContext, s: PolicySettings, scope: DecisionScope = 'review'): Promise<OrderDecision[]> {
+  return s.policy === 'raincheck' ? recommended(ctx, s, scope) : minMax(ctx, s, scope);
 }
 
-async function recommended(ctx: AppContext, s: PolicySettings): Promise<OrderDecision[]> {
+async function recommended(ctx: AppContext, s: PolicySettings, scope: DecisionScope): Promise<OrderDecision[]> {
   const service = s.backorderCostMinor === undefined ? { service: s.service } : { serviceType: 'line-cost' as const, backorderCostMinor: s.backorderCostMinor };
-  const list = await listRecommendations(ctx, { due: 'now', limit: Number.MAX_SAFE_INTEGER, ...service, reviewDays: s.reviewDays, windowDays: s.windowDays, orderCostMinor: s.orderCostMinor });
+  const due = scope === 'review' ? ('now' as const) : ('uncovered' as const);
+  const list = await listRecommendations(ctx, { due, limit: Number.MAX_SAFE_INTEGER, ...service, reviewDays: s.reviewDays, windowDays: s.windowDays, orderCostMinor: s.orderCostMinor });
   if (!list.ok) throw new Error(`replay: recommendations: ${list.error.message}`);
   return list.value.items.map((r) => ({ skuId: r.skuId, warehouseId: r.warehouseId, supplierId: r.supplierId, quantity: r.quantity }));
 }
 
-async function minMax(ctx: AppContext, s: PolicySettings): Promise<OrderDecision[]> {
+async function minMax(ctx: AppContext, s: PolicySettings, scope: DecisionScope): Promise<OrderDecision[]> {
   // The plain average daily demand of the window (from the SKU's first day when younger): no forecast.
-  const facts = await loadPairFacts(ctx, { windowDays: s.windowDays }, trailingMoments);
+  const facts = await loadPairFacts(ctx, { windowDays: s.windowDays, uncovered: scope === 'uncovered' }, trailingMoments);
   const out: OrderDecision[] = [];
   for (const f of facts) {
     const supplier = f.suppliers[0];

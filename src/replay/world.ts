@@ -3,7 +3,8 @@
  * with realistic lead times. The Online Retail file has no supplier data, so each SKU is bought from one of two
  * suppliers by a stable hash of its code: a domestic one (10 days, up to 4 late) for two thirds, an importer
  * (35 days, up to 14 late, often some) for the rest; what arrives late is drawn per receipt from a seeded random.
- * Supplier costs are 60% of the lowest price the file sells the SKU at (a gift-ware margin).
+ * Supplier costs are 60% of the lowest price the file sells the SKU at (a gift-ware margin). Each SKU is listed on
+ * the day of its first order in the file.
  */
 import type { AppContext } from '../main/context.js';
 import { catalogService } from '../catalog/service.js';
@@ -49,7 +50,10 @@ export async function buildWorld(ctx: AppContext, scan: FileScan, rule: Warehous
   for (const w of warehouses) must(await catalogService(warehouseDef).create(ctx, w), `warehouse ${w.id}`);
   for (const s of suppliers) must(await catalogService(supplierDef).create(ctx, { id: s.id, name: s.name, defaultLeadTimeDays: s.leadTimeDays }), `supplier ${s.id}`);
   const now = ctx.clock.now().toISOString();
-  const skuRows = [...scan.skus].map(([id, s]) => skuDef.toRow({ id, name: s.name.slice(0, 200), unitCostMinor: Math.round(s.priceMinor * 0.6), backorderPolicy: 'allow' }, now, now));
+  // Listed on the day of its first order (the file has no catalogue dates): planning measures a SKU younger than
+  // its demand window from its listing, so a product launched in September is not averaged over the nine months
+  // before it existed. Nothing orders a SKU before that day (no demand, no stock), for either policy.
+  const skuRows = [...scan.skus].map(([id, s]) => skuDef.toRow({ id, name: s.name.slice(0, 200), unitCostMinor: Math.round(s.priceMinor * 0.6), backorderPolicy: 'allow' }, s.firstAt, s.firstAt));
   const customerRows = [...scan.customers].map(([id, region]) => placeholderCustomerRow(id, region, id.startsWith('GUEST-') ? 3 : 2, now));
   await ctx.store.transaction(async (tx) => {
     for (let at = 0; at < skuRows.length; at += 500) await catalog.insertManyIfAbsent(tx, 'sku', skuRows.slice(at, at + 500));

@@ -8,7 +8,7 @@ import type { AppContext } from '../main/context.js';
 import * as catalog from '../catalog/repository.js';
 import * as purchasing from '../purchasing/repository.js';
 import { supplierHistories } from '../purchasing/receipt-samples.js';
-import type { StockNumbers } from '../planning/risk.js';
+import { inventoryPosition, type StockNumbers } from '../planning/risk.js';
 import { byPair, dailySeries, pairKey } from './demand.js';
 import { weeklyForecast, type DemandEstimator } from './estimate.js';
 import { demandRows } from './history.js';
@@ -20,14 +20,30 @@ import * as repo from './repository.js';
 export interface FactsQuery extends repo.PairFilter {
   /** Trailing days of demand the estimate looks at (ending yesterday). */
   windowDays: number;
+  /**
+   * Only the pairs short of stock that nothing on order covers (inventory position, drafts counted, below 0): the
+   * ones to order for at once, whatever the review calendar. Their demand alone is read, so a daily check of
+   * shortages costs a fraction of a review.
+   */
+  uncovered?: boolean | undefined;
 }
+
+/**
+ * The fewest days a SKU's demand rate is measured over. A product listed yesterday with one order of 48 would
+ * otherwise plan for 48 a day: over two weeks it plans for 3.4, and its own sales take over as it ages.
+ */
+export const minExposureDays = 14;
+
+/** Past this many SKUs a narrowed read reads everyone's instead (one plain scan, no long IN list). */
+const MAX_SKU_LIST = 500;
 
 type Numbers = StockNumbers & { onDraft: number };
 const zero = (): Numbers => ({ onHand: 0, allocated: 0, backordered: 0, onOrder: 0, onDraft: 0 });
 
 /**
  * Facts for every SKU x warehouse with demand in the window, stock on hand or allocated, waiting backorders or
- * inbound units, in (SKU, warehouse) order; a SKU and warehouse named together are always included. Discontinued
+ * inbound units (or, `uncovered`, the short ones only), in (SKU, warehouse) order; a SKU and warehouse named
+ * together are always included (unless `uncovered` and covered). Discontinued
  * SKUs are left out: they are never replenished.
  */
 export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: DemandEstimator = weeklyForecast): Promise<PairFacts[]> {
@@ -36,10 +52,15 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
   // Whole days only: today is not over, and counting it would understate the daily rate.
   const to = shiftDay(today, -1);
   const from = shiftDay(today, -q.windowDays);
-  const demand = byPair(await demandRows(db, from, to, q));
-  const numbers = await stockNumbers(db, q);
-  const keys = new Set([...demand.keys(), ...[...numbers].filter(([, n]) => n.onHand + n.allocated + n.backordered + n.onOrder > 0).map(([k]) => k)]);
-  if (q.skuId !== undefined && q.warehouseId !== undefined) keys.add(pairKey(q.skuId, q.warehouseId));
+  // Only a pair with backorders waiting can be uncovered: the rest of its numbers are read for those SKUs alone.
+  const waitingSkus = q.uncovered ? [...new Set((await repo.waitingBackorders(db, q)).map((w) => w.skuId))] : null;
+  if (waitingSkus?.length === 0) return [];
+  const numbers = await stockNumbers(db, listed(q, waitingSkus));
+  const uncovered = q.uncovered ? [...numbers].filter(([, n]) => inventoryPosition(n) + n.onDraft < 0).map(([k]) => k) : null;
+  if (uncovered?.length === 0) return [];
+  const demand = byPair(await demandRows(db, from, to, listed(q, uncovered && [...new Set(uncovered.map((k) => k.split('|')[0]!))])));
+  const keys = new Set(uncovered ?? [...demand.keys(), ...[...numbers].filter(([, n]) => n.onHand + n.allocated + n.backordered + n.onOrder > 0).map(([k]) => k)]);
+  if (q.skuId !== undefined && q.warehouseId !== undefined && !q.uncovered) keys.add(pairKey(q.skuId, q.warehouseId));
   const skus = new Map((await catalog.findByIds(db, 'sku', [...keys].map((k) => k.split('|')[0]!))).map((s) => [s.id, s]));
   const suppliers = await supplierChoices(ctx.store, db, [...skus.keys()]);
   const out: PairFacts[] = [];
@@ -47,8 +68,11 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
     const [skuId = '', warehouseId = ''] = key.split('|');
     const sku = skus.get(skuId);
     if (!sku || sku.backorder_policy === 'discontinued') continue;
-    // A SKU younger than the window is measured from its creation, not diluted by days it did not exist.
-    const start = sku.created_at.slice(0, 10) > from ? sku.created_at.slice(0, 10) : from;
+    // A SKU younger than the window is measured from its creation, not diluted by days it did not exist; but over
+    // at least minExposureDays, so that a product's first order is not taken for its daily rate.
+    const listed = sku.created_at.slice(0, 10);
+    const latestStart = shiftDay(to, 1 - minExposureDays);
+    const start = listed <= from ? from : listed < latestStart ? listed : latestStart < from ? from : latestStart;
     const rows = demand.get(key) ?? [];
     const daily = dailySeries(rows, start, to);
     const { onDraft, ...stock } = numbers.get(key) ?? zero();
@@ -70,6 +94,11 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
     });
   }
   return out;
+}
+
+/** The filter narrowed to these SKUs (null: as it is); a list past MAX_SKU_LIST is read with everyone's instead. */
+function listed(f: repo.PairFilter, skuIds: readonly string[] | null): repo.PairFilter {
+  return skuIds === null || skuIds.length === 0 || skuIds.length > MAX_SKU_LIST ? f : { ...f, skuIds };
 }
 
 /** On hand, allocated, waiting, on order and on draft per pair (key `sku|warehouse`). */

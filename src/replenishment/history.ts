@@ -10,7 +10,7 @@ import * as repo from './repository.js';
 
 /** Demand rows (SKU x warehouse x day) of orders placed from..to, attributed as demand.ts says. */
 export async function demandRows(db: Tx, from: string, to: string, f: repo.PairFilter): Promise<DemandRow[]> {
-  const parts = await repo.demandParts(db, from, to, f.skuId);
+  const parts = await repo.demandParts(db, from, to, f);
   const warehouses = await warehouseRefs(db);
   const customers = await catalog.findByIds(db, 'customer', parts.rejected.map((r) => r.customerId));
   const home = new Map(customers.map((c) => [c.id, homeWarehouse(c.region, warehouses)]));

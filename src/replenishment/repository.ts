@@ -11,7 +11,12 @@ import { shiftDay } from './periods.js';
 export interface PairFilter {
   skuId?: string | undefined;
   warehouseId?: string | undefined;
+  /** Only these SKUs (a non-empty list; skuId, when set, names the one SKU instead). */
+  skuIds?: readonly string[] | undefined;
 }
+
+/** The SKUs a filter keeps, undefined for all. */
+const skusOf = (f: PairFilter): readonly string[] | undefined => (f.skuId !== undefined ? [f.skuId] : f.skuIds);
 
 export interface PairQuantity {
   skuId: string;
@@ -34,7 +39,8 @@ const bounds = (from: string, to: string) => [`${from}T00:00:00.000Z`, `${shiftD
  */
 const linesNotAllocatedThere = sql<number>`sum(case when exists (select 1 from allocation a2 where a2.order_id = b.order_id and a2.order_line_id = b.order_line_id and a2.warehouse_id = b.warehouse_id and a2.backorder_id is null) then 0 else 1 end)`;
 
-export async function demandParts(tx: Tx, from: string, to: string, skuId?: string): Promise<{ placed: PlacedPart[]; rejected: RejectedPart[] }> {
+export async function demandParts(tx: Tx, from: string, to: string, f: PairFilter): Promise<{ placed: PlacedPart[]; rejected: RejectedPart[] }> {
+  const skuIds = skusOf(f);
   const [start, end] = bounds(from, to);
   const orderDay = sql<string>`substr(o.placed_at, 1, 10)`;
   let allocated = tx
@@ -60,10 +66,10 @@ export async function demandParts(tx: Tx, from: string, to: string, skuId?: stri
     .where('o.placed_at', '>=', start)
     .where('o.placed_at', '<', end)
     .groupBy(['l.sku_id', 'o.customer_id', orderDay]);
-  if (skuId !== undefined) {
-    allocated = allocated.where('a.sku_id', '=', skuId);
-    backordered = backordered.where('b.sku_id', '=', skuId);
-    rejected = rejected.where('l.sku_id', '=', skuId);
+  if (skuIds !== undefined) {
+    allocated = allocated.where('a.sku_id', 'in', skuIds);
+    backordered = backordered.where('b.sku_id', 'in', skuIds);
+    rejected = rejected.where('l.sku_id', 'in', skuIds);
   }
   const [a, b, r] = await Promise.all([allocated.execute(), backordered.execute(), rejected.execute()]);
   const num = <T extends { quantity: number; lines: number }>(row: T): T => ({ ...row, quantity: Number(row.quantity), lines: Number(row.lines) });
@@ -79,7 +85,8 @@ export interface LevelNumbers {
 
 export async function stockLevels(tx: Tx, f: PairFilter): Promise<LevelNumbers[]> {
   let q = tx.selectFrom('stock_level').select(['sku_id as skuId', 'warehouse_id as warehouseId', 'on_hand as onHand', 'allocated']);
-  if (f.skuId !== undefined) q = q.where('sku_id', '=', f.skuId);
+  const skuIds = skusOf(f);
+  if (skuIds !== undefined) q = q.where('sku_id', 'in', skuIds);
   if (f.warehouseId !== undefined) q = q.where('warehouse_id', '=', f.warehouseId);
   return (await q.execute()).map((r) => ({ ...r, onHand: Number(r.onHand), allocated: Number(r.allocated) }));
 }
@@ -92,7 +99,8 @@ export async function waitingBackorders(tx: Tx, f: PairFilter): Promise<PairQuan
     .select(['b.sku_id as skuId', 'b.warehouse_id as warehouseId', sql<number>`sum(${waiting})`.as('quantity')])
     .where('b.status', 'in', ['open', 'partially_allocated'])
     .groupBy(['b.sku_id', 'b.warehouse_id']);
-  if (f.skuId !== undefined) q = q.where('b.sku_id', '=', f.skuId);
+  const skuIds = skusOf(f);
+  if (skuIds !== undefined) q = q.where('b.sku_id', 'in', skuIds);
   if (f.warehouseId !== undefined) q = q.where('b.warehouse_id', '=', f.warehouseId);
   return (await q.execute()).map((r) => ({ ...r, quantity: Number(r.quantity) }));
 }
@@ -105,7 +113,8 @@ export async function poLineUnits(tx: Tx, statuses: readonly PurchaseOrderStatus
     .select(['l.sku_id as skuId', 'l.warehouse_id as warehouseId', sql<number>`sum(l.quantity - l.received - l.cancelled)`.as('quantity')])
     .where('po.status', 'in', [...statuses])
     .groupBy(['l.sku_id', 'l.warehouse_id']);
-  if (f.skuId !== undefined) q = q.where('l.sku_id', '=', f.skuId);
+  const skuIds = skusOf(f);
+  if (skuIds !== undefined) q = q.where('l.sku_id', 'in', skuIds);
   if (f.warehouseId !== undefined) q = q.where('l.warehouse_id', '=', f.warehouseId);
   return (await q.execute()).map((r) => ({ ...r, quantity: Number(r.quantity) })).filter((r) => r.quantity > 0);
 }
@@ -117,7 +126,8 @@ export async function unitsInTransit(tx: Tx, f: PairFilter): Promise<PairQuantit
     .select(['sku_id as skuId', 'to_warehouse_id as warehouseId', sql<number>`sum(quantity)`.as('quantity')])
     .where('status', '=', 'in_transit')
     .groupBy(['sku_id', 'to_warehouse_id']);
-  if (f.skuId !== undefined) q = q.where('sku_id', '=', f.skuId);
+  const skuIds = skusOf(f);
+  if (skuIds !== undefined) q = q.where('sku_id', 'in', skuIds);
   if (f.warehouseId !== undefined) q = q.where('to_warehouse_id', '=', f.warehouseId);
   return (await q.execute()).map((r) => ({ ...r, quantity: Number(r.quantity) }));
 }

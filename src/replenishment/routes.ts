@@ -54,7 +54,10 @@ export function replenishmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         tags,
         summary: 'What to order, how much, from which supplier and by when, with the expected fill rate, cost and risk',
         querystring: planningQuery.extend({
-          due: z.enum(['now', 'all']).default('all').describe('now: only what should be ordered today'),
+          due: z
+            .enum(['now', 'all', 'uncovered'])
+            .default('all')
+            .describe('now: only what should be ordered today; uncovered: only SKU x warehouses whose waiting backorders nothing on hand or on order covers (the daily check between reviews)'),
           limit: listLimit,
         }),
         response: { 200: recommendationListSchema, ...problemResponses },

@@ -67,11 +67,11 @@ export function settingsOf(q: PlanningQuery): Result<PlanSettings> {
 }
 
 /** Checks the named SKU and warehouse, then gathers the facts of the pairs asked for. */
-export async function factsFor(ctx: AppContext, q: PlanningQuery): Promise<Result<PairFacts[]>> {
+export async function factsFor(ctx: AppContext, q: PlanningQuery, uncovered = false): Promise<Result<PairFacts[]>> {
   const db = ctx.store.db;
   const named = await requireNamedPair(db, q);
   if (!named.ok) return named;
-  return ok(await loadPairFacts(ctx, { skuId: q.skuId, warehouseId: q.warehouseId, windowDays: q.windowDays ?? planningDefaults.windowDays }));
+  return ok(await loadPairFacts(ctx, { skuId: q.skuId, warehouseId: q.warehouseId, windowDays: q.windowDays ?? planningDefaults.windowDays, uncovered }));
 }
 
 const today = (ctx: AppContext) => ctx.clock.now().toISOString().slice(0, 10);
@@ -112,11 +112,15 @@ export interface RecommendationList {
   unsourced: { skuId: string; warehouseId: string; inventoryPosition: number; dailyMean: number }[];
 }
 
-/** What to order: pairs with something to order, those to order now first, then by order-by day and risk. */
-export async function listRecommendations(ctx: AppContext, q: PlanningQuery & { due: 'now' | 'all'; limit: number }): Promise<Result<RecommendationList>> {
+/**
+ * What to order: pairs with something to order, those to order now first, then by order-by day and risk. `due`:
+ * `all`, `now` (what to order today), or `uncovered`: only the pairs whose waiting backorders nothing on hand or on
+ * order covers (inventory position below 0), all due now; the check to run every day between reviews.
+ */
+export async function listRecommendations(ctx: AppContext, q: PlanningQuery & { due: 'now' | 'all' | 'uncovered'; limit: number }): Promise<Result<RecommendationList>> {
   const settings = settingsOf(q);
   if (!settings.ok) return settings;
-  const facts = await factsFor(ctx, q);
+  const facts = await factsFor(ctx, q, q.due === 'uncovered');
   if (!facts.ok) return facts;
   const items: RecommendationView[] = [];
   const unsourced: RecommendationList['unsourced'] = [];

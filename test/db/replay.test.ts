@@ -45,7 +45,7 @@ describe.each(engines)('replay on $name', (engine) => {
   const dir = mkdtempSync(join(tmpdir(), 'raincheck-replay-'));
   const file = join(dir, 'orders.csv');
   const options = (policy: ReplayOptions['policy']): ReplayOptions => ({
-    ordersFile: file, from, to, warehouses: 'uk-split', policy, service: 0.95, orderCostMinor: 200, reviewDays: 7, windowDays: 182, seed: 3,
+    ordersFile: file, from, to, warehouses: 'uk-split', policy, service: 0.95, orderCostMinor: 200, reviewDays: 7, windowDays: 182, shortageCheck: true, seed: 3,
   });
 
   beforeAll(async () => {
@@ -86,6 +86,14 @@ describe.each(engines)('replay on $name', (engine) => {
     // Each order at its invoice's minute: the accelerated clock stood there when intake ran.
     const first = inSpan[0]!;
     expect(stored.find((r) => r.reference === first.invoice)!.placed_at).toBe(first.at);
+  });
+
+  it('lists each SKU on the day of its first order in the file (returns included)', async () => {
+    const firstAt = new Map<string, string>();
+    for (const l of fileLines()) if (!firstAt.has(l.sku) || l.at < firstAt.get(l.sku)!) firstAt.set(l.sku, l.at);
+    const skus = await t.ctx.store.db.selectFrom('sku').select(['id', 'created_at']).execute();
+    expect(new Map(skus.map((s) => [s.id, s.created_at]))).toEqual(firstAt);
+    expect(new Set(firstAt.values()).size).toBeGreaterThan(1);
   });
 
   it('serves UK customers from the UK warehouse and the rest from the export one', async () => {
@@ -150,6 +158,42 @@ describe.each(engines)('replay on $name', (engine) => {
     // Together they are the KPI report's backorder rate.
     expect((summary.bySkuAge.newSkus.backordered + summary.bySkuAge.established.backordered) / inSpan.length).toBeCloseTo(summary.kpis.backorderRate!, 10);
   });
+
+  /** Purchase order lines with the day they were placed, and whether that was a review day (every 7th from `from`). */
+  const placedLines = async (c: TestContext) => {
+    const rows = await c.ctx.store.db.selectFrom('purchase_order as p').innerJoin('po_line as l', 'l.po_id', 'p.id').select(['p.placed_at', 'l.sku_id', 'l.warehouse_id']).execute();
+    return rows.map((r) => ({ ...r, review: Math.round((Date.parse(r.placed_at!.slice(0, 10)) - Date.parse(from)) / 86_400_000) % 7 === 0 }));
+  };
+
+  it.runIf(engine.name === 'sqlite')('orders between reviews only for pairs with backorders waiting that morning, and only with the shortage check', async () => {
+    // The rule with a low min runs short often enough for the morning check to find shortages nothing covers.
+    const lean = { ...options('minmax'), minmaxFactor: 0.5 };
+    const daily = await openTestContext(engine);
+    const weekly = await openTestContext(engine);
+    try {
+      await runReplay(daily.ctx, daily.clock, lean);
+      const between = (await placedLines(daily)).filter((l) => !l.review);
+      expect(between.length).toBeGreaterThan(0);
+      for (const l of between) {
+        const waiting = await daily.ctx.store.db
+          .selectFrom('backorder')
+          .select('id')
+          .where('sku_id', '=', l.sku_id)
+          .where('warehouse_id', '=', l.warehouse_id)
+          .where('placed_at', '<', l.placed_at!)
+          .where((eb) => eb.or([eb('fulfilled_at', 'is', null), eb('fulfilled_at', '>', l.placed_at!)]))
+          .executeTakeFirst();
+        expect(waiting, `${l.sku_id}@${l.warehouse_id} ordered ${l.placed_at}`).toBeDefined();
+      }
+      await runReplay(weekly.ctx, weekly.clock, { ...lean, shortageCheck: false });
+      const lines = await placedLines(weekly);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.filter((l) => !l.review)).toEqual([]);
+    } finally {
+      await daily.close();
+      await weekly.close();
+    }
+  }, 120_000);
 
   it.runIf(engine.name === 'sqlite')('gives the same year for the same seed, a different purchasing for the rule of thumb, and more stock for a larger k', async () => {
     const again = await openTestContext(engine);

@@ -15,7 +15,7 @@ import { cancelLine, shipOrder } from '../../src/orders/fulfilment.js';
 import { createPurchaseOrder, putSupplierItem, receivePurchaseOrder } from '../../src/purchasing/service.js';
 import { planPolicy } from '../../src/planning/policies.js';
 import { demandHistory } from '../../src/replenishment/history.js';
-import { listPolicies, listRisks } from '../../src/replenishment/service.js';
+import { listPolicies, listRecommendations, listRisks } from '../../src/replenishment/service.js';
 
 /** BOLT's demand per day from 01-06 to 01-19 (14 days), all ordered by customer A (served from UK). */
 const boltDaily = [5, 7, 0, 6, 4, 8, 5, 0, 6, 5, 7, 3, 6, 5];
@@ -190,5 +190,17 @@ describe.each(engines)('replenishment on $name', (engine) => {
     expect(bolt.stockoutProbability).toBeLessThan(1e-6);
     expect(bolt.daysUntilStockout).toBeCloseTo((bolt.onHand - bolt.allocated - bolt.backordered) / bolt.dailyMean, 9);
     expect(risks.map((r) => r.stockoutProbability)).toEqual([...risks.map((r) => r.stockoutProbability)].sort((a, b) => b - a));
+  });
+
+  it('recommends for the uncovered shortages only (inventory position below 0), as among all pairs', async () => {
+    const q = { windowDays: 14, limit: 100 };
+    const all = must(await listRecommendations(t.ctx, { ...q, due: 'all' }));
+    const uncovered = must(await listRecommendations(t.ctx, { ...q, due: 'uncovered' }));
+    // EMPTY: 9 waiting, 5 on order; MUG: 4 waiting at UK, no supplier item (unsourced); BOLT and NUT are covered.
+    expect(uncovered.items.map((r) => `${r.skuId}|${r.warehouseId}`)).toEqual(['EMPTY|UK']);
+    expect(uncovered.items[0]).toMatchObject({ orderNow: true, inventoryPosition: -4 });
+    expect(uncovered.items[0]).toEqual(all.items.find((r) => r.skuId === 'EMPTY' && r.warehouseId === 'UK'));
+    expect(uncovered.unsourced.map((u) => `${u.skuId}|${u.warehouseId}|${u.inventoryPosition}`)).toEqual(['MUG|UK|-4']);
+    expect(all.items.length + all.unsourced.length).toBeGreaterThan(2);
   });
 });
