@@ -43,8 +43,8 @@ const zero = (): Numbers => ({ onHand: 0, allocated: 0, backordered: 0, onOrder:
 /**
  * Facts for every SKU x warehouse with demand in the window, stock on hand or allocated, waiting backorders or
  * inbound units (or, `uncovered`, the short ones only), in (SKU, warehouse) order; a SKU and warehouse named
- * together are always included (unless `uncovered` and covered). Discontinued
- * SKUs are left out: they are never replenished.
+ * together are always included (unless `uncovered` and covered). Discontinued SKUs are left out: they are never
+ * replenished.
  */
 export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: DemandEstimator = weeklyForecast): Promise<PairFacts[]> {
   const db = ctx.store.db;
@@ -70,9 +70,10 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
     if (!sku || sku.backorder_policy === 'discontinued') continue;
     // A SKU younger than the window is measured from its creation, not diluted by days it did not exist; but over
     // at least minExposureDays, so that a product's first order is not taken for its daily rate.
-    const listed = sku.created_at.slice(0, 10);
+    const listedOn = sku.created_at.slice(0, 10);
     const latestStart = shiftDay(to, 1 - minExposureDays);
-    const start = listed <= from ? from : listed < latestStart ? listed : latestStart < from ? from : latestStart;
+    const measuredFrom = listedOn < latestStart ? listedOn : latestStart;
+    const start = measuredFrom > from ? measuredFrom : from;
     const rows = demand.get(key) ?? [];
     const daily = dailySeries(rows, start, to);
     const { onDraft, ...stock } = numbers.get(key) ?? zero();
