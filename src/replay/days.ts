@@ -3,8 +3,9 @@
  * only moves forward. Before each invoice, every fixed time of the days up to it runs once, in order: at 06:00 on
  * review days the policy's orders become placed purchase orders (expected after the supplier's quoted lead time,
  * arriving after a lateness drawn per delivery), on other days its orders for uncovered shortages (shortageCheck),
- * at 08:00 what is due is received (filling waiting backorders), at 17:00 what is allocated ships. Invoices before `from` are order history (as `raincheck import orders` writes it),
- * and at `from` the policy's first review may be delivered at once as opening stock. An invoice is placed through intake at its own minute; a cancelling one (`C`)
+ * at 08:00 what is due is received (filling waiting backorders), at 17:00 what is allocated ships. Invoices before
+ * `from` are order history (as `raincheck import orders` writes it), and at `from` the policy's first review may be
+ * delivered at once as opening stock. An invoice is placed through intake at its own minute; a cancelling one (`C`)
  * cancels what still waits for that customer and SKU, newest first, and counts the rest as returns. Used by
  * `raincheck replay` (run.ts) and the demo.
  */

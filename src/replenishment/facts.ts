@@ -53,9 +53,9 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
   const to = shiftDay(today, -1);
   const from = shiftDay(today, -q.windowDays);
   // Only a pair with backorders waiting can be uncovered: the rest of its numbers are read for those SKUs alone.
-  const waitingSkus = q.uncovered ? [...new Set((await repo.waitingBackorders(db, q)).map((w) => w.skuId))] : null;
-  if (waitingSkus?.length === 0) return [];
-  const numbers = await stockNumbers(db, listed(q, waitingSkus));
+  const waiting = q.uncovered ? await repo.waitingBackorders(db, q) : undefined;
+  if (waiting?.length === 0) return [];
+  const numbers = await stockNumbers(db, listed(q, waiting ? [...new Set(waiting.map((w) => w.skuId))] : null), waiting);
   const uncovered = q.uncovered ? [...numbers].filter(([, n]) => inventoryPosition(n) + n.onDraft < 0).map(([k]) => k) : null;
   if (uncovered?.length === 0) return [];
   const demand = byPair(await demandRows(db, from, to, listed(q, uncovered && [...new Set(uncovered.map((k) => k.split('|')[0]!))])));
@@ -102,11 +102,11 @@ function listed(f: repo.PairFilter, skuIds: readonly string[] | null): repo.Pair
   return skuIds === null || skuIds.length === 0 || skuIds.length > MAX_SKU_LIST ? f : { ...f, skuIds };
 }
 
-/** On hand, allocated, waiting, on order and on draft per pair (key `sku|warehouse`). */
-async function stockNumbers(db: Tx, f: repo.PairFilter): Promise<Map<string, Numbers>> {
+/** On hand, allocated, waiting, on order and on draft per pair (key `sku|warehouse`); `known`: the waiting units, read already. */
+async function stockNumbers(db: Tx, f: repo.PairFilter, known?: readonly repo.PairQuantity[]): Promise<Map<string, Numbers>> {
   const [levels, waiting, inbound, transit, drafts] = await Promise.all([
     repo.stockLevels(db, f),
-    repo.waitingBackorders(db, f),
+    known ?? repo.waitingBackorders(db, f),
     repo.poLineUnits(db, purchasing.inboundStatuses, f),
     repo.unitsInTransit(db, f),
     repo.poLineUnits(db, ['draft'], f),
