@@ -105,6 +105,7 @@ export function timedContext(ctx: AppContext, timer: SqlTimer): AppContext {
       transaction: (fn) => store.transaction((tx) => fn(tx.withPlugin(timer))),
       lockSkus: (tx, skuIds) => store.lockSkus(tx, skuIds),
       insertAll: (tx, batches) => store.insertAll(tx, batches),
+      readMany: (tx, queries) => store.readMany(tx, queries),
       selectArrays: (tx, query) => store.selectArrays(tx, query),
       // Bulk inserts run on the driver directly (SQLite): the timer does not see them.
       insertRows: (tx, into, rows) => store.insertRows(tx, into, rows),

@@ -46,16 +46,21 @@ export async function waitingFor(tx: Tx, skuId: string, warehouseId: string): Pr
 /** Units waiting on backorder per SKU (for capped policies). */
 export async function waitingTotals(tx: Tx, skuIds: readonly string[]): Promise<Map<string, number>> {
   if (skuIds.length === 0) return new Map();
-  const rows = await tx
+  return waitingTotalsFrom(await waitingTotalsQuery(tx, skuIds).execute());
+}
+
+/** Units waiting per SKU (at least one SKU), for `store.readMany`; waitingTotalsFrom reads its rows. */
+export const waitingTotalsQuery = (tx: Tx, skuIds: readonly string[]) =>
+  tx
     .selectFrom('backorder')
     .select('sku_id')
     .select(sql<number>`sum(quantity - allocated - fulfilled - cancelled)`.as('waiting'))
     .where('sku_id', 'in', [...new Set(skuIds)])
     .where('status', 'in', waitingStatuses)
-    .groupBy('sku_id')
-    .execute();
-  return new Map(rows.map((r) => [r.sku_id, Number(r.waiting)]));
-}
+    .groupBy('sku_id');
+
+export const waitingTotalsFrom = (rows: readonly { sku_id: string; waiting: number }[]): Map<string, number> =>
+  new Map(rows.map((r) => [r.sku_id, Number(r.waiting)]));
 
 export interface QuantityChange {
   allocated: number;

@@ -1,6 +1,6 @@
 /** SQL for the catalog tables (SKUs, warehouses, customers); rows go only to the mappers in entities.ts. */
 import type { Kysely, Selectable } from 'kysely';
-import type { Tx } from '../db/connect.js';
+import type { ReadQuery, Tx } from '../db/connect.js';
 import type { CustomerTable, SkuTable, SupplierTable, WarehouseTable } from '../db/schema.js';
 
 export interface CatalogRows {
@@ -38,18 +38,28 @@ export async function insertManyIfAbsent<T extends CatalogTable>(tx: Tx, table: 
 }
 
 export async function findById<T extends CatalogTable>(tx: Tx, table: T, id: string): Promise<CatalogRows[T] | undefined> {
-  const row = await loose(tx).selectFrom(name(table)).selectAll().where('id', '=', id).executeTakeFirst();
-  return row as CatalogRows[T] | undefined;
+  return (await tx.executeQuery(byIdQuery(tx, table, id).compile())).rows[0];
 }
+
+/** The row with this id (none or one), for `store.readMany`. */
+export const byIdQuery = <T extends CatalogTable>(tx: Tx, table: T, id: string): ReadQuery<CatalogRows[T]> =>
+  loose(tx).selectFrom(name(table)).selectAll().where('id', '=', id) as unknown as ReadQuery<CatalogRows[T]>;
+
+/** The rows with these ids (at least one) that exist, for `store.readMany`. */
+export const byIdsQuery = <T extends CatalogTable>(tx: Tx, table: T, ids: readonly string[]): ReadQuery<CatalogRows[T]> =>
+  loose(tx).selectFrom(name(table)).selectAll().where('id', 'in', [...new Set(ids)]) as unknown as ReadQuery<CatalogRows[T]>;
+
+/** Every row in id order, for `store.readMany`. */
+export const allQuery = <T extends CatalogTable>(tx: Tx, table: T): ReadQuery<CatalogRows[T]> =>
+  loose(tx).selectFrom(name(table)).selectAll().orderBy('id') as unknown as ReadQuery<CatalogRows[T]>;
 
 export async function findByIds<T extends CatalogTable>(tx: Tx, table: T, ids: readonly string[]): Promise<CatalogRows[T][]> {
   if (ids.length === 0) return [];
-  const rows = await loose(tx).selectFrom(name(table)).selectAll().where('id', 'in', [...new Set(ids)]).execute();
-  return rows as CatalogRows[T][];
+  return (await tx.executeQuery(byIdsQuery(tx, table, ids).compile())).rows;
 }
 
 export async function listAll<T extends CatalogTable>(tx: Tx, table: T): Promise<CatalogRows[T][]> {
-  return (await loose(tx).selectFrom(name(table)).selectAll().orderBy('id').execute()) as CatalogRows[T][];
+  return (await tx.executeQuery(allQuery(tx, table).compile())).rows;
 }
 
 /** Up to limit + 1 rows after `after` in id order (the extra row says whether a next page exists). */

@@ -3,7 +3,7 @@
  * the few capabilities exposed here (transactions with retry, row locks) so that SQLite and PostgreSQL behave alike.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, CompiledQuery, sql, type DatabaseConnection } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, CompiledQuery, sql, type DatabaseConnection, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -35,9 +35,19 @@ export interface Store {
   /**
    * Inserts several tables' rows, in the order given. PostgreSQL does it in ONE statement (data-modifying CTEs), so a
    * transaction holding locks makes one round trip instead of one per table; SQLite runs them one after another
-   * (it has no round trips to save, and no INSERT inside WITH).
+   * (it has no round trips to save, and no INSERT inside WITH). With a guard (a conditional UPDATE and how many
+   * rows it must change: intake's reservations) the update joins that statement; false when it changed fewer rows,
+   * and then the caller must roll back (PostgreSQL has inserted the rows; SQLite runs the update first and has not).
    */
-  insertAll(tx: Tx, batches: readonly InsertBatch[]): Promise<void>;
+  insertAll(tx: Tx, batches: readonly InsertBatch[], guard?: UpdateGuard): Promise<boolean>;
+  /**
+   * Runs independent reads in ONE statement on PostgreSQL (each query's rows come back as a JSON array: the columns
+   * here are text and numbers, which JSON carries unchanged) and one after another on SQLite: for a transaction
+   * holding SKU locks, where each round trip lengthens the wait of every order queued behind it. The reads see one
+   * snapshot, so on PostgreSQL they must come after the statement that took the locks, never in it. A null query
+   * reads nothing (no rows).
+   */
+  readMany<const Q extends readonly (ReadQuery<unknown> | null)[]>(tx: Tx, queries: Q): Promise<{ [K in keyof Q]: Q[K] extends ReadQuery<infer R> ? R[] : never[] }>;
   /**
    * Rows as arrays, in the select's column order: for reads of tens of thousands of rows, where building an object
    * per row costs more than the read. SQLite steps the statement in raw mode (inside a transaction, which holds the
@@ -71,11 +81,22 @@ export interface Compilable {
   compile(): CompiledQuery;
 }
 
+/** A select whose rows are R (any Kysely select builder). */
+export interface ReadQuery<R> {
+  compile(): CompiledQuery<R>;
+}
+
 /** Rows for one table; a batch with no rows is skipped. With `upsertOn`, a row whose key exists replaces it. */
 export interface InsertBatch {
   table: keyof Database;
   rows: readonly object[];
   upsertOn?: readonly string[];
+}
+
+/** An UPDATE without RETURNING that must change exactly `rows` rows. */
+export interface UpdateGuard {
+  update: RawBuilder<unknown>;
+  rows: number;
 }
 
 // A single PostgreSQL statement may bind at most 65,535 parameters; stay well below it.
@@ -160,19 +181,55 @@ function insertOf(db: Untyped, b: InsertBatch): UntypedInsert {
   ) as UntypedInsert;
 }
 
-async function insertSequentially(tx: Tx, batches: readonly InsertBatch[]): Promise<void> {
+async function insertSequentially(tx: Tx, batches: readonly InsertBatch[], guard?: UpdateGuard): Promise<boolean> {
+  if (guard && Number((await guard.update.execute(tx)).numAffectedRows ?? 0) !== guard.rows) return false;
   for (const b of batches) if (b.rows.length > 0) await insertOf(tx as unknown as Untyped, b).execute();
+  return true;
 }
 
-async function insertInOneStatement(tx: Tx, batches: readonly InsertBatch[]): Promise<void> {
+async function insertInOneStatement(tx: Tx, batches: readonly InsertBatch[], guard?: UpdateGuard): Promise<boolean> {
   const present = batches.filter((b) => b.rows.length > 0);
   const parameters = present.reduce((n, b) => n + b.rows.length * Object.keys(b.rows[0]!).length, 0);
-  if (present.length < 2 || parameters > maxParametersPerStatement) return insertSequentially(tx, present);
+  if (present.length + (guard ? 1 : 0) < 2 || parameters > maxParametersPerStatement) return insertSequentially(tx, present, guard);
   let query = tx as unknown as Untyped;
-  for (const [i, b] of present.slice(0, -1).entries()) {
+  if (guard) query = query.with('guard', () => sql`(${guard.update} returning 1)`) as unknown as Untyped;
+  const ctes = guard ? present : present.slice(0, -1);
+  for (const [i, b] of ctes.entries()) {
     query = query.with(`insert_${i}`, (db) => insertOf(db as Untyped, b)) as unknown as Untyped;
   }
-  await insertOf(query, present.at(-1)!).execute();
+  if (!guard) {
+    await insertOf(query, present.at(-1)!).execute();
+    return true;
+  }
+  // Every data-modifying CTE runs to completion whether or not the main query reads it.
+  const { n } = await query.selectFrom('guard').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return Number(n) === guard.rows;
+}
+
+async function readInTurn(tx: Tx, queries: readonly (ReadQuery<unknown> | null)[]): Promise<unknown[][]> {
+  const out: unknown[][] = [];
+  for (const q of queries) out.push(q ? (await tx.executeQuery(q.compile())).rows : []);
+  return out;
+}
+
+/**
+ * `select (select json_agg(r) from (<q1>) r), (select json_agg(r) from (<q2>) r), ...` with each query's `$n`
+ * renumbered after the parameters of those before it (Kysely puts every value in a parameter, so `$` followed by a
+ * digit appears only as a placeholder). A sorted subquery feeds json_agg in its order.
+ */
+async function readInOneStatement(tx: Tx, queries: readonly (ReadQuery<unknown> | null)[]): Promise<unknown[][]> {
+  if (queries.filter((q) => q !== null).length < 2) return readInTurn(tx, queries);
+  const parameters: unknown[] = [];
+  const columns = queries.map((q, i) => {
+    if (!q) return `'[]'::json as r${i}`;
+    const compiled = q.compile();
+    const offset = parameters.length;
+    parameters.push(...compiled.parameters);
+    const text = compiled.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    return `(select coalesce(json_agg(r), '[]'::json) from (${text}) r) as r${i}`;
+  });
+  const { rows } = await tx.executeQuery<Record<string, unknown[]>>(CompiledQuery.raw(`select ${columns.join(', ')}`, parameters));
+  return queries.map((_, i) => rows[0]![`r${i}`]!);
 }
 
 // --- SQLite -------------------------------------------------------------------------------------------------
@@ -257,6 +314,7 @@ function connectSqlite(path: string, rebuildable: boolean): Store {
     lockSkus: async (tx, skuIds) =>
       skuIds.length === 0 ? [] : tx.selectFrom('sku').selectAll().where('id', 'in', [...new Set(skuIds)]).execute(),
     insertAll: insertSequentially,
+    readMany: readInTurn as Store['readMany'],
     insertRows: async (tx, into, rows) => {
       if (rows.length === 0) return;
       if (!tx.isTransaction) {
@@ -349,6 +407,7 @@ function connectPostgres(options: ConnectOptions): Store {
     transaction: makeTransaction(db, isTransient),
     lockSkus: lockSkusWithoutHoldAndWait,
     insertAll: insertInOneStatement,
+    readMany: readInOneStatement as Store['readMany'],
     insertRows: async (tx, into, rows) => {
       const perStatement = Math.max(1, Math.floor(maxParametersPerStatement / into.columns.length));
       for (let at = 0; at < rows.length; at += perStatement) {

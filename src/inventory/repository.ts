@@ -3,7 +3,7 @@
  * clause states the invariant it must keep; a statement that matches no row changed nothing and says so.
  */
 import { sql, type Selectable } from 'kysely';
-import type { Tx } from '../db/connect.js';
+import type { Tx, UpdateGuard } from '../db/connect.js';
 import type { MovementTable, StockLevelTable } from '../db/schema.js';
 
 export type LevelRow = Selectable<StockLevelTable>;
@@ -58,6 +58,24 @@ export async function reserveMany(
   items: readonly { skuId: string; warehouseId: string; quantity: number }[],
   now: string,
 ): Promise<boolean> {
+  const pairs = mergePairs(items);
+  for (let at = 0; at < pairs.length; at += 300) {
+    const guard = reservation(pairs.slice(at, at + 300), now);
+    if (Number((await guard.update.execute(tx)).numAffectedRows ?? 0) !== guard.rows) return false;
+  }
+  return true;
+}
+
+/**
+ * reserveMany as one statement for `store.insertAll`'s guard (intake writes its reservations and its rows in one
+ * round trip): it must change one row per SKU and warehouse, else some stock was not free.
+ */
+export function reservationGuard(items: readonly { skuId: string; warehouseId: string; quantity: number }[], now: string): UpdateGuard | undefined {
+  const pairs = mergePairs(items);
+  return pairs.length === 0 ? undefined : reservation(pairs, now);
+}
+
+function mergePairs(items: readonly { skuId: string; warehouseId: string; quantity: number }[]) {
   const merged = new Map<string, { skuId: string; warehouseId: string; quantity: number }>();
   for (const i of items) {
     const key = `${i.skuId}|${i.warehouseId}`;
@@ -65,19 +83,18 @@ export async function reserveMany(
     if (m) m.quantity += i.quantity;
     else merged.set(key, { ...i });
   }
-  const pairs = [...merged.values()];
-  for (let at = 0; at < pairs.length; at += 300) {
-    const chunk = pairs.slice(at, at + 300);
-    // VALUES columns are column1..3 on both engines; parameters arrive untyped on PostgreSQL, hence the casts.
-    const values = sql.join(chunk.map((p) => sql`(${p.skuId}, ${p.warehouseId}, ${p.quantity})`));
-    const r = await sql`
-      update stock_level set allocated = allocated + cast(v.column3 as bigint), updated_at = ${now}
-      from (values ${values}) as v
-      where stock_level.sku_id = v.column1 and stock_level.warehouse_id = v.column2
-        and stock_level.on_hand - stock_level.allocated >= cast(v.column3 as bigint)`.execute(tx);
-    if (Number(r.numAffectedRows ?? 0) !== chunk.length) return false;
-  }
-  return true;
+  return [...merged.values()];
+}
+
+function reservation(pairs: readonly { skuId: string; warehouseId: string; quantity: number }[], now: string): UpdateGuard {
+  // VALUES columns are column1..3 on both engines; parameters arrive untyped on PostgreSQL, hence the casts.
+  const values = sql.join(pairs.map((p) => sql`(${p.skuId}, ${p.warehouseId}, ${p.quantity})`));
+  const update = sql`
+    update stock_level set allocated = allocated + cast(v.column3 as bigint), updated_at = ${now}
+    from (values ${values}) as v
+    where stock_level.sku_id = v.column1 and stock_level.warehouse_id = v.column2
+      and stock_level.on_hand - stock_level.allocated >= cast(v.column3 as bigint)`;
+  return { update, rows: pairs.length };
 }
 
 /** Takes back a promise of units (a cancellation); they become available again. */
@@ -119,8 +136,11 @@ export async function findLevel(tx: Tx, skuId: string, warehouseId: string): Pro
 
 export async function levelsForSkus(tx: Tx, skuIds: readonly string[]): Promise<LevelRow[]> {
   if (skuIds.length === 0) return [];
-  return tx.selectFrom('stock_level').selectAll().where('sku_id', 'in', [...new Set(skuIds)]).execute();
+  return levelsQuery(tx, skuIds).execute();
 }
+
+/** The levels of some SKUs (at least one), for `store.readMany`. */
+export const levelsQuery = (tx: Tx, skuIds: readonly string[]) => tx.selectFrom('stock_level').selectAll().where('sku_id', 'in', [...new Set(skuIds)]);
 
 export interface LevelFilter {
   skuId?: string | undefined;

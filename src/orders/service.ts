@@ -13,7 +13,7 @@ import * as stock from '../inventory/repository.js';
 import { runCommand, type IdempotencyKey } from '../idempotency/command.js';
 import type { LinePlan, RejectReason } from './intake.js';
 import { planOrder } from './planning.js';
-import { promisesForCreation, reprojectAfterCreation } from '../promising/service.js';
+import { promisesForCreation, reprojectAfterCreation, type PromisingInputs } from '../promising/service.js';
 import { promiseView, storedPromise, type PromiseView } from '../promising/stored.js';
 import * as repo from './repository.js';
 import { orderStatusOf, orderView, type OrderView } from './views.js';
@@ -48,7 +48,9 @@ export function placeOrder(ctx: AppContext, input: PlaceOrderInput, idem?: Idemp
 async function placeOrderIn(ctx: AppContext, tx: Tx, input: PlaceOrderInput): Promise<Result<PlacedOrder>> {
   const planned = await planOrder(ctx, tx, input, { lock: true });
   if (!planned.ok) return planned;
-  return ok(await writeOrder(ctx, tx, input, planned.value.customer.id, planned.value.plans));
+  const { customer, plans, promising } = planned.value;
+  if (!promising) throw new Error('planOrder with lock: true reads what promising needs');
+  return ok(await writeOrder(ctx, tx, input, customer.id, plans, promising));
 }
 
 async function writeOrder(
@@ -57,6 +59,7 @@ async function writeOrder(
   input: PlaceOrderInput,
   customerId: string,
   plans: LinePlan[],
+  promising: PromisingInputs,
 ): Promise<PlacedOrder> {
   const now = ctx.clock.now().toISOString();
   const orderId = ctx.ids.next('ord');
@@ -136,13 +139,9 @@ async function writeOrder(
       });
     }
   });
-  // The SKUs are locked and availability was read under the lock, so this cannot fail unless a writer skipped the
-  // lock; then the whole transaction runs again rather than oversell.
-  const reserved = await stock.reserveMany(tx, allocations.map((a) => ({ skuId: a.sku_id, warehouseId: a.warehouse_id, quantity: a.quantity })), now);
-  if (!reserved) throw new RetryableConflict(`stock of order ${orderId} changed during intake`);
-  const { ready, reprojectSkus, remainders } = await promisesForCreation(
+  const { ready, reprojectSkus, remainders } = promisesForCreation(
     ctx,
-    tx,
+    promising,
     backorderRows.map((b) => ({ id: b.id, sku_id: b.sku_id, waiting: b.quantity, warehouse_id: b.warehouse_id, flexible: b.flexible === 1 })),
   );
   const events: backorders.BackorderEventRow[] = [];
@@ -160,17 +159,21 @@ async function writeOrder(
       if (p.date !== null) event('backorder.promised', { date: p.date, confidence: b.promise_confidence, confirmed: p.confirmed, basis: p.basis, cause: 'new_order' });
     }
   }
-  // Everything the order writes, in one statement on PostgreSQL: the SKU locks are held for one round trip, not six.
-  await ctx.store.insertAll(tx, [
+  // Everything the order writes, reservations included, in one statement on PostgreSQL: the SKU locks are held for
+  // one round trip, not seven. The SKUs are locked and availability was read under the lock, so the reservations
+  // cannot fail unless a writer skipped the lock; then the whole transaction runs again rather than oversell.
+  const reservations = stock.reservationGuard(allocations.map((a) => ({ skuId: a.sku_id, warehouseId: a.warehouse_id, quantity: a.quantity })), now);
+  const written = await ctx.store.insertAll(tx, [
     { table: 'sales_order', rows: [order] },
     { table: 'order_line', rows: lines },
     { table: 'allocation', rows: allocations },
     { table: 'backorder', rows: backorderRows },
     { table: 'backorder_event', rows: events },
     { table: 'sku_projection', rows: remainders, upsertOn: ['sku_id'] },
-  ]);
+  ], reservations);
+  if (!written) throw new RetryableConflict(`stock of order ${orderId} changed during intake`);
   await recordFacts(ctx, tx, facts);
-  const reprojected = await reprojectAfterCreation(ctx, tx, reprojectSkus);
+  const reprojected = await reprojectAfterCreation(ctx, tx, reprojectSkus, promising.settings);
   return {
     order: orderView(order, lines, allocations, backorderRows),
     intake: plans.map((p, i) => {

@@ -77,9 +77,14 @@ export async function writePromises(tx: Tx, writes: readonly PromiseWrite[]): Pr
 /** The stored snapshot of each SKU that has one (see snapshot.ts). */
 export async function projectionSnapshots(tx: Tx, skuIds: readonly string[]): Promise<Map<string, Snapshot>> {
   if (skuIds.length === 0) return new Map();
-  const rows = await tx.selectFrom('sku_projection').selectAll().where('sku_id', 'in', [...new Set(skuIds)]).execute();
-  return new Map(rows.map((r) => [r.sku_id, parseSnapshot(r.sku_id, r.remaining)]));
+  return snapshotsFrom(await projectionsQuery(tx, skuIds).execute());
 }
+
+/** The stored projections of some SKUs (at least one), for `store.readMany`; snapshotsFrom reads its rows. */
+export const projectionsQuery = (tx: Tx, skuIds: readonly string[]) => tx.selectFrom('sku_projection').selectAll().where('sku_id', 'in', [...new Set(skuIds)]);
+
+export const snapshotsFrom = (rows: readonly { sku_id: string; remaining: string }[]): Map<string, Snapshot> =>
+  new Map(rows.map((r) => [r.sku_id, parseSnapshot(r.sku_id, r.remaining)]));
 
 // A hot SKU's snapshot is read by every quote and order until it changes: parse each version once. Comparing the
 // stored text with the cached text costs far less than parsing hundreds of lots again.

@@ -17,7 +17,7 @@ import type { AllocationStrategy, WaitingDemand } from '../allocation/strategies
 import { leadTimeFallback, poLot, transferLot, type SupplyInputs } from './supply.js';
 import { statsOf } from './history.js';
 import { supplierHistories } from '../purchasing/receipt-samples.js';
-import { promiseQuantile } from './settings.js';
+import { promiseQuantile, type PromiseSettings } from './settings.js';
 import { storedPromise } from './stored.js';
 import { consume, fallbackOf, lotsOf, takeSnapshot, type Snapshot } from './snapshot.js';
 import * as repo from './repository.js';
@@ -146,15 +146,21 @@ export async function repromise(ctx: AppContext, tx: Tx, skuIds: readonly string
  * Re-projects whole SKUs and stores, per SKU, what its lots have left after the queue (see promisesForCreation).
  * A SKU with nothing waiting keeps no stored projection: the next order re-projects it (cheaply, its queue is new).
  */
-export async function repromiseWithResult(ctx: AppContext, tx: Tx, skuIds: readonly string[] | 'all', cause: PromiseCause): Promise<{ moved: number; promises: PromiseMap }> {
-  const strategy = await currentStrategy(tx);
+export async function repromiseWithResult(
+  ctx: AppContext,
+  tx: Tx,
+  skuIds: readonly string[] | 'all',
+  cause: PromiseCause,
+  settingsRead?: PromiseSettings,
+): Promise<{ moved: number; promises: PromiseMap }> {
+  const strategy = settingsRead?.strategy ?? (await currentStrategy(tx));
   const queue = await repo.waitingQueue(ctx.store, tx, skuIds, strategy.name !== 'fifo');
   const promises: PromiseMap = new Map();
   const bySku = groupBy(queue, (b) => b.skuId);
   await repo.dropProjections(tx, skuIds === 'all' ? 'idle' : skuIds.filter((k) => !bySku.has(k)));
   if (queue.length === 0) return { moved: 0, promises };
   // 'all' stays 'all' down to the queries: a list of every SKU could pass the engines' limit on bound parameters.
-  const supply = await loadSupply(ctx, tx, skuIds === 'all' ? 'all' : [...bySku.keys()]);
+  const supply = await loadSupply(ctx, tx, skuIds === 'all' ? 'all' : [...bySku.keys()], settingsRead?.quantile);
   const snapshots = new Map<string, Snapshot>();
   for (const [skuId, rows] of bySku) {
     const projected = projectSku(skuId, rows, supply, strategy);
@@ -183,6 +189,13 @@ export interface NewPromises {
   remainders: { sku_id: string; remaining: string; updated_at: string }[];
 }
 
+/** What promising an order's new backorders reads, read by intake under its SKU locks (see planOrder). */
+export interface PromisingInputs {
+  settings: PromiseSettings;
+  /** The stored projection of each of the order's SKUs that has one. */
+  snapshots: ReadonlyMap<string, Snapshot>;
+}
+
 /**
  * Promises for backorders an order is about to create, before they are written. Under FIFO they join the end of
  * their SKU's queue, so nothing ahead of them moves, and what the queue ahead leaves of each lot is stored from the
@@ -190,11 +203,10 @@ export interface NewPromises {
  * stored remainder shrinks by what they take. Without a stored projection, or under another strategy (a new order
  * may overtake others), the SKU is re-projected in full once the rows exist.
  */
-export async function promisesForCreation(ctx: AppContext, tx: Tx, created: readonly NewBackorder[]): Promise<NewPromises> {
-  const strategy = await currentStrategy(tx);
+export function promisesForCreation(ctx: AppContext, inputs: PromisingInputs, created: readonly NewBackorder[]): NewPromises {
   const skuIds = [...new Set(created.map((b) => b.sku_id))];
-  if (strategy.name !== 'fifo') return { ready: new Map(), reprojectSkus: skuIds, remainders: [] };
-  const snapshots = await repo.projectionSnapshots(tx, skuIds);
+  if (inputs.settings.strategy.name !== 'fifo') return { ready: new Map(), reprojectSkus: skuIds, remainders: [] };
+  const snapshots = inputs.snapshots;
   const ready: PromiseMap = new Map();
   const reprojectSkus: string[] = [];
   const now = ctx.clock.now().toISOString();
@@ -215,8 +227,8 @@ export async function promisesForCreation(ctx: AppContext, tx: Tx, created: read
 }
 
 /** Re-projects whole SKUs after new backorders were written (see promisesForCreation); returns every promise. */
-export async function reprojectAfterCreation(ctx: AppContext, tx: Tx, skuIds: readonly string[]): Promise<PromiseMap> {
-  return skuIds.length === 0 ? new Map() : (await repromiseWithResult(ctx, tx, skuIds, 'new_order')).promises;
+export async function reprojectAfterCreation(ctx: AppContext, tx: Tx, skuIds: readonly string[], settings: PromiseSettings): Promise<PromiseMap> {
+  return skuIds.length === 0 ? new Map() : (await repromiseWithResult(ctx, tx, skuIds, 'new_order', settings)).promises;
 }
 
 

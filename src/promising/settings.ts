@@ -11,9 +11,16 @@ export async function promiseQuantile(tx: Tx): Promise<number> {
   return row ? Number(JSON.parse(row.value)) : defaultPromiseQuantile;
 }
 
-/** The strategy and the promise quantile in one read (intake needs both while it holds its SKU locks). */
-export async function promiseSettings(tx: Tx): Promise<{ strategy: AllocationStrategy; quantile: number }> {
-  const rows = await tx.selectFrom('setting').select(['key', 'value']).where('key', 'in', [strategySettingKey, promiseQuantileKey]).execute();
+/** What promising depends on: the allocation strategy (the queue's order) and the promise quantile. */
+export interface PromiseSettings {
+  strategy: AllocationStrategy;
+  quantile: number;
+}
+
+/** Both settings in one read, for `store.readMany` (intake reads them while it holds its SKU locks). */
+export const promiseSettingsQuery = (tx: Tx) => tx.selectFrom('setting').select(['key', 'value']).where('key', 'in', [strategySettingKey, promiseQuantileKey]);
+
+export function promiseSettingsFrom(rows: readonly { key: string; value: string }[]): PromiseSettings {
   const value = (k: string) => rows.find((r) => r.key === k)?.value;
   const q = value(promiseQuantileKey);
   return { strategy: strategyFromSetting(value(strategySettingKey)), quantile: q === undefined ? defaultPromiseQuantile : Number(JSON.parse(q)) };
