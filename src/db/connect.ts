@@ -354,7 +354,7 @@ const allAtOnceAttempts = 4;
  * deadlocks, but a transaction waiting for its 10th SKU holds the 9 before it, and everyone waiting for those waits
  * too: with many clients on popular SKUs these chains grow until throughput falls as clients are added. So: take
  * every row that is free (SKIP LOCKED); if one is busy, let go of all of them (back to a savepoint), wait for that
- * one alone, let go of it and try again. After a few tries (a large order among busy SKUs) it queues in id order as
+ * one alone, keep it and try again (three round trips a try: the take, the rollback, the wait). After a few tries (a large order among busy SKUs) it queues in id order as
  * before, so it cannot starve. The savepoint is taken before any lock and never released: releasing it would cost a
  * round trip while holding the locks. NO KEY UPDATE, not UPDATE: every writer of a SKU takes this lock, so it
  * excludes them all the same, but it does not wait for transactions that merely insert rows referring to the SKU
@@ -368,17 +368,35 @@ async function lockSkusWithoutHoldAndWait(tx: Tx, skuIds: readonly string[]): Pr
   if (sorted.length === 1) return rows().forNoKeyUpdate().execute();
   await sql`savepoint lock_skus`.execute(tx);
   for (let attempt = 0; attempt < allAtOnceAttempts; attempt++) {
-    const taken = await rows().forNoKeyUpdate().skipLocked().execute();
-    if (taken.length === sorted.length) return taken;
-    const existing = await tx.selectFrom('sku').select('id').where('id', 'in', sorted).orderBy('id').execute();
-    const takenIds = new Set(taken.map((r) => r.id));
-    const busy = existing.find((r) => !takenIds.has(r.id))?.id;
-    if (busy === undefined) return taken; // the others do not exist
+    const { taken, busy } = await takeFreeSkus(tx, sorted);
+    if (busy === undefined) return taken; // every one, or the others do not exist
     await sql`rollback to savepoint lock_skus`.execute(tx);
+    // Wait for the busy one alone and keep it: the next attempt holds it while it waits for nothing (SKIP LOCKED).
     await tx.selectFrom('sku').select('id').where('id', '=', busy).forNoKeyUpdate().execute();
-    await sql`rollback to savepoint lock_skus`.execute(tx);
   }
+  await sql`rollback to savepoint lock_skus`.execute(tx); // the one kept is out of id order
   return rows().forNoKeyUpdate().execute();
+}
+
+/**
+ * One statement: locks every one of the SKUs that no one holds, and names the first that exists but was not taken
+ * (busy), so a busy SKU is told from a missing one without another round trip.
+ */
+async function takeFreeSkus(tx: Tx, sorted: readonly string[]): Promise<{ taken: SkuRow[]; busy: string | undefined }> {
+  const found = await tx
+    .with(
+      (cte) => cte('taken').materialized(),
+      (db) => db.selectFrom('sku').selectAll().where('id', 'in', sorted).forNoKeyUpdate().skipLocked(),
+    )
+    .selectFrom('sku as existing')
+    .leftJoin('taken', 'taken.id', 'existing.id')
+    .select('existing.id as existing_id')
+    .selectAll('taken')
+    .where('existing.id', 'in', sorted)
+    .orderBy('existing.id')
+    .execute();
+  const taken = found.filter((r) => r.id !== null).map(({ existing_id: _, ...sku }) => sku as SkuRow);
+  return { taken, busy: found.find((r) => r.id === null)?.existing_id };
 }
 
 function connectPostgres(options: ConnectOptions): Store {
