@@ -26,8 +26,8 @@ export interface PlannedOrder {
   customer: CatalogRows['customer'];
   plans: LinePlan[];
   /**
-   * Intake only: the promise settings and the order's SKUs' stored projections, read under the SKU locks with the
-   * stock levels, so that promising the lines it backorders reads nothing more while the locks are held.
+   * Intake only: the promise settings and (on PostgreSQL) the order's SKUs' stored projections, read under the SKU
+   * locks with the stock levels, so that promising the lines it backorders reads nothing more while the locks are held.
    */
   promising: PromisingInputs | null;
 }
@@ -110,14 +110,15 @@ async function readLocked(ctx: AppContext, tx: Tx, input: OrderRequest, refs: Re
   const [levels, waiting, projections, settings] = await ctx.store.readMany(tx, [
     stock.levelsQuery(tx, skuIds),
     limited.length === 0 ? null : backorders.waitingTotalsQuery(tx, limited.map((s) => s.id)),
-    projectionsQuery(tx, skuIds),
+    // SQLite has no round trip to save: it reads projections only for the SKUs that get backorders.
+    ctx.store.dialect === 'sqlite' ? null : projectionsQuery(tx, skuIds),
     promiseSettingsQuery(tx),
   ]);
   return ok({
     ...base.value,
     levels,
     backorderRoom: await backorderRoom(ctx, tx, limited, backorders.waitingTotalsFrom(waiting)),
-    promising: { settings: promiseSettingsFrom(settings), snapshots: snapshotsFrom(projections) },
+    promising: { settings: promiseSettingsFrom(settings), snapshots: ctx.store.dialect === 'sqlite' ? null : snapshotsFrom(projections) },
   });
 }
 

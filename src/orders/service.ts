@@ -139,8 +139,9 @@ async function writeOrder(
       });
     }
   });
-  const { ready, reprojectSkus, remainders } = promisesForCreation(
+  const { ready, reprojectSkus, remainders } = await promisesForCreation(
     ctx,
+    tx,
     promising,
     backorderRows.map((b) => ({ id: b.id, sku_id: b.sku_id, waiting: b.quantity, warehouse_id: b.warehouse_id, flexible: b.flexible === 1 })),
   );

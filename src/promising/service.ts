@@ -192,8 +192,11 @@ export interface NewPromises {
 /** What promising an order's new backorders reads, read by intake under its SKU locks (see planOrder). */
 export interface PromisingInputs {
   settings: PromiseSettings;
-  /** The stored projection of each of the order's SKUs that has one. */
-  snapshots: ReadonlyMap<string, Snapshot>;
+  /**
+   * The stored projection of each of the order's SKUs that has one; null: not read yet (SQLite, where a read costs
+   * no round trip, reads only the SKUs that get backorders).
+   */
+  snapshots: ReadonlyMap<string, Snapshot> | null;
 }
 
 /**
@@ -203,10 +206,10 @@ export interface PromisingInputs {
  * stored remainder shrinks by what they take. Without a stored projection, or under another strategy (a new order
  * may overtake others), the SKU is re-projected in full once the rows exist.
  */
-export function promisesForCreation(ctx: AppContext, inputs: PromisingInputs, created: readonly NewBackorder[]): NewPromises {
+export async function promisesForCreation(ctx: AppContext, tx: Tx, inputs: PromisingInputs, created: readonly NewBackorder[]): Promise<NewPromises> {
   const skuIds = [...new Set(created.map((b) => b.sku_id))];
   if (inputs.settings.strategy.name !== 'fifo') return { ready: new Map(), reprojectSkus: skuIds, remainders: [] };
-  const snapshots = inputs.snapshots;
+  const snapshots = inputs.snapshots ?? (await repo.projectionSnapshots(tx, skuIds));
   const ready: PromiseMap = new Map();
   const reprojectSkus: string[] = [];
   const now = ctx.clock.now().toISOString();
