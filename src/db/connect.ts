@@ -354,11 +354,12 @@ const allAtOnceAttempts = 4;
  * deadlocks, but a transaction waiting for its 10th SKU holds the 9 before it, and everyone waiting for those waits
  * too: with many clients on popular SKUs these chains grow until throughput falls as clients are added. So: take
  * every row that is free (SKIP LOCKED); if one is busy, let go of all of them (back to a savepoint), wait for that
- * one alone, keep it and try again (three round trips a try: the take, the rollback, the wait). After a few tries (a large order among busy SKUs) it queues in id order as
- * before, so it cannot starve. The savepoint is taken before any lock and never released: releasing it would cost a
- * round trip while holding the locks. NO KEY UPDATE, not UPDATE: every writer of a SKU takes this lock, so it
- * excludes them all the same, but it does not wait for transactions that merely insert rows referring to the SKU
- * (their foreign-key check takes KEY SHARE, which UPDATE would conflict with).
+ * one alone, keep it and try again (three round trips a try: the take, the rollback, the wait). After a few tries
+ * (a large order among busy SKUs) it queues in id order as before, so it cannot starve. The savepoint is taken
+ * before any lock and never released: releasing it would cost a round trip while holding the locks. NO KEY UPDATE,
+ * not UPDATE: every writer of a SKU takes this lock, so it excludes them all the same, but it does not wait for
+ * transactions that merely insert rows referring to the SKU (their foreign-key check takes KEY SHARE, which UPDATE
+ * would conflict with).
  */
 async function lockSkusWithoutHoldAndWait(tx: Tx, skuIds: readonly string[]): Promise<SkuRow[]> {
   if (skuIds.length === 0) return [];
