@@ -109,16 +109,24 @@ export async function release(tx: Tx, skuId: string, warehouseId: string, quanti
   return changed(r);
 }
 
-/** Ships promised units: they leave on-hand and the promise is kept. */
-export async function shipAllocated(tx: Tx, skuId: string, warehouseId: string, quantity: number, now: string): Promise<boolean> {
-  const r = await tx
-    .updateTable('stock_level')
-    .set({ on_hand: sql`on_hand - ${quantity}`, allocated: sql`allocated - ${quantity}`, updated_at: now })
-    .where('sku_id', '=', skuId)
-    .where('warehouse_id', '=', warehouseId)
-    .where('allocated', '>=', quantity)
-    .executeTakeFirst();
-  return changed(r);
+/**
+ * Ships promised units: they leave on-hand and the promise is kept. Many SKU x warehouse pairs (repeated pairs
+ * summed), one statement each 300 pairs: false unless every pair had the units allocated.
+ */
+export async function shipAllocatedMany(tx: Tx, items: readonly { skuId: string; warehouseId: string; quantity: number }[], now: string): Promise<boolean> {
+  const pairs = mergePairs(items);
+  for (let at = 0; at < pairs.length; at += 300) {
+    const chunk = pairs.slice(at, at + 300);
+    const values = sql.join(chunk.map((p) => sql`(${p.skuId}, ${p.warehouseId}, ${p.quantity})`));
+    const r = await sql`
+      update stock_level set on_hand = on_hand - cast(v.column3 as bigint), allocated = allocated - cast(v.column3 as bigint),
+        updated_at = ${now}
+      from (values ${values}) as v
+      where stock_level.sku_id = v.column1 and stock_level.warehouse_id = v.column2
+        and stock_level.allocated >= cast(v.column3 as bigint)`.execute(tx);
+    if (Number(r.numAffectedRows ?? 0) !== chunk.length) return false;
+  }
+  return true;
 }
 
 export async function insertMovements(tx: Tx, rows: MovementRow[]): Promise<void> {

@@ -47,6 +47,33 @@ export async function adjustLine(
     .execute();
 }
 
+/** adjustLine for a shipment's lines, in one statement: allocated and shipped change, last_shipped_at is now. */
+export async function adjustLines(tx: Tx, changes: readonly { id: string; allocated: number; shipped: number }[], shippedAt: string): Promise<void> {
+  for (let at = 0; at < changes.length; at += 300) {
+    // VALUES columns are column1..3 on both engines; parameters arrive untyped on PostgreSQL, hence the casts.
+    const values = sql.join(changes.slice(at, at + 300).map((c) => sql`(${c.id}, ${c.allocated}, ${c.shipped})`));
+    await sql`
+      update order_line set allocated = allocated + cast(v.column2 as bigint), shipped = shipped + cast(v.column3 as bigint),
+        last_shipped_at = ${shippedAt}
+      from (values ${values}) as v
+      where order_line.id = v.column1`.execute(tx);
+  }
+}
+
+/** drawAllocation of shipped units for many allocations, one statement each 300: false unless every one had them. */
+export async function drawAllocations(tx: Tx, draws: readonly { id: string; shipped: number }[]): Promise<boolean> {
+  for (let at = 0; at < draws.length; at += 300) {
+    const chunk = draws.slice(at, at + 300);
+    const values = sql.join(chunk.map((d) => sql`(${d.id}, ${d.shipped})`));
+    const r = await sql`
+      update allocation set quantity = quantity - cast(v.column2 as bigint), shipped = shipped + cast(v.column2 as bigint)
+      from (values ${values}) as v
+      where allocation.id = v.column1 and allocation.quantity >= cast(v.column2 as bigint)`.execute(tx);
+    if (Number(r.numAffectedRows ?? 0) !== chunk.length) return false;
+  }
+  return true;
+}
+
 /** Moves units out of an allocation (shipped or released), never below zero. */
 export async function drawAllocation(
   tx: Tx,

@@ -65,7 +65,12 @@ const placeOrderBody = z
 const shipBody = z
   .object({
     warehouseId: catalogId,
-    lines: z.array(z.object({ lineId: z.string(), quantity }).strict()).min(1).max(500).optional(),
+    lines: z
+      .array(z.object({ lineId: z.string(), quantity }).strict())
+      .min(1)
+      .max(500)
+      .optional()
+      .describe('Lines and quantities to ship, each line at most once; everything allocated at the warehouse when left out'),
   })
   .strict();
 

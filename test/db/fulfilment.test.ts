@@ -106,6 +106,20 @@ describe.each(engines)('shipping and cancelling on $name', (engine) => {
     expect(last.order).toMatchObject({ status: 'open', lines: [{ shipped: 5, waiting: 1 }, { shipped: 2, status: 'shipped' }] });
   });
 
+  it('refuses a shipment that lists a line twice, and changes nothing', async () => {
+    must(await receiveStock(t.ctx, { skuId: 'TEA', warehouseId: 'UK', quantity: 4 }));
+    const placed = must(await placeOrder(t.ctx, { customerId: 'B', lines: [{ skuId: 'TEA', quantity: 4 }] }));
+    const lineId = placed.order.lines[0]!.id;
+    const before = await level('TEA', 'UK');
+    // 3 + 1 is what is allocated, 3 + 3 more: either way a line is given once, with its whole quantity.
+    for (const second of [1, 3]) {
+      const twice = await shipOrder(t.ctx, placed.order.id, { warehouseId: 'UK', lines: [{ lineId, quantity: 3 }, { lineId, quantity: second }] });
+      expect(!twice.ok && twice.error).toMatchObject({ code: 'validation_failed', field: 'lines/1/lineId' });
+    }
+    expect(await level('TEA', 'UK')).toEqual(before);
+    expect(must(await getOrder(t.ctx, placed.order.id))).toEqual(placed.order);
+  });
+
   it('keeps every invariant', async () => {
     expect(await findViolations(t.ctx.store.db)).toEqual([]);
   });
