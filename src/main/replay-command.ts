@@ -7,6 +7,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { InvalidArgumentError, type Command } from 'commander';
 import pino from 'pino';
 import { fieldMap, namedChoice, nonNegative, positive, positiveInteger, probability } from '../demand-files/options.js';
@@ -18,7 +19,11 @@ import { runReplay, type ReplaySummary } from '../replay/run.js';
 import { checkLayout, ReplayInputError, replayColumns, type ReplayColumn } from '../replay/orders-file.js';
 import { warehouseRules, type WarehouseRule } from '../replay/world.js';
 import { manualClock } from '../shared/clock.js';
+import { heapCapped, rerunUnderHeapCap } from './heap-cap.js';
 import { createContext } from './context.js';
+
+/** The replay's heap cap (a year of Online Retail: under 600 MB live); see heap-cap.ts. */
+const replayHeapMb = 768;
 
 interface ReplayFlags {
   orders: string;
@@ -62,10 +67,10 @@ function pattern(value: string): RegExp {
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 
-export function printSummary(s: ReplaySummary, wallS: number, peakRssMb: number): string {
+export function printSummary(s: ReplaySummary, wallS: number, peakRssMb: number, heapLimitMb: number): string {
   const k = s.kpis;
   return [
-    `Replay ${s.from} .. ${s.to}, policy ${s.policy} (${s.setting}): ${s.orders.toLocaleString('en')} orders, ${s.lines.toLocaleString('en')} lines in ${wallS.toFixed(1)} s (peak memory ${peakRssMb} MB)`,
+    `Replay ${s.from} .. ${s.to}, policy ${s.policy} (${s.setting}): ${s.orders.toLocaleString('en')} orders, ${s.lines.toLocaleString('en')} lines in ${wallS.toFixed(1)} s (peak memory ${peakRssMb} MB, heap limit ${heapLimitMb} MB)`,
     `  file: ${s.file.rows.toLocaleString('en')} rows (${s.file.ignored.toLocaleString('en')} not stock lines), ${s.file.skus.toLocaleString('en')} SKUs, ${s.file.customers.toLocaleString('en')} customers; ${s.historyLines.toLocaleString('en')} history lines before ${s.from}`,
     `  supply: ${s.purchaseOrders} purchase orders, ${s.receipts} receipts; cancelled ${s.cancelledUnits} units still waiting, ${s.returnedUnits} units returned after shipping; ${s.messages.toLocaleString('en')} messages written by the playbook`,
     `  fill rate ${pct(k.fillRate)}, backorder rate ${pct(k.backorderRate)} of lines, promise accuracy ${pct(k.promiseAccuracy)}, cycle time p50 ${k.cycleTimeP50Hours?.toFixed(1) ?? 'n/a'} h`,
@@ -121,6 +126,10 @@ export function registerReplayCommand(program: Command): void {
         process.exitCode = 65;
         return;
       }
+      if (!heapCapped()) {
+        process.exitCode = await rerunUnderHeapCap(replayHeapMb, 'replay');
+        return;
+      }
       const scratch = o.store ? null : mkdtempSync(join(tmpdir(), 'raincheck-replay-'));
       const clock = manualClock('2000-01-01T00:00:00Z');
       const ctx = await createContext({ databaseUrl: o.store ?? join(scratch!, 'replay.sqlite'), rebuildable: true, clock, log: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)) });
@@ -145,7 +154,8 @@ export function registerReplayCommand(program: Command): void {
         });
         const wallS = (performance.now() - started) / 1000;
         const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-        process.stdout.write(o.json ? `${JSON.stringify({ ...summary, wallS, peakRssMb })}\n` : `${printSummary(summary, wallS, peakRssMb)}\n`);
+        const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+        process.stdout.write(o.json ? `${JSON.stringify({ ...summary, wallS, peakRssMb, heapLimitMb })}\n` : `${printSummary(summary, wallS, peakRssMb, heapLimitMb)}\n`);
       } catch (e) {
         if (!(e instanceof ReplayInputError)) throw e;
         process.stderr.write(`replay: ${e.message}\n`);

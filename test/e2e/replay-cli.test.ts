@@ -12,7 +12,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeSyntheticOrders } from '../../src/replay/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'raincheck-replay-cli-'));
-const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/raincheck.js', ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+const cli = (...args: string[]) => cliWith({}, ...args);
+const cliWith = (env: Record<string, string>, ...args: string[]) =>
+  spawnSync(process.execPath, ['bin/raincheck.js', ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '', ...env } });
 
 describe('raincheck replay', () => {
   const orders = join(dir, 'orders.csv');
@@ -23,7 +25,7 @@ describe('raincheck replay', () => {
     const store = join(dir, 'kept.sqlite');
     const run = cli('replay', '--orders', orders, '--from', '2026-03-23', '--store', store);
     expect(run.status, run.stderr.slice(-2000)).toBe(0);
-    expect(run.stdout).toMatch(/^Replay 2026-03-23 \.\. 2026-04-12, policy raincheck \(fill rate 0\.95\): \d+ orders, [\d,]+ lines in [\d.]+ s \(peak memory \d+ MB\)$/m);
+    expect(run.stdout).toMatch(/^Replay 2026-03-23 \.\. 2026-04-12, policy raincheck \(fill rate 0\.95\): \d+ orders, [\d,]+ lines in [\d.]+ s \(peak memory \d+ MB, heap limit \d+ MB\)$/m);
     expect(run.stdout).toMatch(/history lines before 2026-03-23/);
     expect(run.stdout).toMatch(/fill rate [\d.]+%, backorder rate [\d.]+% of lines, promise accuracy/);
     expect(run.stdout).toMatch(/root causes: /);
@@ -35,6 +37,20 @@ describe('raincheck replay', () => {
     const priced = cli('replay', '--orders', orders, '--from', '2026-03-23', '--backorder-cost', '900', '--json');
     expect(priced.status, priced.stderr.slice(-2000)).toBe(0);
     expect(JSON.parse(priced.stdout)).toMatchObject({ policy: 'raincheck', setting: 'backorder cost 900 per line' });
+  }, 60_000);
+
+  it('runs under a heap cap of 768 MB (a year of Online Retail keeps under 600 MB live), or under the one given', () => {
+    const limit = (run: ReturnType<typeof cli>) => {
+      expect(run.status, run.stderr.slice(-2000)).toBe(0);
+      return (JSON.parse(run.stdout) as { heapLimitMb: number }).heapLimitMb;
+    };
+    // The limit V8 reports is the old space's cap plus the young generation's.
+    const capped = limit(cli('replay', '--orders', orders, '--from', '2026-04-06', '--json'));
+    expect(capped).toBeGreaterThanOrEqual(768);
+    expect(capped).toBeLessThan(900);
+    const given = limit(cliWith({ NODE_OPTIONS: '--max-old-space-size=1500' }, 'replay', '--orders', orders, '--from', '2026-04-06', '--json'));
+    expect(given).toBeGreaterThanOrEqual(1500);
+    expect(given).toBeLessThan(1700);
   }, 60_000);
 
   it('refuses a store that is not empty, a day that does not exist and a missing file, writing nothing', () => {
