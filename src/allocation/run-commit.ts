@@ -17,6 +17,7 @@ import { groupBy } from '../shared/group.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { byText } from './run-plan.js';
 import * as repo from './run-repository.js';
+import * as orders from '../orders/repository.js';
 import {
   planSku, promiseMoves, readRunInputs, resolveRun, summarise, transferRowOf, withPromises, type DatedChange, type DryRun, type PromiseMove, type ResolvedRun, type RunChange, type RunRequest, type RunTransfer,
 } from './run-service.js';
@@ -102,7 +103,7 @@ async function commitSkus(
     }
     if (left > 0) throw new RetryableConflict(`backorder ${c.backorderId} holds fewer units at ${c.warehouseId} than read`);
   }
-  if (!(await repo.releaseAllocations(tx, draws))) throw new RetryableConflict('an allocation changed during the run');
+  if (!(await orders.drawAllocations(tx, draws, 'released'))) throw new RetryableConflict('an allocation changed during the run');
   const allocationColumns = ['id', 'order_id', 'order_line_id', 'backorder_id', 'sku_id', 'warehouse_id', 'quantity', 'shipped', 'released', 'created_at'] as const;
   await ctx.store.insertRows(
     tx,

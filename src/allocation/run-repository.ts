@@ -121,20 +121,6 @@ export async function liveAllocations(tx: Tx, backorderIds: readonly string[]): 
   return rows.map((r) => ({ id: r.id, backorderId: r.backorderId!, warehouseId: r.warehouseId, quantity: Number(r.quantity) }));
 }
 
-/** Releases units of many allocation rows, one statement per 300; false when a row held fewer than asked. */
-export async function releaseAllocations(tx: Tx, draws: readonly { id: string; quantity: number }[]): Promise<boolean> {
-  for (let at = 0; at < draws.length; at += 300) {
-    const chunk = draws.slice(at, at + 300);
-    const values = sql.join(chunk.map((d) => sql`(${d.id}, ${d.quantity})`));
-    const r = await sql`
-      update allocation set quantity = quantity - cast(v.column2 as bigint), released = released + cast(v.column2 as bigint)
-      from (values ${values}) as v
-      where allocation.id = v.column1 and allocation.quantity >= cast(v.column2 as bigint)`.execute(tx);
-    if (Number(r.numAffectedRows ?? 0) !== chunk.length) return false;
-  }
-  return true;
-}
-
 /** Adds to many order lines' allocated units, one statement per 300 (the table's CHECKs guard conservation). */
 export async function adjustLinesAllocated(tx: Tx, deltas: ReadonlyMap<string, number>): Promise<void> {
   const rows = [...deltas].filter(([, d]) => d !== 0);

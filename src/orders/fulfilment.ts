@@ -177,7 +177,7 @@ async function shipDraws(
   shipmentId: string,
   now: string,
 ): Promise<void> {
-  const drawn = await repo.drawAllocations(tx, draws.map((d) => ({ id: d.allocation.id, shipped: d.take })));
+  const drawn = await repo.drawAllocations(tx, draws.map((d) => ({ id: d.allocation.id, quantity: d.take })), 'shipped');
   if (!drawn || !(await stock.shipAllocatedMany(tx, draws.map((d) => ({ skuId: d.allocation.sku_id, warehouseId: d.allocation.warehouse_id, quantity: d.take })), now))) {
     throw new RetryableConflict(`the allocations of order ${orderId} changed while shipping`);
   }

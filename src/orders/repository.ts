@@ -60,13 +60,17 @@ export async function adjustLines(tx: Tx, changes: readonly { id: string; alloca
   }
 }
 
-/** drawAllocation of shipped units for many allocations, one statement each 300: false unless every one had them. */
-export async function drawAllocations(tx: Tx, draws: readonly { id: string; shipped: number }[]): Promise<boolean> {
+/**
+ * drawAllocation for many allocations (units shipped, or released to stock), one statement each 300: false unless
+ * every one held the units.
+ */
+export async function drawAllocations(tx: Tx, draws: readonly { id: string; quantity: number }[], as: 'shipped' | 'released'): Promise<boolean> {
+  const counter = as === 'shipped' ? sql`shipped = shipped + cast(v.column2 as bigint)` : sql`released = released + cast(v.column2 as bigint)`;
   for (let at = 0; at < draws.length; at += 300) {
     const chunk = draws.slice(at, at + 300);
-    const values = sql.join(chunk.map((d) => sql`(${d.id}, ${d.shipped})`));
+    const values = sql.join(chunk.map((d) => sql`(${d.id}, ${d.quantity})`));
     const r = await sql`
-      update allocation set quantity = quantity - cast(v.column2 as bigint), shipped = shipped + cast(v.column2 as bigint)
+      update allocation set quantity = quantity - cast(v.column2 as bigint), ${counter}
       from (values ${values}) as v
       where allocation.id = v.column1 and allocation.quantity >= cast(v.column2 as bigint)`.execute(tx);
     if (Number(r.numAffectedRows ?? 0) !== chunk.length) return false;
