@@ -1,6 +1,7 @@
 /** SQL for backorders and their event history. */
 import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../db/connect.js';
+import { updateEveryRow } from '../db/row-updates.js';
 import type { BackorderEventTable, BackorderTable } from '../db/schema.js';
 import type { BackorderStatus } from './domain.js';
 
@@ -140,15 +141,12 @@ export async function updateAllocatedMany(
   rows: readonly { id: string; fromStatus: BackorderStatus; fromAllocated: number; allocated: number; status: BackorderStatus }[],
   now: string,
 ): Promise<boolean> {
-  for (let at = 0; at < rows.length; at += 300) {
-    const chunk = rows.slice(at, at + 300);
+  return updateEveryRow(tx, rows, (chunk) => {
     // VALUES columns are column1..5 on both engines; parameters arrive untyped on PostgreSQL, hence the casts.
     const values = sql.join(chunk.map((r) => sql`(${r.id}, ${r.fromStatus}, ${r.fromAllocated}, ${r.allocated}, ${r.status})`));
-    const result = await sql`
+    return sql`
       update backorder set allocated = cast(v.column4 as bigint), status = v.column5, updated_at = ${now}
       from (values ${values}) as v
-      where backorder.id = v.column1 and backorder.status = v.column2 and backorder.allocated = cast(v.column3 as bigint)`.execute(tx);
-    if (Number(result.numAffectedRows ?? 0) !== chunk.length) return false;
-  }
-  return true;
+      where backorder.id = v.column1 and backorder.status = v.column2 and backorder.allocated = cast(v.column3 as bigint)`;
+  });
 }

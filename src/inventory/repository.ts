@@ -4,6 +4,7 @@
  */
 import { sql, type Selectable } from 'kysely';
 import type { Tx, UpdateGuard } from '../db/connect.js';
+import { updateEveryRow } from '../db/row-updates.js';
 import type { MovementTable, StockLevelTable } from '../db/schema.js';
 
 export type LevelRow = Selectable<StockLevelTable>;
@@ -58,12 +59,7 @@ export async function reserveMany(
   items: readonly { skuId: string; warehouseId: string; quantity: number }[],
   now: string,
 ): Promise<boolean> {
-  const pairs = mergePairs(items);
-  for (let at = 0; at < pairs.length; at += 300) {
-    const guard = reservation(pairs.slice(at, at + 300), now);
-    if (Number((await guard.update.execute(tx)).numAffectedRows ?? 0) !== guard.rows) return false;
-  }
-  return true;
+  return updateEveryRow(tx, mergePairs(items), (chunk) => reservation(chunk, now).update);
 }
 
 /**
@@ -114,19 +110,15 @@ export async function release(tx: Tx, skuId: string, warehouseId: string, quanti
  * summed), one statement each 300 pairs: false unless every pair had the units allocated.
  */
 export async function shipAllocatedMany(tx: Tx, items: readonly { skuId: string; warehouseId: string; quantity: number }[], now: string): Promise<boolean> {
-  const pairs = mergePairs(items);
-  for (let at = 0; at < pairs.length; at += 300) {
-    const chunk = pairs.slice(at, at + 300);
+  return updateEveryRow(tx, mergePairs(items), (chunk) => {
     const values = sql.join(chunk.map((p) => sql`(${p.skuId}, ${p.warehouseId}, ${p.quantity})`));
-    const r = await sql`
+    return sql`
       update stock_level set on_hand = on_hand - cast(v.column3 as bigint), allocated = allocated - cast(v.column3 as bigint),
         updated_at = ${now}
       from (values ${values}) as v
       where stock_level.sku_id = v.column1 and stock_level.warehouse_id = v.column2
-        and stock_level.allocated >= cast(v.column3 as bigint)`.execute(tx);
-    if (Number(r.numAffectedRows ?? 0) !== chunk.length) return false;
-  }
-  return true;
+        and stock_level.allocated >= cast(v.column3 as bigint)`;
+  });
 }
 
 export async function insertMovements(tx: Tx, rows: MovementRow[]): Promise<void> {

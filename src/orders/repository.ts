@@ -1,6 +1,7 @@
 /** SQL for orders, their lines, allocations and shipments. */
 import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../db/connect.js';
+import { updateEveryRow } from '../db/row-updates.js';
 import type { AllocationTable, OrderLineTable, SalesOrderTable, ShipmentTable } from '../db/schema.js';
 
 export type OrderRow = Selectable<SalesOrderTable>;
@@ -66,16 +67,13 @@ export async function adjustLines(tx: Tx, changes: readonly { id: string; alloca
  */
 export async function drawAllocations(tx: Tx, draws: readonly { id: string; quantity: number }[], as: 'shipped' | 'released'): Promise<boolean> {
   const counter = as === 'shipped' ? sql`shipped = shipped + cast(v.column2 as bigint)` : sql`released = released + cast(v.column2 as bigint)`;
-  for (let at = 0; at < draws.length; at += 300) {
-    const chunk = draws.slice(at, at + 300);
+  return updateEveryRow(tx, draws, (chunk) => {
     const values = sql.join(chunk.map((d) => sql`(${d.id}, ${d.quantity})`));
-    const r = await sql`
+    return sql`
       update allocation set quantity = quantity - cast(v.column2 as bigint), ${counter}
       from (values ${values}) as v
-      where allocation.id = v.column1 and allocation.quantity >= cast(v.column2 as bigint)`.execute(tx);
-    if (Number(r.numAffectedRows ?? 0) !== chunk.length) return false;
-  }
-  return true;
+      where allocation.id = v.column1 and allocation.quantity >= cast(v.column2 as bigint)`;
+  });
 }
 
 /** Moves units out of an allocation (shipped or released), never below zero. */
