@@ -4,6 +4,7 @@
  * out another worker takes them over. A retry never follows an acknowledged delivery: the acknowledgement is
  * recorded first, guarded by the attempt number, and receivers get the same Idempotency-Key on every try.
  */
+import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../main/context.js';
 import { ok } from '../shared/result.js';
 import { retryDelayMs } from './backoff.js';
@@ -59,20 +60,29 @@ async function dispatchChannel(ctx: AppContext, channels: Channels, channel: Mes
   const { batchSize, concurrency } = { ...channelDefaults[channel], ...options };
   const { leaseMs = 60_000, random = Math.random } = options;
   const now = ctx.clock.now();
-  const claimed = await ctx.store.transaction(async (tx) =>
-    ok(await claimDue(ctx.store, tx, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), batchSize, channel)),
-  );
-  const messages = claimed.ok ? claimed.value : [];
+  const claim = { now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), limit: batchSize, channel, token: randomUUID() };
+  // Nothing is sent before the round is prepared: if the claim or the preparation fails, hand the claims back (as
+  // persistently as outcomes are recorded) rather than leave them waiting out the lease, then let the scheduler
+  // report the failure. A claim that threw may still have committed (its answer lost in a database restart), hence
+  // the release by the round's token even then.
+  const handBack = async (e: unknown): Promise<never> => {
+    await retrying(() => ctx.store.transaction(async (tx) => ok(await releaseClaims(tx, claim.token, ctx.clock.now().toISOString()))));
+    throw e;
+  };
+  let messages: MessageRow[];
+  try {
+    const claimed = await ctx.store.transaction(async (tx) => ok(await claimDue(ctx.store, tx, claim)));
+    messages = claimed.ok ? claimed.value : [];
+  } catch (e) {
+    return handBack(e);
+  }
   const stats: DispatchStats = { claimed: messages.length, delivered: 0, retried: 0, dead: 0 };
   if (messages.length === 0) return stats;
   let prepared;
   try {
     prepared = await prepareRound(ctx, messages, channel);
   } catch (e) {
-    // Nothing was sent yet: hand the claims back (as persistently as outcomes are recorded) rather than leave them
-    // waiting out the lease, then let the scheduler report the failure.
-    await retrying(() => ctx.store.transaction(async (tx) => ok(await releaseClaims(tx, messages, ctx.clock.now().toISOString()))));
-    throw e;
+    return handBack(e);
   }
   const { playbook, secrets, lookup } = prepared;
   const recorder = outcomeRecorder(ctx, playbook, stats, random);

@@ -27,9 +27,11 @@ export async function insertMessages(store: Store, tx: Tx, rows: readonly NewMes
 /**
  * Takes up to `limit` due messages of one channel for this worker: pending ones whose time has come, then `sending`
  * ones whose worker's lease ran out (it died mid-delivery). Two index range scans, not one OR: an OR made both
- * engines scan and sort the whole backlog. On PostgreSQL, SKIP LOCKED lets many workers claim side by side.
+ * engines scan and sort the whole backlog. On PostgreSQL, SKIP LOCKED lets many workers claim side by side. The
+ * claimed rows carry the round's `token`, by which releaseClaims finds them even when this call's answer was lost.
  */
-export async function claimDue(store: Store, tx: Tx, now: string, leaseUntil: string, limit: number, channel: MessageTable['channel']): Promise<MessageRow[]> {
+export async function claimDue(store: Store, tx: Tx, claim: { now: string; leaseUntil: string; limit: number; channel: MessageTable['channel']; token: string }): Promise<MessageRow[]> {
+  const { now, limit, channel } = claim;
   const due = (status: 'pending' | 'sending', n: number) => {
     let q = tx.selectFrom('message').select('id').where('status', '=', status).where('channel', '=', channel).where('next_attempt_at', '<=', now);
     if (status === 'sending') q = q.where('lease_until', '<', now);
@@ -41,7 +43,7 @@ export async function claimDue(store: Store, tx: Tx, now: string, leaseUntil: st
   if (ids.length === 0) return [];
   return tx
     .updateTable('message')
-    .set({ status: 'sending', lease_until: leaseUntil, attempts: sql`attempts + 1`, updated_at: now })
+    .set({ status: 'sending', lease_until: claim.leaseUntil, claim_token: claim.token, attempts: sql`attempts + 1`, updated_at: now })
     .where('id', 'in', ids)
     .returningAll()
     .execute();
@@ -77,20 +79,19 @@ export async function markDelivered(tx: Tx, done: readonly { m: Pick<MessageRow,
 }
 
 /**
- * Gives back messages this worker claimed but never tried to send (it could not prepare the round, e.g. the database
- * went away right after the claim): pending again at once, the attempt not counted, so they do not wait out the lease.
- * Only where this worker still holds that attempt.
+ * Gives back the messages a round claimed but never tried to send (it could not prepare the round, or the claim's
+ * answer was lost: the database went away at or right after the claim): pending again at once, the attempt not
+ * counted, so they do not wait out the lease. Only those still held by that round; none when its claim never
+ * committed. Returns how many.
  */
-export async function releaseClaims(tx: Tx, claimed: readonly Pick<MessageRow, 'id' | 'attempts'>[], now: string): Promise<void> {
-  for (const m of claimed) {
-    await tx
-      .updateTable('message')
-      .set({ status: 'pending', lease_until: null, attempts: m.attempts - 1, updated_at: now })
-      .where('id', '=', m.id)
-      .where('status', '=', 'sending')
-      .where('attempts', '=', m.attempts)
-      .execute();
-  }
+export async function releaseClaims(tx: Tx, token: string, now: string): Promise<number> {
+  const r = await tx
+    .updateTable('message')
+    .set({ status: 'pending', lease_until: null, attempts: sql`attempts - 1`, updated_at: now })
+    .where('claim_token', '=', token)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** Records a failed attempt: retried at `retryAt`, or dead-lettered when `retryAt` is null. */

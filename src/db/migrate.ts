@@ -12,6 +12,7 @@ import * as allocationRuns009 from './migrations/009-allocation-runs.js';
 import * as access010 from './migrations/010-access.js';
 import * as jobClaims011 from './migrations/011-job-claims.js';
 import * as skuHistoryIndexes012 from './migrations/012-sku-history-indexes.js';
+import * as messageClaimToken013 from './migrations/013-message-claim-token.js';
 
 /** The one migration list, in order, for both engines. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '010-access': access010,
   '011-job-claims': jobClaims011,
   '012-sku-history-indexes': skuHistoryIndexes012,
+  '013-message-claim-token': messageClaimToken013,
 };
 
 /** Every migration, in the order they apply. */

@@ -285,6 +285,8 @@ export interface MessageTable {
   next_attempt_at: string;
   /** A worker holds a `sending` message until then; after it, another worker may take it over. */
   lease_until: string | null;
+  /** The delivery round that claimed it last (see claimDue). */
+  claim_token: string | null;
   last_error: string | null;
   language: string | null;
   subject: string | null;

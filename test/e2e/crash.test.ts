@@ -102,10 +102,11 @@ function alive(pid: number): boolean {
   }
 }
 
-// This test found three bugs, fixed: a pooled client that lost its server mid-query crashed the process (no 'error'
+// This test found four bugs, fixed: a pooled client that lost its server mid-query crashed the process (no 'error'
 // listener while checked out); a round whose outcome write failed during the restart dropped it, leaving sent mails
-// claimed for the 60 s lease (now retried); and a round that claimed its batch just before the crash and then failed
-// to read the playbook left the batch under that lease, unsent (now handed back).
+// claimed for the 60 s lease (now retried); a round that claimed its batch just before the crash and then failed
+// to read the playbook left the batch under that lease, unsent (now handed back); and a claim whose COMMIT went
+// through as the server died threw, leaving its batch under the lease (now handed back by the round's token).
 describe.skipIf(!privateClusterAvailable)('PostgreSQL crashed and restarted under load (private cluster)', () => {
   let cluster: PgCluster;
   let ctx: AppContext;

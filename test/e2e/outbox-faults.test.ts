@@ -140,6 +140,30 @@ describe.each(engines)('a mail server down during a burst on $name', (engine) =>
     expect(await round()).toMatchObject({ claimed: due.length, delivered: due.length });
   });
 
+  it('hands back a claim that committed but whose answer was lost (PostgreSQL restarted at COMMIT): no lease to wait out', async () => {
+    must(await placeOrder(t.ctx, { customerId: 'C2', reference: 'R-LOST', lines: [{ skuId: 'LAMP', quantity: 1 }] }));
+    const due = (await messages(t.ctx, 'email')).filter((m) => m.status === 'pending');
+    expect(due.length).toBeGreaterThan(0);
+    // The first transaction (the claim) commits, then its caller hears only that the connection went away.
+    let calls = 0;
+    const store = t.ctx.store;
+    const lossy = { ...store, transaction: (async (fn) => {
+      const result = await store.transaction(fn);
+      if (++calls === 1) throw new Error('Connection terminated unexpectedly');
+      return result;
+    }) as typeof store.transaction };
+    const sentBefore = smtp.mails.length;
+    await expect(dispatchOnce({ ...t.ctx, store: lossy }, channels, { channel: 'email' })).rejects.toThrow(/Connection terminated/);
+    expect(calls, 'the claim, then the hand-back').toBe(2);
+    expect(smtp.mails.length).toBe(sentBefore);
+    for (const m of (await messages(t.ctx, 'email')).filter((x) => due.some((d) => d.id === x.id))) {
+      expect(m.status, m.id).toBe('pending');
+      expect(m.attempts, 'the attempt that never happened is not counted').toBe(0);
+      expect(m.lease_until).toBeNull();
+    }
+    expect(await round()).toMatchObject({ claimed: due.length, delivered: due.length });
+  });
+
   it('dead-letters at once a mailbox the server refuses permanently (550), with the error', async () => {
     smtp.refuse.add('gone@example.com');
     const before = smtp.mails.length;
