@@ -57,9 +57,9 @@ export function registerSimulateCommand(program: Command): void {
     .option('--lead-time-column <name>', "the column holding each series' lead time (same as --map lead_time=<name>)")
     .option('--review <R>', 'periods between reviews', parse.positiveInteger, 1)
     .option('--policy <spec>', `a policy family to sweep, repeatable: cover, minmax, <model>[a=..,b=..,v=..][+count|+compound]/<RS|sS|sQ>/<fill|fill-avg|cycle|exchange>[:v1,v2,...] (default: ${defaultPolicies.join(', ')})`, collectPolicy)
-    .option('--start <N>', 'first period (0-based) the policies run; the periods before are history only (default: half the periods)', nonNegativeInteger)
-    .option('--warmup <N>', 'periods after --start that are not measured', nonNegativeInteger, 3)
-    .option('--min-history <N>', 'simulate only the series with demand in at least N periods before --start (default 0: every series)', nonNegativeInteger, 0)
+    .option('--start <N>', 'first period (0-based) the policies run; the periods before are history only (default: half the periods)', parse.nonNegativeInteger)
+    .option('--warmup <N>', 'periods after --start that are not measured', parse.nonNegativeInteger, 3)
+    .option('--min-history <N>', 'simulate only the series with demand in at least N periods before --start (default 0: every series)', parse.nonNegativeInteger, 0)
     .option('--lost-sales', 'unserved demand is lost instead of backordered')
     .option('--periods-per-year <n>', 'for annual costs and turnover (default: 12 months, 52.18 weeks, 365.24 days; required for integer periods)', parse.positive)
     .option('--backorder-cost <c>', 'cost of one unit waiting one period on backorder', parse.nonNegative, 0)
@@ -71,7 +71,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--series-only <family:setting>', 'write series.csv rows only for this family and setting (repeatable; default: every one)', collect)
     .requiredOption('--out <dir>', 'directory for results.json, series.csv, report.html and tradeoff.png (created)')
     .option('--json', 'print the summary as JSON')
-    .addOption(new Option('--threads <n>', 'worker threads (0: none); default one per core for large runs').argParser(nonNegativeInteger).hideHelp())
+    .addOption(new Option('--threads <n>', 'worker threads (0: none); default one per core for large runs').argParser(parse.nonNegativeInteger).hideHelp())
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : exitCodeOf('malformed_request')))
     .action((flags: SimulateFlags) => simulateCommand(flags));
 }
@@ -89,12 +89,6 @@ function collectPolicy(value: string, previous: string[] | undefined): string[] 
     throw e;
   }
   return collect(value, previous);
-}
-
-function nonNegativeInteger(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number >= 0');
-  return n;
 }
 
 async function simulateCommand(flags: SimulateFlags): Promise<void> {

@@ -24,6 +24,8 @@ export interface ReplayOptions extends Omit<PolicySettings, 'quotedLeadTimeDays'
   /** Last day replayed, inclusive. Default: the file's last day. */
   to?: string | undefined;
   warehouses: WarehouseRule;
+  /** Days before its first order in the file that each SKU is listed (0: on that day). */
+  listedDaysAhead?: number | undefined;
   seed: number;
   progress?: (p: { day: string; orders: number; lines: number }) => void;
 }
@@ -61,7 +63,7 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
   const to = o.to ?? dayOf(scan.last);
   if (from > to) throw new ReplayInputError(`--from ${from} is after --to ${to}`);
   clock.set(scan.first < at(from, 0) ? scan.first : at(from, 0));
-  await buildWorld(ctx, scan, o.warehouses);
+  await buildWorld(ctx, scan, o.warehouses, o.listedDaysAhead ?? 0);
   const setupSeconds = (performance.now() - setupStarted) / 1000;
 
   const days = await replayDays(ctx, clock, orderEvents(o.ordersFile, o.layout), {

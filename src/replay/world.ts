@@ -3,8 +3,8 @@
  * with realistic lead times. The Online Retail file has no supplier data, so each SKU is bought from one of two
  * suppliers by a stable hash of its code: a domestic one (10 days, up to 4 late) for two thirds, an importer
  * (35 days, up to 14 late, often some) for the rest; what arrives late is drawn per receipt from a seeded random.
- * Supplier costs are 60% of the lowest price the file sells the SKU at (a gift-ware margin). Each SKU is listed on
- * the day of its first order in the file.
+ * Supplier costs are 60% of the lowest price the file sells the SKU at (a gift-ware margin). Each SKU is listed
+ * `listedDaysAhead` days before its first order in the file (0: on that day).
  */
 import type { AppContext } from '../main/context.js';
 import { catalogService } from '../catalog/service.js';
@@ -45,15 +45,19 @@ export function warehousesFor(rule: WarehouseRule, regions: readonly string[]): 
 }
 
 /** Creates the world in an empty store (the clock set to the file's first day, so SKUs exist from then on). */
-export async function buildWorld(ctx: AppContext, scan: FileScan, rule: WarehouseRule): Promise<WarehouseInput[]> {
+export async function buildWorld(ctx: AppContext, scan: FileScan, rule: WarehouseRule, listedDaysAhead = 0): Promise<WarehouseInput[]> {
   const warehouses = warehousesFor(rule, [...scan.customers.values()]);
   for (const w of warehouses) must(await catalogService(warehouseDef).create(ctx, w), `warehouse ${w.id}`);
   for (const s of suppliers) must(await catalogService(supplierDef).create(ctx, { id: s.id, name: s.name, defaultLeadTimeDays: s.leadTimeDays }), `supplier ${s.id}`);
   const now = ctx.clock.now().toISOString();
-  // Listed on the day of its first order (the file has no catalogue dates): planning measures a SKU younger than
-  // its demand window from its listing, so a product launched in September is not averaged over the nine months
-  // before it existed. Nothing orders a SKU before that day (no demand, no stock), for either policy.
-  const skuRows = [...scan.skus].map(([id, s]) => skuDef.toRow({ id, name: s.name.slice(0, 200), unitCostMinor: Math.round(s.priceMinor * 0.6), backorderPolicy: 'allow' }, s.firstAt, s.firstAt));
+  // Listed `listedDaysAhead` days before its first order (the file has no catalogue dates; a company lists a
+  // product before it goes on sale): planning measures a young SKU from its first order, so a product launched in
+  // September is not averaged over the months before it was on sale, and only a policy that plans launches
+  // (Raincheck's, from the launches like it) orders anything for it before that order.
+  const skuRows = [...scan.skus].map(([id, s]) => {
+    const listed = new Date(Date.parse(s.firstAt) - listedDaysAhead * 86_400_000).toISOString();
+    return skuDef.toRow({ id, name: s.name.slice(0, 200), unitCostMinor: Math.round(s.priceMinor * 0.6), backorderPolicy: 'allow' }, listed, listed);
+  });
   const customerRows = [...scan.customers].map(([id, region]) => placeholderCustomerRow(id, region, id.startsWith('GUEST-') ? 3 : 2, now));
   await ctx.store.transaction(async (tx) => {
     for (let at = 0; at < skuRows.length; at += 500) await catalog.insertManyIfAbsent(tx, 'sku', skuRows.slice(at, at + 500));

@@ -13,6 +13,7 @@ import { byPair, dailySeries, pairKey } from './demand.js';
 import { weeklyForecast, type DemandEstimator } from './estimate.js';
 import { demandRows } from './history.js';
 import { leadTimeEstimate, type SupplierChoice } from './inputs.js';
+import { bySku, readLaunches } from './launch-facts.js';
 import { shiftDay } from './periods.js';
 import type { PairFacts } from './plan.js';
 import * as repo from './repository.js';
@@ -26,6 +27,11 @@ export interface FactsQuery extends repo.PairFilter {
    * shortages costs a fraction of a review.
    */
   uncovered?: boolean | undefined;
+  /**
+   * Plan the products listed lately that have not been ordered yet from the launches like them (launch.ts), so
+   * stock is there for their first orders; off (a rule of thumb), they get nothing until they sell.
+   */
+  launches?: boolean | undefined;
 }
 
 /**
@@ -58,9 +64,22 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
   const numbers = await stockNumbers(db, listed(q, waiting ? [...new Set(waiting.map((w) => w.skuId))] : null), waiting);
   const uncovered = q.uncovered ? [...numbers].filter(([, n]) => inventoryPosition(n) + n.onDraft < 0).map(([k]) => k) : null;
   if (uncovered?.length === 0) return [];
-  const demand = byPair(await demandRows(db, from, to, listed(q, uncovered && [...new Set(uncovered.map((k) => k.split('|')[0]!))])));
+  const demandFilter = listed(q, uncovered && [...new Set(uncovered.map((k) => k.split('|')[0]!))]);
+  const rows = await demandRows(db, from, to, demandFilter);
+  const demand = byPair(rows);
   const keys = new Set(uncovered ?? [...demand.keys(), ...[...numbers].filter(([, n]) => n.onHand + n.allocated + n.backordered + n.onOrder > 0).map(([k]) => k)]);
   if (q.skuId !== undefined && q.warehouseId !== undefined && !q.uncovered) keys.add(pairKey(q.skuId, q.warehouseId));
+  const launches = await readLaunches(db, {
+    from,
+    to,
+    today,
+    now: ctx.clock.now().toISOString(),
+    skuIds: demandFilter.skuId !== undefined ? [demandFilter.skuId] : demandFilter.skuIds,
+    warehouseIds: q.warehouseId !== undefined ? [q.warehouseId] : (await catalog.listAll(db, 'warehouse')).map((w) => w.id),
+    estimate: q.launches === true && !q.uncovered,
+    allRows: demandFilter.skuId === undefined && demandFilter.skuIds === undefined && q.warehouseId === undefined ? bySku(rows) : undefined,
+  });
+  for (const [skuId, byWarehouse] of launches.upcoming) for (const w of byWarehouse.keys()) keys.add(pairKey(skuId, w));
   const skus = new Map((await catalog.findByIds(db, 'sku', [...keys].map((k) => k.split('|')[0]!))).map((s) => [s.id, s]));
   const suppliers = await supplierChoices(ctx.store, db, [...skus.keys()]);
   const out: PairFacts[] = [];
@@ -68,15 +87,17 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
     const [skuId = '', warehouseId = ''] = key.split('|');
     const sku = skus.get(skuId);
     if (!sku || sku.backorder_policy === 'discontinued') continue;
-    // A SKU younger than the window is measured from its creation, not diluted by days it did not exist; but over
-    // at least minExposureDays, so that a product's first order is not taken for its daily rate.
-    const listedOn = sku.created_at.slice(0, 10);
+    // A SKU younger than the window is measured from its launch (its first order; its listing when it has none),
+    // not diluted by days it was not on sale; but over at least minExposureDays, so that a product's first order is
+    // not taken for its daily rate.
+    const launchedOn = launches.launchedOn.get(skuId) ?? sku.created_at.slice(0, 10);
     const latestStart = shiftDay(to, 1 - minExposureDays);
-    const measuredFrom = listedOn < latestStart ? listedOn : latestStart;
+    const measuredFrom = launchedOn < latestStart ? launchedOn : latestStart;
     const start = measuredFrom > from ? measuredFrom : from;
-    const rows = demand.get(key) ?? [];
-    const daily = dailySeries(rows, start, to);
+    const pairRows = demand.get(key) ?? [];
+    const daily = dailySeries(pairRows, start, to);
     const { onDraft, ...stock } = numbers.get(key) ?? zero();
+    const upcoming = launches.upcoming.get(skuId)?.get(warehouseId);
     out.push({
       skuId,
       warehouseId,
@@ -84,12 +105,12 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
       stock,
       onDraft,
       demand: {
-        ...estimate({ skuId, warehouseId, from: start, daily }),
+        ...(upcoming ? { dailyMean: upcoming.dailyMean, dailyVariance: upcoming.dailyVariance, method: upcoming.method, lineSize: upcoming.meanLineSize } : estimate({ skuId, warehouseId, from: start, daily })),
         from: start,
         to,
         days: daily.length,
         units: daily.reduce((sum, u) => sum + u, 0),
-        lines: rows.reduce((sum, r) => sum + (r.day >= start ? r.lines : 0), 0),
+        lines: pairRows.reduce((sum, r) => sum + (r.day >= start ? r.lines : 0), 0),
       },
       suppliers: suppliers.get(skuId) ?? [],
     });

@@ -35,8 +35,11 @@ export interface PairFacts {
   stock: StockNumbers;
   /** Units on draft purchase orders to this warehouse: approved, not yet placed. */
   onDraft: number;
-  /** The estimate, and the window's units and order lines (a line with parts here, demand.ts). */
-  demand: DemandEstimate & { from: string; to: string; days: number; units: number; lines: number };
+  /**
+   * The estimate, and the window's units and order lines (a line with parts here, demand.ts); `lineSize`: units per
+   * order line to plan with when the window has no lines of its own (a product about to launch: its analogs').
+   */
+  demand: DemandEstimate & { from: string; to: string; days: number; units: number; lines: number; lineSize?: number };
   suppliers: readonly SupplierChoice[];
 }
 
@@ -49,8 +52,11 @@ export interface PairPlan {
 
 const moments = (f: PairFacts): Moments => ({ mean: f.demand.dailyMean, variance: f.demand.dailyVariance });
 
-/** Mean units per order line in the window; 1 without lines (a pair with no orders yet is assumed to sell singly). */
-export const meanLineSize = (f: PairFacts): number => (f.demand.lines > 0 && f.demand.units > 0 ? f.demand.units / f.demand.lines : 1);
+/**
+ * Mean units per order line in the window; without lines, the launch analogs' (demand.lineSize) or 1 (a pair with no
+ * orders yet is assumed to sell singly).
+ */
+export const meanLineSize = (f: PairFacts): number => (f.demand.lines > 0 && f.demand.units > 0 ? f.demand.units / f.demand.lines : (f.demand.lineSize ?? 1));
 
 /** The service target of this pair: the setting itself, or for a line shortage cost, with the pair's mean line size. */
 export function targetFor(f: PairFacts, settings: PlanSettings): ServiceTarget {

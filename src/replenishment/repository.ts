@@ -132,6 +132,35 @@ export async function unitsInTransit(tx: Tx, f: PairFilter): Promise<PairQuantit
   return (await q.execute()).map((r) => ({ ...r, quantity: Number(r.quantity) }));
 }
 
+export interface ListedSku {
+  id: string;
+  listedAt: string;
+  unitCostMinor: number;
+  discontinued: boolean;
+  /** The day of its first order line ever, when it has had one: when it launched. */
+  firstOrderDay: string | undefined;
+}
+
+/**
+ * SKUs listed from `since` up to `until` (ISO timestamps; a replay lists products ahead of its clock), with the
+ * filter's SKUs only, each with its first order's day: min() over one SKU is one seek on the (sku_id, placed_at) index on
+ * both engines (ORDER BY placed_at LIMIT 1 made SQLite walk the placed_at index instead, the whole table for a SKU
+ * never ordered).
+ */
+export async function skusListedBetween(tx: Tx, since: string, until: string, f: PairFilter): Promise<ListedSku[]> {
+  const first = sql<string | null>`(select min(l.placed_at) from order_line l where l.sku_id = sku.id)`;
+  let q = tx.selectFrom('sku').select(['id', 'created_at', 'unit_cost_minor', 'backorder_policy', first.as('first')]).where('created_at', '>=', since).where('created_at', '<=', until);
+  const skuIds = skusOf(f);
+  if (skuIds !== undefined) q = q.where('id', 'in', skuIds);
+  return (await q.execute()).map((r) => ({
+    id: r.id,
+    listedAt: r.created_at,
+    unitCostMinor: Number(r.unit_cost_minor),
+    discontinued: r.backorder_policy === 'discontinued',
+    firstOrderDay: r.first ? r.first.slice(0, 10) : undefined,
+  }));
+}
+
 /** Whether an Idempotency-Key already holds a committed answer (its retry must replay, not recompute). */
 export async function idempotencyKeyUsed(tx: Tx, scope: string, key: string): Promise<boolean> {
   const row = await tx.selectFrom('idempotency_key').select('key').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();

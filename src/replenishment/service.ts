@@ -71,7 +71,7 @@ export async function factsFor(ctx: AppContext, q: PlanningQuery, uncovered = fa
   const db = ctx.store.db;
   const named = await requireNamedPair(db, q);
   if (!named.ok) return named;
-  return ok(await loadPairFacts(ctx, { skuId: q.skuId, warehouseId: q.warehouseId, windowDays: q.windowDays ?? planningDefaults.windowDays, uncovered }));
+  return ok(await loadPairFacts(ctx, { skuId: q.skuId, warehouseId: q.warehouseId, windowDays: q.windowDays ?? planningDefaults.windowDays, uncovered, launches: true }));
 }
 
 const today = (ctx: AppContext) => ctx.clock.now().toISOString().slice(0, 10);

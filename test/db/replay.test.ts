@@ -15,6 +15,8 @@ import { findViolations } from '../../src/audit/invariants.js';
 import { historyInstant } from '../../src/imports/order-history-kind.js';
 import { runReplay, type ReplayOptions, type ReplaySummary } from '../../src/replay/run.js';
 import { newSkuDays } from '../../src/replay/ages.js';
+import { scanOrders } from '../../src/replay/orders-file.js';
+import { buildWorld } from '../../src/replay/world.js';
 import { syntheticOrderLines, writeSyntheticOrders, type SyntheticOptions } from '../../src/replay/synthetic.js';
 
 const synthetic: SyntheticOptions = { seed: 11, start: '2026-01-05', days: 56, skus: 14, customers: 12, invoicesPerDay: 4 };
@@ -94,6 +96,20 @@ describe.each(engines)('replay on $name', (engine) => {
     const skus = await t.ctx.store.db.selectFrom('sku').select(['id', 'created_at']).execute();
     expect(new Map(skus.map((s) => [s.id, s.created_at]))).toEqual(firstAt);
     expect(new Set(firstAt.values()).size).toBeGreaterThan(1);
+  });
+
+  it('lists each SKU --listed-days-ahead days before its first order when asked (a company lists before launch)', async () => {
+    const firstAt = new Map<string, string>();
+    for (const l of fileLines()) if (!firstAt.has(l.sku) || l.at < firstAt.get(l.sku)!) firstAt.set(l.sku, l.at);
+    const ahead = await openTestContext(engine);
+    try {
+      await buildWorld(ahead.ctx, await scanOrders(file), 'uk-split', 14);
+      const skus = await ahead.ctx.store.db.selectFrom('sku').select(['id', 'created_at']).execute();
+      const expected = new Map([...firstAt].map(([id, at]) => [id, new Date(Date.parse(at) - 14 * 86_400_000).toISOString()]));
+      expect(new Map(skus.map((s) => [s.id, s.created_at]))).toEqual(expected);
+    } finally {
+      await ahead.close();
+    }
   });
 
   it('serves UK customers from the UK warehouse and the rest from the export one', async () => {

@@ -76,6 +76,10 @@ describe('raincheck replay', () => {
     const backwards = cli('replay', '--orders', orders, '--from', '2026-04-01', '--to', '2026-03-01', '--store', join(dir, 'never.sqlite'));
     expect(backwards.status).toBe(2);
     expect(backwards.stderr).toContain('--from 2026-04-01 is after --to 2026-03-01');
+    const aheadNegative = cli('replay', '--orders', orders, '--listed-days-ahead', '-3', '--store', join(dir, 'never.sqlite'));
+    expect(aheadNegative.status).not.toBe(0);
+    expect(aheadNegative.stderr).toContain("option '--listed-days-ahead <n>' argument '-3' is invalid. must be a whole number >= 0");
+    expect(existsSync(join(dir, 'never.sqlite'))).toBe(false);
     const twoServices = cli('replay', '--orders', orders, '--service', '0.9', '--backorder-cost', '900', '--store', join(dir, 'never.sqlite'));
     expect(twoServices.status).toBe(2);
     expect(twoServices.stderr).toContain('--service and --backorder-cost both set the service: give one');
