@@ -106,6 +106,7 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
 }
 
 function settingOf(o: ReplayOptions): string {
-  if (o.policy === 'minmax') return `k ${o.minmaxFactor ?? 1}`;
-  return o.backorderCostMinor === undefined ? `fill rate ${o.service}` : `backorder cost ${o.backorderCostMinor} per line`;
+  const listed = o.listedDaysAhead ? `, SKUs listed ${o.listedDaysAhead} days ahead` : '';
+  if (o.policy === 'minmax') return `k ${o.minmaxFactor ?? 1}${listed}`;
+  return `${o.backorderCostMinor === undefined ? `fill rate ${o.service}` : `backorder cost ${o.backorderCostMinor} per line`}${listed}`;
 }

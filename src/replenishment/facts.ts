@@ -13,7 +13,7 @@ import { byPair, dailySeries, pairKey } from './demand.js';
 import { weeklyForecast, type DemandEstimator } from './estimate.js';
 import { demandRows } from './history.js';
 import { leadTimeEstimate, type SupplierChoice } from './inputs.js';
-import { bySku, readLaunches } from './launch-facts.js';
+import { readLaunches } from './launch-facts.js';
 import { shiftDay } from './periods.js';
 import type { PairFacts } from './plan.js';
 import * as repo from './repository.js';
@@ -77,7 +77,7 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
     skuIds: demandFilter.skuId !== undefined ? [demandFilter.skuId] : demandFilter.skuIds,
     warehouseIds: q.warehouseId !== undefined ? [q.warehouseId] : (await catalog.listAll(db, 'warehouse')).map((w) => w.id),
     estimate: q.launches === true && !q.uncovered,
-    allRows: demandFilter.skuId === undefined && demandFilter.skuIds === undefined && q.warehouseId === undefined ? bySku(rows) : undefined,
+    allRows: demandFilter.skuId === undefined && demandFilter.skuIds === undefined && q.warehouseId === undefined ? rows : undefined,
   });
   for (const [skuId, byWarehouse] of launches.upcoming) for (const w of byWarehouse.keys()) keys.add(pairKey(skuId, w));
   const skus = new Map((await catalog.findByIds(db, 'sku', [...keys].map((k) => k.split('|')[0]!))).map((s) => [s.id, s]));

@@ -29,7 +29,7 @@ export interface LaunchQuery {
   /** Whether to estimate the upcoming launches at all (a shortage check or a rule of thumb does not). */
   estimate: boolean;
   /** The window's demand rows of every SKU, when the caller read them all already. */
-  allRows: ReadonlyMap<string, readonly DemandRow[]> | undefined;
+  allRows: readonly DemandRow[] | undefined;
 }
 
 export async function readLaunches(db: Tx, q: LaunchQuery): Promise<Launches> {
@@ -58,7 +58,7 @@ async function launchSamples(db: Tx, q: LaunchQuery, listed: readonly repo.Liste
   const lastStart = shiftDay(q.to, 1 - launchSettings.firstDays);
   const launched = listed.filter((s) => s.firstOrderDay !== undefined && s.firstOrderDay >= q.from && s.firstOrderDay <= lastStart);
   if (launched.length === 0) return [];
-  const rowsOf = q.allRows ?? bySku(await demandRows(db, q.from, q.to, launched.length > 500 ? {} : { skuIds: launched.map((s) => s.id) }));
+  const rowsOf = bySku(q.allRows ?? (await demandRows(db, q.from, q.to, launched.length > 500 ? {} : { skuIds: launched.map((s) => s.id) })));
   return launched.map((s) => {
     const first = s.firstOrderDay!;
     const until = shiftDay(first, launchSettings.firstDays - 1);
@@ -73,7 +73,7 @@ async function launchSamples(db: Tx, q: LaunchQuery, listed: readonly repo.Liste
 }
 
 /** Demand rows by SKU. */
-export function bySku(rows: readonly DemandRow[]): Map<string, DemandRow[]> {
+function bySku(rows: readonly DemandRow[]): Map<string, DemandRow[]> {
   const out = new Map<string, DemandRow[]>();
   for (const r of rows) (out.get(r.skuId) ?? out.set(r.skuId, []).get(r.skuId)!).push(r);
   return out;
