@@ -69,14 +69,15 @@ export async function loadPairFacts(ctx: AppContext, q: FactsQuery, estimate: De
   const demand = byPair(rows);
   const keys = new Set(uncovered ?? [...demand.keys(), ...[...numbers].filter(([, n]) => n.onHand + n.allocated + n.backordered + n.onOrder > 0).map(([k]) => k)]);
   if (q.skuId !== undefined && q.warehouseId !== undefined && !q.uncovered) keys.add(pairKey(q.skuId, q.warehouseId));
+  const estimateLaunches = q.launches === true && !q.uncovered;
   const launches = await readLaunches(db, {
     from,
     to,
     today,
     now: ctx.clock.now().toISOString(),
     skuIds: demandFilter.skuId !== undefined ? [demandFilter.skuId] : demandFilter.skuIds,
-    warehouseIds: q.warehouseId !== undefined ? [q.warehouseId] : (await catalog.listAll(db, 'warehouse')).map((w) => w.id),
-    estimate: q.launches === true && !q.uncovered,
+    warehouseIds: !estimateLaunches ? [] : q.warehouseId !== undefined ? [q.warehouseId] : (await catalog.listAll(db, 'warehouse')).map((w) => w.id),
+    estimate: estimateLaunches,
     allRows: demandFilter.skuId === undefined && demandFilter.skuIds === undefined && q.warehouseId === undefined ? rows : undefined,
   });
   for (const [skuId, byWarehouse] of launches.upcoming) for (const w of byWarehouse.keys()) keys.add(pairKey(skuId, w));

@@ -85,7 +85,11 @@ export interface RecommendationView {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-const demandView = (f: PairFacts, family: Family): DemandView => ({ ...f.demand, meanLineSize: meanLineSize(f), family });
+// lineSize is planning's input, shown as meanLineSize.
+const demandView = (f: PairFacts, family: Family): DemandView => {
+  const { lineSize: _, ...demand } = f.demand;
+  return { ...demand, meanLineSize: meanLineSize(f), family };
+};
 
 export function policyNumbers(p: Policy): PolicyNumbers {
   return {

@@ -57,6 +57,10 @@ describe.each(engines)('planning products about to launch on $name', (engine) =>
     // UK: 10..19 units in the first 28 days (L0's later 100 is outside them); EU: 4 from three of the ten.
     expect(uk.demand.dailyMean).toBeCloseTo(14.5 / 28, 12);
     expect(eu.demand.dailyMean).toBeCloseTo(1.2 / 28, 12);
+    // Lines are weighed by the launches' units per line (one line per order here): 145 / 10 and 12 / 3.
+    expect(uk.demand.meanLineSize).toBeCloseTo(14.5, 12);
+    expect(eu.demand.meanLineSize).toBeCloseTo(4, 12);
+    expect(uk.demand).not.toHaveProperty('lineSize');
     expect(rows.some((r) => ['OLD', 'GONE', 'FUTURE'].includes(r.skuId)), 'listed long ago, discontinued, or not listed yet').toBe(false);
   });
 
