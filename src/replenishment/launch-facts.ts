@@ -33,10 +33,10 @@ export interface LaunchQuery {
 }
 
 export async function readLaunches(db: Tx, q: LaunchQuery): Promise<Launches> {
-  const since = shiftDay(q.today, -launchSettings.listedWithinDays) < q.from ? shiftDay(q.today, -launchSettings.listedWithinDays) : q.from;
+  const recently = shiftDay(q.today, -launchSettings.listedWithinDays);
+  const since = recently < q.from ? recently : q.from;
   const listed = await repo.skusListedBetween(db, `${since}T00:00:00.000Z`, q.now, q.skuIds === undefined ? {} : { skuIds: q.skuIds });
   const launchedOn = new Map(listed.flatMap((s) => (s.firstOrderDay === undefined ? [] : [[s.id, s.firstOrderDay] as const])));
-  const recently = shiftDay(q.today, -launchSettings.listedWithinDays);
   const waiting = q.estimate ? listed.filter((s) => s.firstOrderDay === undefined && !s.discontinued && s.listedAt.slice(0, 10) >= recently) : [];
   const upcoming = new Map<string, Map<string, LaunchEstimate>>();
   if (waiting.length === 0) return { launchedOn, upcoming };
