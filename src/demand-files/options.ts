@@ -38,6 +38,13 @@ export function positive(value: string): number {
   return n;
 }
 
+/** A share from 0 up to, not including, 1. */
+export function shareBelowOne(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n < 1)) throw new InvalidArgumentError(`'${value}' must be a number from 0 up to (not including) 1`);
+  return n;
+}
+
 /** A probability strictly between 0 and 1, e.g. a service level or a quantile. */
 export function probability(value: string): number {
   const n = Number(value);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { InvalidArgumentError, type Command } from 'commander';
 import pino from 'pino';
-import { fieldMap, namedChoice, nonNegative, nonNegativeInteger, positive, positiveInteger, probability } from '../demand-files/options.js';
+import { fieldMap, namedChoice, nonNegative, nonNegativeInteger, positive, shareBelowOne, positiveInteger, probability } from '../demand-files/options.js';
 import { historyInstant } from '../imports/order-history-kind.js';
 import { planningDefaults } from '../replenishment/service.js';
 import { newSkuDays } from '../replay/ages.js';
@@ -31,6 +31,7 @@ interface ReplayFlags {
   to?: string;
   warehouses: WarehouseRule;
   listedDaysAhead: number;
+  unsoldShare: number;
   policy: ReplayPolicy;
   service?: number;
   backorderCost?: number;
@@ -90,6 +91,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--to <day>', 'last day replayed (default: the last in the file)', isoDay)
     .option('--warehouses <rule>', `${warehouseRules.join(' | ')}: UK customers from one warehouse and the rest from another, or one for all`, namedChoice('--warehouses', warehouseRules), 'uk-split')
     .option('--listed-days-ahead <n>', 'list each SKU this many days before its first order in the file (a company lists a product before it goes on sale)', nonNegativeInteger, 0)
+    .option('--unsold-share <p>', 'add products that are listed (like a launch) but never sell, this share of all new products (the file holds only products that sold)', shareBelowOne, 0)
     .option('--policy <name>', `${replayPolicies.join(' | ')}: Raincheck's recommendations, or the min/max rule of thumb`, namedChoice('--policy', replayPolicies), 'raincheck')
     .option('--service <p>', `Raincheck's target fill rate (default ${planningDefaults.service})`, probability)
     .option('--backorder-cost <minor>', "price each backordered order line at this (minor units) instead: each SKU's service follows from it", positive)
@@ -144,6 +146,7 @@ export function registerReplayCommand(program: Command): void {
           to: o.to,
           warehouses: o.warehouses,
           listedDaysAhead: o.listedDaysAhead,
+          unsoldShare: o.unsoldShare,
           policy: o.policy,
           service: o.service ?? planningDefaults.service,
           backorderCostMinor: o.backorderCost,

@@ -26,6 +26,8 @@ export interface ReplayOptions extends Omit<PolicySettings, 'quotedLeadTimeDays'
   warehouses: WarehouseRule;
   /** Days before its first order in the file that each SKU is listed (0: on that day). */
   listedDaysAhead?: number | undefined;
+  /** The share of listed new products that never sell, added to the file's (world.ts Listing.unsoldShare). */
+  unsoldShare?: number | undefined;
   seed: number;
   progress?: (p: { day: string; orders: number; lines: number }) => void;
 }
@@ -63,7 +65,7 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
   const to = o.to ?? dayOf(scan.last);
   if (from > to) throw new ReplayInputError(`--from ${from} is after --to ${to}`);
   clock.set(scan.first < at(from, 0) ? scan.first : at(from, 0));
-  await buildWorld(ctx, scan, o.warehouses, o.listedDaysAhead ?? 0);
+  await buildWorld(ctx, scan, o.warehouses, { daysAhead: o.listedDaysAhead ?? 0, unsoldShare: o.unsoldShare ?? 0, seed: o.seed });
   const setupSeconds = (performance.now() - setupStarted) / 1000;
 
   const days = await replayDays(ctx, clock, orderEvents(o.ordersFile, o.layout), {
@@ -106,7 +108,7 @@ export async function runReplay(ctx: AppContext, clock: ManualClock, o: ReplayOp
 }
 
 function settingOf(o: ReplayOptions): string {
-  const listed = o.listedDaysAhead ? `, SKUs listed ${o.listedDaysAhead} days ahead` : '';
+  const listed = `${o.listedDaysAhead ? `, SKUs listed ${o.listedDaysAhead} days ahead` : ''}${o.unsoldShare ? `, ${Math.round(o.unsoldShare * 100)}% of new products never selling` : ''}`;
   if (o.policy === 'minmax') return `k ${o.minmaxFactor ?? 1}${listed}`;
   return `${o.backorderCostMinor === undefined ? `fill rate ${o.service}` : `backorder cost ${o.backorderCostMinor} per line`}${listed}`;
 }

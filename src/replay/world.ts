@@ -4,7 +4,8 @@
  * suppliers by a stable hash of its code: a domestic one (10 days, up to 4 late) for two thirds, an importer
  * (35 days, up to 14 late, often some) for the rest; what arrives late is drawn per receipt from a seeded random.
  * Supplier costs are 60% of the lowest price the file sells the SKU at (a gift-ware margin). Each SKU is listed
- * `listedDaysAhead` days before its first order in the file (0: on that day).
+ * `listedDaysAhead` days before its first order in the file (0: on that day); products listed that never sell can
+ * be added (Listing.unsoldShare).
  */
 import type { AppContext } from '../main/context.js';
 import { catalogService } from '../catalog/service.js';
@@ -13,6 +14,7 @@ import { skuDef, supplierDef, warehouseDef, type WarehouseInput } from '../catal
 import { placeholderCustomerRow } from '../imports/order-history-kind.js';
 import { putSupplierItem } from '../purchasing/service.js';
 import type { Result } from '../shared/result.js';
+import { seededRandom } from '../shared/random.js';
 import type { FileScan } from './orders-file.js';
 
 export const warehouseRules = ['uk-split', 'single'] as const;
@@ -44,8 +46,22 @@ export function warehousesFor(rule: WarehouseRule, regions: readonly string[]): 
   ];
 }
 
+/** How the catalogue learns of products (the file has no catalogue dates). */
+export interface Listing {
+  /** Days before its first order in the file that each SKU is listed (0: on that day). */
+  daysAhead: number;
+  /**
+   * The share of listed new products that never sell (0 by default): the file holds only products that sold, so
+   * launch stock is never bought for a flop unless some are added. Each added one copies the listing time (ahead of
+   * its first order) and cost of a random product first ordered after the file's first 28 days; none is ordered.
+   */
+  unsoldShare: number;
+  seed: number;
+}
+
 /** Creates the world in an empty store (the clock set to the file's first day, so SKUs exist from then on). */
-export async function buildWorld(ctx: AppContext, scan: FileScan, rule: WarehouseRule, listedDaysAhead = 0): Promise<WarehouseInput[]> {
+export async function buildWorld(ctx: AppContext, scan: FileScan, rule: WarehouseRule, listing: Listing = { daysAhead: 0, unsoldShare: 0, seed: 1 }): Promise<WarehouseInput[]> {
+  const listedDaysAhead = listing.daysAhead;
   const warehouses = warehousesFor(rule, [...scan.customers.values()]);
   for (const w of warehouses) must(await catalogService(warehouseDef).create(ctx, w), `warehouse ${w.id}`);
   for (const s of suppliers) must(await catalogService(supplierDef).create(ctx, { id: s.id, name: s.name, defaultLeadTimeDays: s.leadTimeDays }), `supplier ${s.id}`);
@@ -58,6 +74,8 @@ export async function buildWorld(ctx: AppContext, scan: FileScan, rule: Warehous
     const listed = new Date(Date.parse(s.firstAt) - listedDaysAhead * 86_400_000).toISOString();
     return skuDef.toRow({ id, name: s.name.slice(0, 200), unitCostMinor: Math.round(s.priceMinor * 0.6), backorderPolicy: 'allow' }, listed, listed);
   });
+  const unsold = unsoldProducts(scan, listing);
+  skuRows.push(...unsold.map((u) => skuDef.toRow({ id: u.id, name: 'Listed, never sold', unitCostMinor: u.unitCostMinor, backorderPolicy: 'allow' }, u.listedAt, u.listedAt)));
   const customerRows = [...scan.customers].map(([id, region]) => placeholderCustomerRow(id, region, id.startsWith('GUEST-') ? 3 : 2, now));
   await ctx.store.transaction(async (tx) => {
     for (let at = 0; at < skuRows.length; at += 500) await catalog.insertManyIfAbsent(tx, 'sku', skuRows.slice(at, at + 500));
@@ -68,5 +86,20 @@ export async function buildWorld(ctx: AppContext, scan: FileScan, rule: Warehous
     const supplier = supplierOf(id);
     must(await putSupplierItem(ctx, supplier.id, id, { leadTimeDays: null, packSize: 1, minOrderQty: 1, unitCostMinor: Math.round(s.priceMinor * 0.6) }), `supplier item ${id}`);
   }
+  for (const u of unsold) must(await putSupplierItem(ctx, supplierOf(u.id).id, u.id, { leadTimeDays: null, packSize: 1, minOrderQty: 1, unitCostMinor: u.unitCostMinor }), `supplier item ${u.id}`);
   return warehouses;
+}
+
+/** The products listed that never sell (Listing.unsoldShare), drawn from the file's launches with a seeded random. */
+export function unsoldProducts(scan: FileScan, listing: Listing): { id: string; unitCostMinor: number; listedAt: string }[] {
+  if (listing.unsoldShare <= 0) return [];
+  const all = [...scan.skus.values()];
+  const earliest = Math.min(...all.map((s) => Date.parse(s.firstAt)));
+  const launches = all.filter((s) => Date.parse(s.firstAt) >= earliest + 28 * 86_400_000);
+  const count = Math.round((launches.length * listing.unsoldShare) / (1 - listing.unsoldShare));
+  const rand = seededRandom(listing.seed);
+  return Array.from({ length: launches.length === 0 ? 0 : count }, (_, i) => {
+    const like = launches[Math.floor(rand() * launches.length)]!;
+    return { id: `UNSOLD-${String(i + 1).padStart(5, '0')}`, unitCostMinor: Math.round(like.priceMinor * 0.6), listedAt: new Date(Date.parse(like.firstAt) - listing.daysAhead * 86_400_000).toISOString() };
+  });
 }

@@ -103,7 +103,7 @@ describe.each(engines)('replay on $name', (engine) => {
     for (const l of fileLines()) if (!firstAt.has(l.sku) || l.at < firstAt.get(l.sku)!) firstAt.set(l.sku, l.at);
     const ahead = await openTestContext(engine);
     try {
-      await buildWorld(ahead.ctx, await scanOrders(file), 'uk-split', 14);
+      await buildWorld(ahead.ctx, await scanOrders(file), 'uk-split', { daysAhead: 14, unsoldShare: 0, seed: 1 });
       const skus = await ahead.ctx.store.db.selectFrom('sku').select(['id', 'created_at']).execute();
       const expected = new Map([...firstAt].map(([id, at]) => [id, new Date(Date.parse(at) - 14 * 86_400_000).toISOString()]));
       expect(new Map(skus.map((s) => [s.id, s.created_at]))).toEqual(expected);

@@ -80,6 +80,9 @@ describe('raincheck replay', () => {
     expect(aheadNegative.status).not.toBe(0);
     expect(aheadNegative.stderr).toContain("option '--listed-days-ahead <n>' argument '-3' is invalid. must be a whole number >= 0");
     expect(existsSync(join(dir, 'never.sqlite'))).toBe(false);
+    const allUnsold = cli('replay', '--orders', orders, '--unsold-share', '1', '--store', join(dir, 'never.sqlite'));
+    expect(allUnsold.status).not.toBe(0);
+    expect(allUnsold.stderr).toContain("'1' must be a number from 0 up to (not including) 1");
     const twoServices = cli('replay', '--orders', orders, '--service', '0.9', '--backorder-cost', '900', '--store', join(dir, 'never.sqlite'));
     expect(twoServices.status).toBe(2);
     expect(twoServices.stderr).toContain('--service and --backorder-cost both set the service: give one');
