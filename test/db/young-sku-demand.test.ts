@@ -1,6 +1,7 @@
 /**
  * A SKU listed days ago is measured over at least minExposureDays (facts.ts), on every engine: its first order is
- * not taken for its daily rate; from minExposureDays of age on, its rate is measured from its listing.
+ * not taken for its daily rate; from minExposureDays of age on, its rate is measured from its first order (here also
+ * its listing day).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../support/engines.js';
@@ -30,7 +31,7 @@ describe.each(engines)('a young SKU\'s demand on $name', (engine) => {
     expect(demand.dailyMean).toBeCloseTo(2, 12);
   });
 
-  it('measures from the listing once the SKU is older than that', async () => {
+  it('measures from its first order once the SKU is older than that', async () => {
     at('2026-03-21');
     const demand = await demandOf();
     expect(demand).toMatchObject({ from: '2026-03-01', to: '2026-03-20', days: 20, units: 28 });
