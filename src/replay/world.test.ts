@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { FileScan } from './orders-file.js';
 import { unsoldProducts } from './world.js';
 
+type ScannedSku = FileScan['skus'] extends Map<string, infer V> ? V : never;
 const day = (n: number) => new Date(Date.UTC(2010, 0, 1 + n, 9)).toISOString();
 
 /** Four products on sale from the first day and six launched later, at 1.00-6.00. */
 const scan: FileScan = {
-  skus: new Map([
-    ...[0, 1, 2, 3].map((i) => [`OLD${i}`, { name: 'old', priceMinor: 1000, firstAt: day(i) }] as const),
-    ...[1, 2, 3, 4, 5, 6].map((i) => [`NEW${i}`, { name: 'new', priceMinor: 100 * i, firstAt: day(30 + 10 * i) }] as const),
+  skus: new Map<string, ScannedSku>([
+    ...[0, 1, 2, 3].map((i): [string, ScannedSku] => [`OLD${i}`, { name: 'old', priceMinor: 1000, firstAt: day(i) }]),
+    ...[1, 2, 3, 4, 5, 6].map((i): [string, ScannedSku] => [`NEW${i}`, { name: 'new', priceMinor: 100 * i, firstAt: day(30 + 10 * i) }]),
   ]),
   customers: new Map(),
   first: day(0),

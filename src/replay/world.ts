@@ -46,6 +46,11 @@ export function warehousesFor(rule: WarehouseRule, regions: readonly string[]): 
   ];
 }
 
+/** What a SKU costs from its supplier: 60% of the lowest price the file sells it at (a gift-ware margin). */
+const supplierCost = (priceMinor: number) => Math.round(priceMinor * 0.6);
+
+const daysBefore = (at: string, days: number) => new Date(Date.parse(at) - days * 86_400_000).toISOString();
+
 /** How the catalogue learns of products (the file has no catalogue dates). */
 export interface Listing {
   /** Days before its first order in the file that each SKU is listed (0: on that day). */
@@ -61,18 +66,17 @@ export interface Listing {
 
 /** Creates the world in an empty store (the clock set to the file's first day, so SKUs exist from then on). */
 export async function buildWorld(ctx: AppContext, scan: FileScan, rule: WarehouseRule, listing: Listing = { daysAhead: 0, unsoldShare: 0, seed: 1 }): Promise<WarehouseInput[]> {
-  const listedDaysAhead = listing.daysAhead;
   const warehouses = warehousesFor(rule, [...scan.customers.values()]);
   for (const w of warehouses) must(await catalogService(warehouseDef).create(ctx, w), `warehouse ${w.id}`);
   for (const s of suppliers) must(await catalogService(supplierDef).create(ctx, { id: s.id, name: s.name, defaultLeadTimeDays: s.leadTimeDays }), `supplier ${s.id}`);
   const now = ctx.clock.now().toISOString();
-  // Listed `listedDaysAhead` days before its first order (the file has no catalogue dates; a company lists a
+  // Listed `listing.daysAhead` days before its first order (the file has no catalogue dates; a company lists a
   // product before it goes on sale): planning measures a young SKU from its first order, so a product launched in
   // September is not averaged over the months before it was on sale, and only a policy that plans launches
   // (Raincheck's, from the launches like it) orders anything for it before that order.
   const skuRows = [...scan.skus].map(([id, s]) => {
-    const listed = new Date(Date.parse(s.firstAt) - listedDaysAhead * 86_400_000).toISOString();
-    return skuDef.toRow({ id, name: s.name.slice(0, 200), unitCostMinor: Math.round(s.priceMinor * 0.6), backorderPolicy: 'allow' }, listed, listed);
+    const listed = daysBefore(s.firstAt, listing.daysAhead);
+    return skuDef.toRow({ id, name: s.name.slice(0, 200), unitCostMinor: supplierCost(s.priceMinor), backorderPolicy: 'allow' }, listed, listed);
   });
   const unsold = unsoldProducts(scan, listing);
   skuRows.push(...unsold.map((u) => skuDef.toRow({ id: u.id, name: 'Listed, never sold', unitCostMinor: u.unitCostMinor, backorderPolicy: 'allow' }, u.listedAt, u.listedAt)));
@@ -84,7 +88,7 @@ export async function buildWorld(ctx: AppContext, scan: FileScan, rule: Warehous
   });
   for (const [id, s] of scan.skus) {
     const supplier = supplierOf(id);
-    must(await putSupplierItem(ctx, supplier.id, id, { leadTimeDays: null, packSize: 1, minOrderQty: 1, unitCostMinor: Math.round(s.priceMinor * 0.6) }), `supplier item ${id}`);
+    must(await putSupplierItem(ctx, supplier.id, id, { leadTimeDays: null, packSize: 1, minOrderQty: 1, unitCostMinor: supplierCost(s.priceMinor) }), `supplier item ${id}`);
   }
   for (const u of unsold) must(await putSupplierItem(ctx, supplierOf(u.id).id, u.id, { leadTimeDays: null, packSize: 1, minOrderQty: 1, unitCostMinor: u.unitCostMinor }), `supplier item ${u.id}`);
   return warehouses;
@@ -100,6 +104,6 @@ export function unsoldProducts(scan: FileScan, listing: Listing): { id: string; 
   const rand = seededRandom(listing.seed);
   return Array.from({ length: launches.length === 0 ? 0 : count }, (_, i) => {
     const like = launches[Math.floor(rand() * launches.length)]!;
-    return { id: `UNSOLD-${String(i + 1).padStart(5, '0')}`, unitCostMinor: Math.round(like.priceMinor * 0.6), listedAt: new Date(Date.parse(like.firstAt) - listing.daysAhead * 86_400_000).toISOString() };
+    return { id: `UNSOLD-${String(i + 1).padStart(5, '0')}`, unitCostMinor: supplierCost(like.priceMinor), listedAt: daysBefore(like.firstAt, listing.daysAhead) };
   });
 }
