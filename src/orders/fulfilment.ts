@@ -319,7 +319,7 @@ async function cancelUnits(ctx: AppContext, tx: Tx, t: CancelTarget, input: Canc
     if (left === 0) break;
     const take = Math.min(left, a.quantity);
     left -= take;
-    if (!(await repo.drawAllocation(tx, a.id, { released: take })) || !(await stock.release(tx, a.sku_id, a.warehouse_id, take, now))) {
+    if (!(await repo.drawAllocations(tx, [{ id: a.id, quantity: take }], 'released')) || !(await stock.release(tx, a.sku_id, a.warehouse_id, take, now))) {
       throw new RetryableConflict(`allocation ${a.id} changed while cancelling`);
     }
     released.set(a.warehouse_id, (released.get(a.warehouse_id) ?? 0) + take);

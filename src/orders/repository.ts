@@ -62,8 +62,8 @@ export async function adjustLines(tx: Tx, changes: readonly { id: string; alloca
 }
 
 /**
- * drawAllocation for many allocations (units shipped, or released to stock), one statement each 300: false unless
- * every one held the units.
+ * Moves units out of allocations (shipped, or released to stock), never below zero; one statement each 300
+ * allocations: false unless every one held the units.
  */
 export async function drawAllocations(tx: Tx, draws: readonly { id: string; quantity: number }[], as: 'shipped' | 'released'): Promise<boolean> {
   const counter = as === 'shipped' ? sql`shipped = shipped + cast(v.column2 as bigint)` : sql`released = released + cast(v.column2 as bigint)`;
@@ -74,26 +74,6 @@ export async function drawAllocations(tx: Tx, draws: readonly { id: string; quan
       from (values ${values}) as v
       where allocation.id = v.column1 and allocation.quantity >= cast(v.column2 as bigint)`;
   });
-}
-
-/** Moves units out of an allocation (shipped or released), never below zero. */
-export async function drawAllocation(
-  tx: Tx,
-  id: string,
-  delta: { shipped?: number; released?: number },
-): Promise<boolean> {
-  const total = (delta.shipped ?? 0) + (delta.released ?? 0);
-  const r = await tx
-    .updateTable('allocation')
-    .set({
-      quantity: sql`quantity - ${total}`,
-      shipped: sql`shipped + ${delta.shipped ?? 0}`,
-      released: sql`released + ${delta.released ?? 0}`,
-    })
-    .where('id', '=', id)
-    .where('quantity', '>=', total)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
 }
 
 export async function setOrderStatus(tx: Tx, id: string, status: OrderRow['status'], now: string): Promise<void> {
