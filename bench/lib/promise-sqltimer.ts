@@ -104,7 +104,7 @@ export function timedContext(ctx: AppContext, timer: SqlTimer): AppContext {
       db: store.db.withPlugin(timer),
       transaction: (fn) => store.transaction((tx) => fn(tx.withPlugin(timer))),
       lockSkus: (tx, skuIds) => store.lockSkus(tx, skuIds),
-      insertAll: (tx, batches) => store.insertAll(tx, batches),
+      insertAll: (tx, batches, guard) => store.insertAll(tx, batches, guard),
       readMany: (tx, queries) => store.readMany(tx, queries),
       selectArrays: (tx, query) => store.selectArrays(tx, query),
       // Bulk inserts run on the driver directly (SQLite): the timer does not see them.
